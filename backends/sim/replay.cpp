@@ -1,0 +1,124 @@
+// The replay line: every option that shapes a run, behind a format version. A line is either
+// read whole and exactly, or rejected with the reason: a replay that silently ran something
+// else would be worse than none.
+#include <lockstep/sim.hpp>
+
+#include <charconv>
+#include <cstring>
+#include <sstream>
+
+namespace lockstep::sim {
+namespace {
+
+constexpr const char* replay_tag = "lockstep-replay/1";
+
+// Every key, in the order format_replay writes them. parse_replay requires each exactly once.
+constexpr const char* replay_keys[] = {
+    "cores", "seed", "strategy", "pct_depth", "pct_horizon_steps", "event_pool_size",
+    "alloc_fail_ppm", "alloc_fail_nth", "max_steps", "shutdown_ppm", "trace"};
+constexpr size_t replay_key_count = sizeof(replay_keys) / sizeof(replay_keys[0]);
+
+bool parse_u64(const std::string& text, uint64_t max, uint64_t* out) {
+  uint64_t v = 0;
+  const char* end = text.data() + text.size();
+  auto [ptr, ec] = std::from_chars(text.data(), end, v);
+  if (ec != std::errc() || ptr != end || text.empty() || v > max) return false;
+  *out = v;
+  return true;
+}
+
+}  // namespace
+
+std::string format_replay(const options& o) {
+  std::ostringstream s;
+  s << replay_tag << " cores=" << o.cores << " seed=" << o.seed
+    << " strategy=" << to_string(o.strategy) << " pct_depth=" << o.pct_depth
+    << " pct_horizon_steps=" << o.pct_horizon_steps << " event_pool_size=" << o.event_pool_size
+    << " alloc_fail_ppm=" << o.alloc_fail_ppm << " alloc_fail_nth=" << o.alloc_fail_nth
+    << " max_steps=" << o.max_steps << " shutdown_ppm=" << o.shutdown_ppm
+    << " trace=" << (o.trace ? 1 : 0);
+  return s.str();
+}
+
+bool parse_replay(const std::string& line, options* opts, std::string* error) {
+  std::istringstream in(line);
+  std::string tag;
+  in >> tag;
+  if (tag != replay_tag) {
+    *error = tag.rfind("lockstep-replay/", 0) == 0
+                 ? "replay line has format " + tag + ", but this build reads " + replay_tag +
+                       " only: rerun the failing program at the version that printed it"
+                 : "not a replay line (it must start with " + std::string(replay_tag) + ")";
+    return false;
+  }
+  options o = *opts;
+  bool seen[replay_key_count] = {};
+  std::string field;
+  while (in >> field) {
+    const size_t eq = field.find('=');
+    if (eq == std::string::npos) {
+      *error = "replay field '" + field + "' is not key=value";
+      return false;
+    }
+    const std::string key = field.substr(0, eq);
+    const std::string value = field.substr(eq + 1);
+    size_t k = 0;
+    while (k < replay_key_count && key != replay_keys[k]) ++k;
+    if (k == replay_key_count) {
+      *error = "replay line has unknown option '" + key +
+               "' (written by another options set: rerun at the version that printed it)";
+      return false;
+    }
+    if (seen[k]) {
+      *error = "replay line repeats option '" + key + "'";
+      return false;
+    }
+    seen[k] = true;
+    uint64_t v = 0;
+    bool ok = true;
+    if (key == "strategy") {
+      if (value == "random") {
+        o.strategy = strategy::random;
+      } else if (value == "pct") {
+        o.strategy = strategy::pct;
+      } else {
+        ok = false;
+      }
+    } else if (key == "cores") {
+      ok = parse_u64(value, UINT32_MAX, &v) && (o.cores = static_cast<uint32_t>(v), true);
+    } else if (key == "seed") {
+      ok = parse_u64(value, UINT64_MAX, &o.seed);
+    } else if (key == "pct_depth") {
+      ok = parse_u64(value, UINT32_MAX, &v) && (o.pct_depth = static_cast<uint32_t>(v), true);
+    } else if (key == "pct_horizon_steps") {
+      ok = parse_u64(value, UINT64_MAX, &o.pct_horizon_steps);
+    } else if (key == "event_pool_size") {
+      ok = parse_u64(value, UINT32_MAX, &v) && (o.event_pool_size = static_cast<uint32_t>(v), true);
+    } else if (key == "alloc_fail_ppm") {
+      ok = parse_u64(value, UINT32_MAX, &v) && (o.alloc_fail_ppm = static_cast<uint32_t>(v), true);
+    } else if (key == "alloc_fail_nth") {
+      ok = parse_u64(value, UINT32_MAX, &v) && (o.alloc_fail_nth = static_cast<uint32_t>(v), true);
+    } else if (key == "max_steps") {
+      ok = parse_u64(value, UINT64_MAX, &o.max_steps);
+    } else if (key == "shutdown_ppm") {
+      ok = parse_u64(value, UINT32_MAX, &v) && (o.shutdown_ppm = static_cast<uint32_t>(v), true);
+    } else if (key == "trace") {
+      ok = parse_u64(value, 1, &v) && (o.trace = v == 1, true);
+    }
+    if (!ok) {
+      *error = "replay option " + key + " has a bad value '" + value + "'";
+      return false;
+    }
+  }
+  for (size_t k = 0; k < replay_key_count; ++k) {
+    if (!seen[k]) {
+      *error = "replay line lacks option '" + std::string(replay_keys[k]) +
+               "' (written by another options set: rerun at the version that printed it)";
+      return false;
+    }
+  }
+  *opts = o;
+  return true;
+}
+
+}  // namespace lockstep::sim

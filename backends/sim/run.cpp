@@ -1,0 +1,83 @@
+#include "../../core/limits.hpp"
+#include "../../core/runtime.hpp"
+#include "trace.hpp"
+#include "world.hpp"
+
+#include <lockstep/sim.hpp>
+
+#include <cstdio>
+
+namespace lockstep::sim {
+namespace {
+
+// The first thing wrong with `opts`, or empty.
+std::string invalid_options(const options& opts, const std::function<void()>& start) {
+  if (opts.cores == 0 || opts.cores > max_cores)
+    return "options.cores must be 1.." + std::to_string(max_cores) + " (got " +
+           std::to_string(opts.cores) + ")";
+  if (opts.event_pool_size == 0 || opts.event_pool_size > core::event_pool_size_max)
+    return "options.event_pool_size must be 1.." + std::to_string(core::event_pool_size_max) +
+           " (got " + std::to_string(opts.event_pool_size) + ")";
+  if (opts.alloc_fail_ppm > 1'000'000)
+    return "options.alloc_fail_ppm must be at most 1000000 (got " +
+           std::to_string(opts.alloc_fail_ppm) + ")";
+  if (opts.shutdown_ppm > 1'000'000)
+    return "options.shutdown_ppm must be at most 1000000 (got " +
+           std::to_string(opts.shutdown_ppm) + ")";
+  if (opts.strategy != strategy::random && opts.strategy != strategy::pct)
+    return "options.strategy is not a strategy";
+  if (opts.strategy == strategy::pct && opts.pct_depth == 0)
+    return "options.pct_depth must be at least 1 for strategy pct";
+  if (!start) return "sim::run: start is empty (there is nothing to run)";
+  return {};
+}
+
+}  // namespace
+
+static_assert(max_cores <= transport_max_cores);
+
+const char* to_string(strategy s) noexcept {
+  switch (s) {
+    case strategy::random: return "random";
+    case strategy::pct: return "pct";
+  }
+  return "?";
+}
+
+const char* to_string(outcome o) noexcept {
+  switch (o) {
+    case outcome::stopped: return "stopped";
+    case outcome::hang: return "hang";
+    case outcome::step_limit: return "step_limit";
+    case outcome::failed: return "failed";
+  }
+  return "?";
+}
+
+result run(const options& opts, std::function<void()> start) {
+  if (std::string why = invalid_options(opts, start); !why.empty()) {
+    result r;
+    r.outcome = outcome::failed;
+    r.failure = std::move(why);
+    r.replay = format_replay(opts);
+    return r;
+  }
+  world w(opts, std::move(start));
+  return w.execute();
+}
+
+bool write_trace(const result& r, const std::string& path) {
+  if (!r.trace) {
+    std::fprintf(stderr, "lockstep: write_trace: the result has no trace (run with "
+                         "options.trace = true)\n");
+    return false;
+  }
+  std::string error;
+  if (!write_trace_file(*r.trace, path, &error)) {
+    std::fprintf(stderr, "lockstep: write_trace: %s\n", error.c_str());
+    return false;
+  }
+  return true;
+}
+
+}  // namespace lockstep::sim

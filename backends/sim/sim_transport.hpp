@@ -1,0 +1,45 @@
+// The simulator's queues: one FIFO per (sender, target) pair. Which sender's queue a core
+// reads next is a choice from the decision stream, so that events from different senders reach
+// a core in every order the hardware allows, while each pair stays FIFO.
+#pragma once
+
+#include "../../core/backend.hpp"
+#include "decision_source.hpp"
+
+#include <cstdint>
+#include <vector>
+
+namespace lockstep::sim {
+
+// One bit per sender in a 64-bit mask; the last bit is the external sender (start event,
+// shutdown requests), so at most 63 simulated cores.
+inline constexpr uint32_t transport_max_cores = 63;
+inline constexpr uint32_t external_sender_bit = 63;
+
+class sim_transport final : public core::transport {
+ public:
+  // core_time_ns: the per-core virtual clocks; a delivered event moves its target's clock up to
+  // the time it was sent (a message cannot arrive before it left).
+  sim_transport(uint32_t cores, decision_source& decisions, std::vector<uint64_t>& core_time_ns);
+
+  void enqueue(uint32_t sender, uint32_t target, event* ev) noexcept override;
+  uint32_t dequeue_burst(uint32_t target, event** out, uint32_t max) noexcept override;
+  bool pending(uint32_t target) const noexcept override { return senders_[target] != 0; }
+
+ private:
+  struct fifo {
+    event* head = nullptr;
+    event* tail = nullptr;
+  };
+  fifo& pair(uint32_t sender_bit, uint32_t target) noexcept {
+    return queues_[static_cast<size_t>(target) * 64 + sender_bit];
+  }
+
+  uint32_t cores_;
+  decision_source& decisions_;
+  std::vector<uint64_t>& core_time_ns_;
+  std::vector<fifo> queues_;        // [target][sender bit]
+  std::vector<uint64_t> senders_;   // per target: the senders with queued events
+};
+
+}  // namespace lockstep::sim

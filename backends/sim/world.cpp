@@ -1,0 +1,290 @@
+#include "world.hpp"
+
+#include <algorithm>
+#include <bit>
+#include <numeric>
+
+namespace lockstep::sim {
+namespace {
+
+std::vector<uint32_t> dense_core_ids(uint32_t cores) {
+  std::vector<uint32_t> ids(cores);
+  std::iota(ids.begin(), ids.end(), 0u);
+  return ids;
+}
+
+}  // namespace
+
+world::world(const options& opts, std::function<void()> start)
+    : opts_(opts),
+      start_(std::move(start)),
+      decisions_(opts.seed),
+      time_ns_(opts.cores, 0),
+      pool_(opts.event_pool_size, {opts.alloc_fail_ppm, opts.alloc_fail_nth}, decisions_),
+      transport_(opts.cores, decisions_, time_ns_),
+      picker_(opts, decisions_) {
+  core::parts p;
+  p.pool = &pool_;
+  p.queues = &transport_;
+  p.clk = this;
+  p.sched = this;
+  p.obs = this;
+  rt_ = std::make_unique<core::runtime>(dense_core_ids(opts.cores), p);
+  if (opts_.trace) {
+    trace_ = std::make_shared<trace_log>();
+    trace_->replay = format_replay(opts_);
+  }
+  for (event* ev : {&start_event_, &shutdown_event_}) {
+    ev->arg1 = this;
+    ev->target = 0;
+    ev->state = event_state::allocated;
+  }
+  start_event_.fn = run_start;
+  start_event_.name = "start";
+  shutdown_event_.fn = run_shutdown_request;
+  shutdown_event_.name = "shutdown_request";
+}
+
+world::~world() = default;
+
+void world::run_start(void* world_ptr, void*) { static_cast<world*>(world_ptr)->start_(); }
+
+void world::run_shutdown_request(void* world_ptr, void*) {
+  auto* w = static_cast<world*>(world_ptr);
+  if (w->opts_.shutdown_cb != nullptr) {
+    w->opts_.shutdown_cb();
+  } else {
+    app_stop(0);
+  }
+}
+
+result world::execute() {
+  result r;
+  if (!rt_->activate(core::runtime::scope::thread)) {
+    r.outcome = outcome::failed;
+    r.failure = "sim::run: another run is executing in this process (runs do not nest)";
+    r.replay = format_replay(opts_);
+    return r;
+  }
+  on_allocate(no_core, nullptr, &start_event_);
+  rt_->call(&start_event_);
+  // A failed check leaves the running event through longjmp back here; everything the loop
+  // touches lives in this world, so nothing on the abandoned frames owns memory.
+  if (setjmp(on_failure_) == 0) {
+    loop();
+  } else {
+    outcome_ = outcome::failed;
+    ++steps_;  // the step that failed
+  }
+  running_ = no_core;
+  r.dropped_events = rt_->drop_queued();
+  r.leaked_events = pool_.in_use();
+  rt_->deactivate();
+
+  r.outcome = outcome_;
+  r.rc = outcome_ == outcome::stopped ? rt_->stop_rc() : 0;
+  r.steps = steps_;
+  r.virtual_ns = *std::max_element(time_ns_.begin(), time_ns_.end());
+  for (uint32_t i = 0; i < opts_.cores; ++i) {
+    const auto& c = rt_->at(i).counters();
+    r.events_executed += c.events_executed;
+    r.pollers_run += c.pollers_run;
+    r.alloc_failures += c.alloc_failures;
+  }
+  r.failure = failure_;
+  mix(static_cast<uint64_t>(outcome_));
+  mix(r.dropped_events);
+  r.trace_hash = hash_;
+  r.decisions = decisions_.draws();
+  r.replay = format_replay(opts_);
+  if (trace_) {
+    trace_->outcome = r.outcome;
+    trace_->rc = r.rc;
+    trace_->steps = r.steps;
+    trace_->virtual_ns = r.virtual_ns;
+    trace_->trace_hash = r.trace_hash;
+    trace_->failure = r.failure;
+    r.trace = trace_;
+  }
+  return r;
+}
+
+void world::loop() {
+  for (;;) {
+    if (rt_->stop_requested()) {
+      outcome_ = outcome::stopped;
+      return;
+    }
+    if (steps_ >= opts_.max_steps) {
+      outcome_ = outcome::step_limit;
+      return;
+    }
+    maybe_request_shutdown();
+    const uint64_t runnable = runnable_cores();
+    if (runnable == 0) {
+      if (!jump_to_next_timer()) {
+        outcome_ = outcome::hang;
+        return;
+      }
+      continue;
+    }
+    step_core(picker_.pick(runnable, steps_));
+  }
+}
+
+uint64_t world::runnable_cores() noexcept {
+  uint64_t busy = 0;
+  uint64_t floor_ns = UINT64_MAX;
+  for (uint32_t c = 0; c < opts_.cores; ++c) {
+    if (rt_->at(c).has_work()) {
+      busy |= uint64_t{1} << c;
+      floor_ns = std::min(floor_ns, time_ns_[c]);
+    }
+  }
+  uint64_t runnable = busy;
+  for (uint32_t c = 0; c < opts_.cores; ++c) {
+    if (busy & (uint64_t{1} << c)) continue;
+    if (busy != 0 && time_ns_[c] < floor_ns) time_ns_[c] = floor_ns;
+    uint64_t due_ns = 0;
+    if (rt_->at(c).next_timer_ns(&due_ns) && due_ns <= time_ns_[c]) runnable |= uint64_t{1} << c;
+  }
+  return runnable;
+}
+
+bool world::jump_to_next_timer() noexcept {
+  uint64_t next_ns = UINT64_MAX;
+  for (uint32_t c = 0; c < opts_.cores; ++c) {
+    uint64_t due_ns = 0;
+    if (rt_->at(c).next_timer_ns(&due_ns)) next_ns = std::min(next_ns, due_ns);
+  }
+  if (next_ns == UINT64_MAX) return false;
+  for (uint64_t& t : time_ns_) t = std::max(t, next_ns);
+  return true;
+}
+
+void world::step_core(uint32_t core) {
+  running_ = core;
+  core::reactor& r = rt_->at(core);
+  const bool worked = r.step();
+  running_ = no_core;
+  if (!worked) [[unlikely]] fail("framework invariant: a runnable core found nothing to do");
+  const auto kind = r.last_step_kind();
+  const uint64_t start_ns = time_ns_[core];
+  const uint64_t cost_ns = kind == core::reactor::step_kind::event
+                               ? event_cost_min_ns + decisions_.choose(event_cost_span_ns)
+                               : poller_cost_min_ns + decisions_.choose(poller_cost_span_ns);
+  time_ns_[core] = start_ns + cost_ns;
+  const uint64_t id = kind == core::reactor::step_kind::event ? r.last_event()->id
+                                                               : r.last_poller_seq();
+  mix((static_cast<uint64_t>(kind) << 56) | (uint64_t{core} << 48) | id);
+  mix(start_ns);
+  mix(cost_ns);
+  if (trace_) {
+    switch (kind) {
+      case core::reactor::step_kind::event: {
+        const event* ev = r.last_event();
+        record(record_kind::execute, core, core, id, ev->sender == external_sender ? no_core : ev->sender,
+               intern_name(ev->name != nullptr ? static_cast<const void*>(ev->name)
+                                               : reinterpret_cast<const void*>(ev->fn),
+                           ev->name, ev->fn),
+               0, start_ns, start_ns + cost_ns);
+        break;
+      }
+      case core::reactor::step_kind::poller:
+      case core::reactor::step_kind::timer:
+        record(kind == core::reactor::step_kind::poller ? record_kind::poller : record_kind::timer,
+               core, core, id, 0, 0, 0, start_ns, start_ns + cost_ns);
+        break;
+      case core::reactor::step_kind::none:
+        break;
+    }
+  }
+  ++steps_;
+}
+
+void world::maybe_request_shutdown() noexcept {
+  if (opts_.shutdown_ppm == 0 || shutdown_requested_) return;
+  if (decisions_.choose(1'000'000) >= opts_.shutdown_ppm) return;
+  shutdown_requested_ = true;
+  mix(0x5348555444574E00ull ^ steps_);  // "SHUTDWN"
+  on_allocate(no_core, nullptr, &shutdown_event_);
+  rt_->call(&shutdown_event_);
+  if (trace_) record(record_kind::shutdown_request, no_core, 0, shutdown_event_.id, 0, 0, 0,
+                     time_ns_[0], time_ns_[0]);
+}
+
+uint64_t world::now_ns(uint32_t reactor) const noexcept {
+  return reactor < time_ns_.size() ? time_ns_[reactor] : 0;
+}
+
+void world::fail(const char* message) noexcept {
+  failure_ = message;
+  const uint32_t core = running_;
+  const uint64_t t = core == no_core ? 0 : time_ns_[core];
+  mix(0x4641494C00000000ull ^ steps_);  // "FAIL"
+  if (trace_) record(record_kind::check_failed, core, core, 0, 0, 0, 0, t, t);
+  std::longjmp(on_failure_, 1);
+}
+
+void world::on_stop(int /*rc*/) noexcept {}
+
+void world::on_allocate(uint32_t reactor, const event* by, event* ev) noexcept {
+  ev->id = ++next_event_id_;
+  mix((uint64_t{ev->target} << 48) ^ ev->id);
+  if (trace_) {
+    record(record_kind::allocate, reactor, ev->target, ev->id, by != nullptr ? by->id : 0,
+           intern_name(ev->name != nullptr ? static_cast<const void*>(ev->name)
+                                           : reinterpret_cast<const void*>(ev->fn),
+                       ev->name, ev->fn),
+           0, now_ns(reactor), now_ns(reactor));
+  }
+}
+
+void world::on_allocate_failed(uint32_t reactor, const event* by, uint32_t target_core,
+                               event_fn fn, const char* name, bool invalid_core) noexcept {
+  mix(0xA110CFA100000000ull ^ (uint64_t{target_core} << 8) ^ reactor);
+  if (trace_) {
+    record(record_kind::allocate_failed, reactor, target_core, 0, by != nullptr ? by->id : 0,
+           intern_name(name != nullptr ? static_cast<const void*>(name)
+                                       : reinterpret_cast<const void*>(fn),
+                       name, fn),
+           invalid_core ? 1 : 0, now_ns(reactor), now_ns(reactor));
+  }
+}
+
+void world::on_call(uint32_t reactor, const event* ev) noexcept {
+  mix(0xCA11000000000000ull ^ ev->id);
+  if (trace_) {
+    const event* by = reactor == no_core ? nullptr : rt_->at(reactor).running_event();
+    record(record_kind::call, reactor, ev->target, ev->id, by != nullptr ? by->id : 0, 0, 0,
+           now_ns(reactor), now_ns(reactor));
+  }
+}
+
+void world::on_stop(uint32_t reactor, int rc) noexcept {
+  mix(0x5709000000000000ull ^ static_cast<uint32_t>(rc));
+  if (trace_) record(record_kind::stop, reactor, reactor, 0, 0, 0, rc, now_ns(reactor),
+                     now_ns(reactor));
+}
+
+void world::mix(uint64_t v) noexcept {
+  hash_ = std::rotl(hash_ ^ v, 27) * 0x9E3779B97F4A7C15ull;
+}
+
+void world::record(record_kind kind, uint32_t core, uint32_t target, uint64_t id, uint64_t by,
+                   uint32_t name, int rc, uint64_t start_ns, uint64_t end_ns) {
+  trace_->records.push_back(trace_record{kind, core, target, name, rc, steps_, start_ns, end_ns,
+                                         id, by});
+}
+
+uint32_t world::intern_name(const void* key, const char* name, event_fn fn) {
+  auto [it, inserted] = name_index_.try_emplace(key, 0);
+  if (inserted) {
+    it->second = static_cast<uint32_t>(trace_->names.size());
+    trace_->names.push_back(name != nullptr ? std::string(name)
+                                            : describe_function(reinterpret_cast<const void*>(fn)));
+  }
+  return it->second;
+}
+
+}  // namespace lockstep::sim

@@ -1,0 +1,92 @@
+// One simulation: the virtual cores, their clocks and queues, the decision stream, and the
+// loop that steps them. A world owns everything a run touches, so that runs never share
+// state; sim::run builds one per call.
+//
+// Virtual time: every core has its own clock. A step advances the stepping core's clock by the
+// step's cost; a delivered event moves its target's clock up to its send time; an idle core's
+// clock follows the least advanced busy core (it waits while others work), so its timers fire
+// in step with the rest of the machine; when no core has work, every clock jumps to the next
+// timer.
+#pragma once
+
+#include "../../core/runtime.hpp"
+#include "core_picker.hpp"
+#include "decision_source.hpp"
+#include "sim_pool.hpp"
+#include "sim_transport.hpp"
+#include "trace.hpp"
+
+#include <lockstep/sim.hpp>
+
+#include <csetjmp>
+#include <functional>
+#include <memory>
+#include <unordered_map>
+#include <vector>
+
+namespace lockstep::sim {
+
+// Virtual cost of one step, in nanoseconds: [min, min + span).
+inline constexpr uint64_t event_cost_min_ns = 40;
+inline constexpr uint64_t event_cost_span_ns = 160;
+inline constexpr uint64_t poller_cost_min_ns = 20;
+inline constexpr uint64_t poller_cost_span_ns = 80;
+static_assert(event_cost_min_ns > 0 && poller_cost_min_ns > 0, "a step never takes zero time");
+
+class world final : core::clock, core::scheduling, core::observer {
+ public:
+  world(const options& opts, std::function<void()> start);
+  ~world() override;
+  result execute();
+
+ private:
+  // core::clock
+  uint64_t now_ns(uint32_t reactor) const noexcept override;
+  // core::scheduling
+  uint32_t current_reactor() const noexcept override { return running_; }
+  [[noreturn]] void fail(const char* message) noexcept override;
+  void on_stop(int rc) noexcept override;
+  // core::observer
+  void on_allocate(uint32_t reactor, const event* by, event* ev) noexcept override;
+  void on_allocate_failed(uint32_t reactor, const event* by, uint32_t target_core, event_fn fn,
+                          const char* name, bool invalid_core) noexcept override;
+  void on_call(uint32_t reactor, const event* ev) noexcept override;
+  void on_stop(uint32_t reactor, int rc) noexcept override;
+
+  void loop();
+  uint64_t runnable_cores() noexcept;
+  bool jump_to_next_timer() noexcept;
+  void step_core(uint32_t core);
+  void maybe_request_shutdown() noexcept;
+  void mix(uint64_t v) noexcept;
+  void record(record_kind kind, uint32_t core, uint32_t target, uint64_t id, uint64_t by,
+              uint32_t name, int rc, uint64_t start_ns, uint64_t end_ns);
+  uint32_t intern_name(const void* key, const char* name, event_fn fn);
+  static void run_start(void* world_ptr, void*);
+  static void run_shutdown_request(void* world_ptr, void*);
+
+  options opts_;
+  std::function<void()> start_;
+  seeded_source decisions_;
+  std::vector<uint64_t> time_ns_;
+  sim_pool pool_;
+  sim_transport transport_;
+  core_picker picker_;
+  std::unique_ptr<core::runtime> rt_;
+  event start_event_{};
+  event shutdown_event_{};
+
+  uint32_t running_ = no_core;
+  uint64_t steps_ = 0;
+  uint64_t next_event_id_ = 0;
+  uint64_t hash_ = 0x6C6F636B73746570ull;  // "lockstep"
+  bool shutdown_requested_ = false;
+  outcome outcome_ = outcome::hang;
+  std::string failure_;
+  std::jmp_buf on_failure_;
+
+  std::shared_ptr<trace_log> trace_;  // when opts_.trace
+  std::unordered_map<const void*, uint32_t> name_index_;  // lookups only, never iterated
+};
+
+}  // namespace lockstep::sim

@@ -1,0 +1,123 @@
+// The public API: each call reaches the active runtime, or refuses outside a run.
+#include "runtime.hpp"
+
+#include <lockstep/lockstep.hpp>
+
+#include <cstdio>
+#include <cstdlib>
+
+namespace lockstep {
+namespace {
+
+void refuse(const char* call, const char* answer) noexcept {
+  std::fprintf(stderr, "lockstep: %s called outside a run (no backend's run() is executing); %s\n",
+               call, answer);
+}
+
+}  // namespace
+
+event* event_allocate(uint32_t core, event_fn fn, void* arg1, void* arg2) noexcept {
+  return event_allocate_named(core, fn, arg1, arg2, nullptr);
+}
+
+event* event_allocate_named(uint32_t core, event_fn fn, void* arg1, void* arg2,
+                            const char* fn_name) noexcept {
+  core::runtime* rt = core::runtime::active();
+  if (rt == nullptr) [[unlikely]] {
+    refuse("event_allocate", "returning nullptr");
+    return nullptr;
+  }
+  return rt->allocate(core, fn, arg1, arg2, fn_name);
+}
+
+void event_call(event* ev) noexcept {
+  core::runtime* rt = core::runtime::active();
+  if (rt == nullptr) [[unlikely]] {
+    refuse("event_call", "the event is not run");
+    return;
+  }
+  rt->call(ev);
+}
+
+uint32_t current_core() noexcept {
+  core::runtime* rt = core::runtime::active();
+  return rt == nullptr ? no_core : rt->current_core();
+}
+
+uint32_t core_count() noexcept {
+  core::runtime* rt = core::runtime::active();
+  return rt == nullptr ? 0 : rt->core_count();
+}
+
+uint32_t first_core() noexcept {
+  core::runtime* rt = core::runtime::active();
+  return rt == nullptr ? no_core : rt->first_core();
+}
+
+uint32_t next_core(uint32_t core) noexcept {
+  core::runtime* rt = core::runtime::active();
+  return rt == nullptr ? no_core : rt->next_core(core);
+}
+
+poller* poller_register(poller_fn fn, void* arg, uint64_t period_us) noexcept {
+  core::runtime* rt = core::runtime::active();
+  if (rt == nullptr) [[unlikely]] {
+    refuse("poller_register", "returning nullptr");
+    return nullptr;
+  }
+  return rt->poller_register(fn, arg, period_us);
+}
+
+void poller_unregister(poller** p) noexcept {
+  core::runtime* rt = core::runtime::active();
+  if (rt == nullptr) [[unlikely]] {
+    refuse("poller_unregister", "nothing done");
+    return;
+  }
+  rt->poller_unregister(p);
+}
+
+uint64_t now_ns() noexcept {
+  core::runtime* rt = core::runtime::active();
+  return rt == nullptr ? 0 : rt->now_ns();
+}
+
+void app_stop(int rc) noexcept {
+  core::runtime* rt = core::runtime::active();
+  if (rt == nullptr) [[unlikely]] {
+    refuse("app_stop", "nothing done");
+    return;
+  }
+  rt->stop(rc);
+}
+
+namespace detail {
+
+void check_failed(const char* condition, const char* message, const char* file,
+                  int line) noexcept {
+  // The message lives in a per-thread buffer: the failure path leaves this frame without
+  // unwinding it, so nothing here may own memory.
+  thread_local std::string text;
+  text = message != nullptr ? message : "";
+  text += " [LOCKSTEP_CHECK(";
+  text += condition;
+  text += ") at ";
+  text += file;
+  text += ":";
+  text += std::to_string(line);
+  text += "]";
+  core::runtime* rt = core::runtime::active();
+  if (rt == nullptr) {
+    std::fprintf(stderr, "lockstep: check failed outside a run: %s\n", text.c_str());
+    std::abort();
+  }
+  rt->fail(text.c_str());
+}
+
+void check_failed(const char* condition, const std::string& message, const char* file,
+                  int line) noexcept {
+  check_failed(condition, message.c_str(), file, line);
+}
+
+}  // namespace detail
+}  // namespace lockstep

@@ -1,0 +1,73 @@
+// The contracts a backend implements so that core/'s reactor logic can run on it.
+//
+// core/ owns the semantics (what an event, a poller, a stop mean); a backend only supplies
+// time, the event pool, the per-core queues, who is running, and what a failure does. Reactor
+// indices are dense (0..n-1); the runtime maps them to core ids.
+#pragma once
+
+#include "event.hpp"
+
+#include <cstdint>
+#include <string>
+
+namespace lockstep::core {
+
+// The finite store of events.
+// Threading: get/put_bulk may be called concurrently from every reactor (each passing its own
+// index, or no reactor for a non-reactor thread) on a multi-threaded backend.
+class event_pool {
+ public:
+  virtual ~event_pool() = default;
+  // An event in state free, or nullptr when the pool is exhausted (or a fault is injected).
+  virtual event* get(uint32_t reactor) noexcept = 0;
+  // Returns n events to the pool. Every event came from get() of this pool.
+  virtual void put_bulk(uint32_t reactor, event* const* evs, uint32_t n) noexcept = 0;
+};
+
+// Per-reactor queues of called events.
+// Guarantees: events enqueued by one sender to one target are dequeued in enqueue order
+// (per-pair FIFO); enqueue never fails for an event of the pool (queues hold the whole pool).
+// Threading: enqueue from any thread; dequeue_burst and pending only from the target's reactor.
+class transport {
+ public:
+  virtual ~transport() = default;
+  virtual void enqueue(uint32_t sender, uint32_t target, event* ev) noexcept = 0;
+  // Moves up to `max` queued events for `target` into out[], in delivery order.
+  virtual uint32_t dequeue_burst(uint32_t target, event** out, uint32_t max) noexcept = 0;
+  // Whether events wait for `target` (exact when called from the target's reactor).
+  virtual bool pending(uint32_t target) const noexcept = 0;
+};
+
+// The backend clock, in nanoseconds. A reactor reads only its own clock.
+class clock {
+ public:
+  virtual ~clock() = default;
+  virtual uint64_t now_ns(uint32_t reactor) const noexcept = 0;
+};
+
+// Who is running, and what a failure or a stop does.
+class scheduling {
+ public:
+  virtual ~scheduling() = default;
+  // The reactor index running the calling code, or no_core outside a reactor.
+  virtual uint32_t current_reactor() const noexcept = 0;
+  // A failed check or misuse: ends the running event at once and never returns. The backend
+  // copies `message` before it leaves the caller's frames (which are not unwound).
+  [[noreturn]] virtual void fail(const char* message) noexcept = 0;
+  // app_stop was called (first time only), from the calling reactor.
+  virtual void on_stop(int rc) noexcept = 0;
+};
+
+// Optional hooks for traces and hashes. Called on the thread of the reactor concerned.
+class observer {
+ public:
+  virtual ~observer() = default;
+  // `by` is the event running on the allocating reactor (nullptr from a poller or outside).
+  virtual void on_allocate(uint32_t reactor, const event* by, event* ev) noexcept = 0;
+  virtual void on_allocate_failed(uint32_t reactor, const event* by, uint32_t target_core,
+                                  event_fn fn, const char* name, bool invalid_core) noexcept = 0;
+  virtual void on_call(uint32_t reactor, const event* ev) noexcept = 0;
+  virtual void on_stop(uint32_t reactor, int rc) noexcept = 0;
+};
+
+}  // namespace lockstep::core

@@ -1,0 +1,191 @@
+#include "reactor.hpp"
+
+#include "runtime.hpp"
+
+#include <algorithm>
+
+namespace lockstep::core {
+namespace {
+
+// Heap order for timed pollers: the earliest due first, ties by registration order, so that
+// the order never depends on addresses.
+bool later(const poller* a, const poller* b) noexcept {
+  if (a->next_due_ns != b->next_due_ns) return a->next_due_ns > b->next_due_ns;
+  return a->seq > b->seq;
+}
+
+}  // namespace
+
+reactor::reactor(runtime& rt, uint32_t index) : rt_(rt), index_(index) {}
+
+reactor::~reactor() {
+  for (poller* p : active_) delete p;
+  for (poller* p : timed_) delete p;
+}
+
+bool reactor::has_work() const noexcept {
+  return batch_pos_ < batch_len_ || active_live_ > 0 || rt_.backend().queues->pending(index_);
+}
+
+bool reactor::next_timer_ns(uint64_t* due_ns) noexcept {
+  prune_dead_timers();
+  if (timed_.empty()) return false;
+  *due_ns = timed_.front()->next_due_ns;
+  return true;
+}
+
+bool reactor::step() noexcept {
+  // Four phase changes visit every phase once from wherever the last step left off, and start
+  // a new iteration (a new burst) on the way: nothing found by then means idle.
+  for (int hops = 0; hops < 4; ++hops) {
+    switch (phase_) {
+      case phase::events:
+        if (batch_pos_ < batch_len_) return run_event();
+        if (!burst_taken_) {
+          burst_taken_ = true;
+          batch_pos_ = 0;
+          batch_len_ = rt_.backend().queues->dequeue_burst(index_, batch_, event_batch_max);
+          if (batch_len_ > 0) return run_event();
+        }
+        phase_ = phase::pollers;
+        poll_pos_ = 0;
+        poll_end_ = static_cast<uint32_t>(active_.size());
+        break;
+      case phase::pollers:
+        while (poll_pos_ < poll_end_) {
+          poller* p = active_[poll_pos_++];
+          if (p->state == poller_state::active) return run_poller(p, step_kind::poller);
+        }
+        if (active_has_dead_) compact_active();
+        phase_ = phase::timers;
+        break;
+      case phase::timers:
+        if (run_due_timer()) return true;
+        phase_ = phase::events;
+        burst_taken_ = false;
+        break;
+    }
+  }
+  last_kind_ = step_kind::none;
+  return false;
+}
+
+bool reactor::run_event() noexcept {
+  event* ev = batch_[batch_pos_++];
+  if (ev->state != event_state::queued) [[unlikely]]
+    rt_.fail("framework invariant: a dequeued event was not in state queued");
+  ev->state = event_state::running;
+  running_ = ev;
+  last_kind_ = step_kind::event;
+  last_event_ = ev;
+  ev->fn(ev->arg1, ev->arg2);
+  running_ = nullptr;
+  ev->state = event_state::done;
+  ++stats_.events_executed;
+  if (batch_pos_ == batch_len_) release_batch();
+  return true;
+}
+
+void reactor::release_batch() noexcept {
+  for (uint32_t i = 0; i < batch_len_; ++i) batch_[i]->state = event_state::free;
+  rt_.backend().pool->put_bulk(index_, batch_, batch_len_);
+  batch_pos_ = batch_len_ = 0;
+}
+
+bool reactor::run_poller(poller* p, step_kind kind) noexcept {
+  running_poller_ = p;
+  last_kind_ = kind;
+  last_poller_seq_ = p->seq;
+  p->fn(p->arg);
+  running_poller_ = nullptr;
+  ++stats_.pollers_run;
+  return true;
+}
+
+bool reactor::run_due_timer() noexcept {
+  prune_dead_timers();
+  if (timed_.empty()) return false;
+  const uint64_t now = rt_.backend().clk->now_ns(index_);
+  poller* p = timed_.front();
+  if (p->next_due_ns > now) return false;
+  std::pop_heap(timed_.begin(), timed_.end(), later);
+  timed_.pop_back();
+  run_poller(p, step_kind::timer);
+  if (p->state == poller_state::dead) {  // unregistered itself while running
+    delete p;
+    return true;
+  }
+  p->next_due_ns = now + p->period_ns;
+  timed_.push_back(p);
+  std::push_heap(timed_.begin(), timed_.end(), later);
+  return true;
+}
+
+poller* reactor::add_poller(poller_fn fn, void* arg, uint64_t period_ns) noexcept {
+  auto* p = new poller{fn, arg, period_ns, 0, poller_seq_++, index_, poller_state::active};
+  if (period_ns == 0) {
+    active_.push_back(p);
+    ++active_live_;
+  } else {
+    p->next_due_ns = rt_.backend().clk->now_ns(index_) + period_ns;
+    timed_.push_back(p);
+    std::push_heap(timed_.begin(), timed_.end(), later);
+    ++timed_live_;
+  }
+  return p;
+}
+
+void reactor::remove_poller(poller* p) noexcept {
+  p->state = poller_state::dead;
+  if (p->period_ns == 0) {
+    --active_live_;
+    active_has_dead_ = true;
+    // Freed by compact_active() once the poller phase is over; the phase may still hold it.
+    if (phase_ != phase::pollers) compact_active();
+  } else {
+    --timed_live_;
+    // A running timed poller is off the heap: run_due_timer frees it when it returns.
+    // Others are freed when they reach the top of the heap.
+  }
+}
+
+void reactor::compact_active() noexcept {
+  std::erase_if(active_, [this](poller* p) {
+    if (p->state != poller_state::dead || p == running_poller_) return false;
+    delete p;
+    return true;
+  });
+  active_has_dead_ = false;
+  for (poller* p : active_) active_has_dead_ |= p->state == poller_state::dead;
+}
+
+void reactor::prune_dead_timers() noexcept {
+  while (!timed_.empty() && timed_.front()->state == poller_state::dead) {
+    std::pop_heap(timed_.begin(), timed_.end(), later);
+    delete timed_.back();
+    timed_.pop_back();
+  }
+}
+
+uint64_t reactor::drop_queued() noexcept {
+  uint64_t dropped = 0;
+  for (uint32_t i = 0; i < batch_len_; ++i) {
+    // Events before batch_pos_ ran (or were running when a check failed); the rest never did.
+    if (i >= batch_pos_) ++dropped;
+    batch_[i]->state = event_state::free;
+  }
+  if (batch_len_ > 0) rt_.backend().pool->put_bulk(index_, batch_, batch_len_);
+  batch_pos_ = batch_len_ = 0;
+  running_ = nullptr;
+  event* burst[event_batch_max];
+  for (;;) {
+    const uint32_t n = rt_.backend().queues->dequeue_burst(index_, burst, event_batch_max);
+    if (n == 0) break;
+    for (uint32_t i = 0; i < n; ++i) burst[i]->state = event_state::free;
+    rt_.backend().pool->put_bulk(index_, burst, n);
+    dropped += n;
+  }
+  return dropped;
+}
+
+}  // namespace lockstep::core

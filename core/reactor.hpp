@@ -1,0 +1,95 @@
+// One reactor: the per-core loop of SPDK's event framework, decomposed into steps.
+//
+// An iteration runs up to event_batch_max queued events (one burst from the transport), then
+// every active poller once, then the timed pollers that are due on the backend clock. step()
+// performs exactly one unit of that iteration — one event or one poller call — so that a
+// multi-threaded backend can loop on it and the simulator can interleave cores between units.
+// Threading: a reactor is only touched by the thread that runs it (its pollers too).
+#pragma once
+
+#include "backend.hpp"
+#include "limits.hpp"
+
+#include <cstdint>
+#include <vector>
+
+namespace lockstep::core {
+
+class runtime;
+
+class reactor {
+ public:
+  enum class step_kind : uint8_t { none, event, poller, timer };
+
+  struct stats {
+    uint64_t events_executed = 0;
+    uint64_t pollers_run = 0;
+    uint64_t alloc_failures = 0;  // nullptr returned by event_allocate called on this reactor
+  };
+
+  reactor(runtime& rt, uint32_t index);
+  ~reactor();
+  reactor(const reactor&) = delete;
+  reactor& operator=(const reactor&) = delete;
+
+  // Performs one unit of work. Returns false when a whole iteration found nothing to do.
+  bool step() noexcept;
+
+  // Queued events (in the current burst or in the transport) or an active poller: step() will
+  // do something without time passing.
+  bool has_work() const noexcept;
+  // The earliest due time of a live timed poller; false when there is none.
+  bool next_timer_ns(uint64_t* due_ns) noexcept;
+
+  poller* add_poller(poller_fn fn, void* arg, uint64_t period_ns) noexcept;
+  // Marks p dead; it is freed once no iteration refers to it. p belongs to this reactor.
+  void remove_poller(poller* p) noexcept;
+
+  // After the run ended (no step running): returns every event still held or queued for this
+  // reactor to the pool. Returns how many of them had not run (the dropped ones).
+  uint64_t drop_queued() noexcept;
+
+  uint32_t index() const noexcept { return index_; }
+  const event* running_event() const noexcept { return running_; }
+  step_kind last_step_kind() const noexcept { return last_kind_; }
+  const event* last_event() const noexcept { return last_event_; }  // valid until the next step
+  uint64_t last_poller_seq() const noexcept { return last_poller_seq_; }
+  stats& counters() noexcept { return stats_; }
+  const stats& counters() const noexcept { return stats_; }
+
+ private:
+  enum class phase : uint8_t { events, pollers, timers };
+
+  bool run_event() noexcept;
+  bool run_poller(poller* p, step_kind kind) noexcept;
+  bool run_due_timer() noexcept;
+  void release_batch() noexcept;
+  void compact_active() noexcept;
+  void prune_dead_timers() noexcept;
+
+  runtime& rt_;
+  const uint32_t index_;
+  phase phase_ = phase::events;
+  bool burst_taken_ = false;
+  uint32_t batch_pos_ = 0;
+  uint32_t batch_len_ = 0;
+  event* batch_[event_batch_max] = {};
+  event* running_ = nullptr;
+
+  std::vector<poller*> active_;  // registration order
+  uint32_t active_live_ = 0;
+  uint32_t poll_pos_ = 0;
+  uint32_t poll_end_ = 0;
+  bool active_has_dead_ = false;
+  std::vector<poller*> timed_;   // binary heap on (next_due_ns, seq): earliest first
+  uint32_t timed_live_ = 0;
+  poller* running_poller_ = nullptr;
+  uint64_t poller_seq_ = 0;
+
+  step_kind last_kind_ = step_kind::none;
+  const event* last_event_ = nullptr;
+  uint64_t last_poller_seq_ = 0;
+  stats stats_;
+};
+
+}  // namespace lockstep::core

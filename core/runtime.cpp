@@ -1,0 +1,172 @@
+#include "runtime.hpp"
+
+#include <cstdio>
+#include <cstdlib>
+
+namespace lockstep::core {
+namespace {
+
+// The runtime the API reaches. Written only by a backend's run() before its reactors start and
+// after they have stopped (both ordered by the backend's thread launch and join).
+std::atomic<runtime*> g_active{nullptr};
+// The runtime of a simulation running on this thread; it shadows g_active.
+thread_local runtime* t_active = nullptr;
+
+const char* state_misuse(event_state s) noexcept {
+  switch (s) {
+    case event_state::free:
+      return "event_call: the event is not allocated (called again after it ran, or not from "
+             "event_allocate)";
+    case event_state::queued:
+    case event_state::running:
+    case event_state::done:
+      return "event_call: the event was already called (an event runs once; allocate another)";
+    case event_state::allocated:
+      break;
+  }
+  return "event_call: the event is in an unknown state (not from event_allocate?)";
+}
+
+}  // namespace
+
+runtime::runtime(const std::vector<uint32_t>& core_ids, const parts& p)
+    : parts_(p), core_ids_(core_ids) {
+  for (uint32_t& slot : index_of_core_) slot = no_core;
+  reactors_.reserve(core_ids.size());
+  for (uint32_t i = 0; i < core_ids.size(); ++i) {
+    index_of_core_[core_ids[i]] = i;
+    reactors_.push_back(std::make_unique<reactor>(*this, i));
+  }
+}
+
+runtime::~runtime() { deactivate(); }
+
+bool runtime::activate(scope s) noexcept {
+  if (active() != nullptr) return false;
+  if (s == scope::thread) {
+    t_active = this;
+    return true;
+  }
+  runtime* expected = nullptr;
+  return g_active.compare_exchange_strong(expected, this, std::memory_order_acq_rel);
+}
+
+void runtime::deactivate() noexcept {
+  if (t_active == this) t_active = nullptr;
+  runtime* expected = this;
+  g_active.compare_exchange_strong(expected, nullptr, std::memory_order_acq_rel);
+}
+
+runtime* runtime::active() noexcept {
+  runtime* rt = t_active;
+  return rt != nullptr ? rt : g_active.load(std::memory_order_acquire);
+}
+
+uint32_t runtime::current_core() const noexcept {
+  const uint32_t r = parts_.sched->current_reactor();
+  return r == no_core ? no_core : core_ids_[r];
+}
+
+uint32_t runtime::next_core(uint32_t core) const noexcept {
+  for (uint32_t c = core + 1; c < max_core_id && core != no_core; ++c)
+    if (index_of_core_[c] != no_core) return c;
+  return no_core;
+}
+
+event* runtime::allocate(uint32_t core, event_fn fn, void* arg1, void* arg2,
+                         const char* name) noexcept {
+  if (fn == nullptr) [[unlikely]]
+    fail("event_allocate: fn is nullptr (an event needs a function to run)");
+  const uint32_t self = parts_.sched->current_reactor();
+  const uint32_t target = reactor_of(core);
+  event* ev = target == no_core ? nullptr : parts_.pool->get(self);
+  if (ev == nullptr) [[unlikely]] {
+    if (self == no_core) {
+      external_alloc_failures_.fetch_add(1, std::memory_order_relaxed);
+    } else {
+      ++reactors_[self]->counters().alloc_failures;
+    }
+    if (parts_.obs != nullptr) {
+      const event* by = self == no_core ? nullptr : reactors_[self]->running_event();
+      parts_.obs->on_allocate_failed(self, by, core, fn, name, target == no_core);
+    }
+    return nullptr;
+  }
+  ev->fn = fn;
+  ev->arg1 = arg1;
+  ev->arg2 = arg2;
+  ev->target = static_cast<uint16_t>(target);
+  ev->sender = external_sender;
+  ev->state = event_state::allocated;
+  ev->name = name;
+  ev->next = nullptr;
+  if (parts_.obs != nullptr) {
+    const event* by = self == no_core ? nullptr : reactors_[self]->running_event();
+    parts_.obs->on_allocate(self, by, ev);
+  }
+  return ev;
+}
+
+void runtime::call(event* ev) noexcept {
+  if (ev == nullptr) [[unlikely]]
+    fail("event_call(nullptr): event_allocate returned nullptr (pool exhausted or fault "
+         "injected) and the caller did not check it");
+  if (ev->state != event_state::allocated) [[unlikely]] fail(state_misuse(ev->state));
+  const uint32_t self = parts_.sched->current_reactor();
+  ev->sender = self == no_core ? external_sender : static_cast<uint16_t>(self);
+  ev->sent_ns = parts_.clk->now_ns(self);
+  ev->state = event_state::queued;
+  if (parts_.obs != nullptr) parts_.obs->on_call(self, ev);
+  parts_.queues->enqueue(ev->sender, ev->target, ev);
+}
+
+poller* runtime::poller_register(poller_fn fn, void* arg, uint64_t period_us) noexcept {
+  if (fn == nullptr) [[unlikely]]
+    fail("poller_register: fn is nullptr (a poller needs a function to run)");
+  const uint32_t self = parts_.sched->current_reactor();
+  if (self == no_core) {
+    std::fprintf(stderr, "lockstep: poller_register called outside a reactor core; "
+                         "returning nullptr\n");
+    return nullptr;
+  }
+  constexpr uint64_t max_period_us = UINT64_MAX / 1000;
+  if (period_us > max_period_us) [[unlikely]]
+    fail("poller_register: period_us is too large (the period in ns overflows 64 bits)");
+  return reactors_[self]->add_poller(fn, arg, period_us * 1000);
+}
+
+void runtime::poller_unregister(poller** p) noexcept {
+  if (p == nullptr) [[unlikely]]
+    fail("poller_unregister(nullptr): pass the address of the poller pointer");
+  poller* victim = *p;
+  if (victim == nullptr) return;
+  const uint32_t self = parts_.sched->current_reactor();
+  if (self != victim->reactor) [[unlikely]]
+    fail("poller_unregister: the poller belongs to another core (unregister it on the core "
+         "that registered it)");
+  if (victim->state == poller_state::dead) [[unlikely]]
+    fail("poller_unregister: the poller was already unregistered");
+  reactors_[self]->remove_poller(victim);
+  *p = nullptr;
+}
+
+uint64_t runtime::now_ns() const noexcept {
+  return parts_.clk->now_ns(parts_.sched->current_reactor());
+}
+
+void runtime::stop(int rc) noexcept {
+  bool expected = false;
+  if (!stopped_.compare_exchange_strong(expected, true, std::memory_order_acq_rel)) return;
+  rc_.store(rc, std::memory_order_relaxed);
+  const uint32_t self = parts_.sched->current_reactor();
+  if (parts_.obs != nullptr) parts_.obs->on_stop(self, rc);
+  parts_.sched->on_stop(rc);
+}
+
+uint64_t runtime::drop_queued() noexcept {
+  uint64_t dropped = 0;
+  for (auto& r : reactors_) dropped += r->drop_queued();
+  return dropped;
+}
+
+}  // namespace lockstep::core

@@ -1,0 +1,88 @@
+// The runtime: one application run's reactors and the backend parts they run on. The public
+// API (api.cpp) reaches the runtime that is active; a backend's run() activates its runtime for
+// the duration of the run, so that one process may link both backends.
+#pragma once
+
+#include "backend.hpp"
+#include "limits.hpp"
+#include "reactor.hpp"
+
+#include <atomic>
+#include <cstdlib>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace lockstep::core {
+
+struct parts {
+  event_pool* pool = nullptr;
+  transport* queues = nullptr;
+  clock* clk = nullptr;
+  scheduling* sched = nullptr;
+  observer* obs = nullptr;  // optional
+};
+
+class runtime {
+ public:
+  // core_ids: strictly increasing core ids (< max_core_id), one reactor each, indexed densely.
+  runtime(const std::vector<uint32_t>& core_ids, const parts& p);
+  ~runtime();
+  runtime(const runtime&) = delete;
+  runtime& operator=(const runtime&) = delete;
+
+  // Makes this the runtime the API reaches: from every thread (scope::process, for backends
+  // whose reactors are threads) or from the calling thread only (scope::thread, for the
+  // single-threaded simulator, so that simulations can run in parallel threads). False when a
+  // runtime is already active for the calling thread.
+  enum class scope { process, thread };
+  bool activate(scope s) noexcept;
+  void deactivate() noexcept;
+  static runtime* active() noexcept;
+
+  // The public API, for the active runtime.
+  event* allocate(uint32_t core, event_fn fn, void* arg1, void* arg2, const char* name) noexcept;
+  void call(event* ev) noexcept;
+  uint32_t current_core() const noexcept;
+  uint32_t core_count() const noexcept { return static_cast<uint32_t>(reactors_.size()); }
+  uint32_t first_core() const noexcept { return core_ids_.front(); }
+  uint32_t next_core(uint32_t core) const noexcept;
+  poller* poller_register(poller_fn fn, void* arg, uint64_t period_us) noexcept;
+  void poller_unregister(poller** p) noexcept;
+  uint64_t now_ns() const noexcept;
+  void stop(int rc) noexcept;
+  [[noreturn]] void fail(const char* message) noexcept {
+    parts_.sched->fail(message);
+    std::abort();  // a backend's fail never returns; should one, nothing may continue
+  }
+
+  bool stop_requested() const noexcept { return stopped_.load(std::memory_order_relaxed); }
+  int stop_rc() const noexcept { return rc_.load(std::memory_order_relaxed); }
+
+  // Called by a backend's run() when no reactor runs anymore: drops every queued event of every
+  // reactor (returned to the pool) and returns how many were dropped.
+  uint64_t drop_queued() noexcept;
+
+  reactor& at(uint32_t index) noexcept { return *reactors_[index]; }
+  uint32_t reactor_of(uint32_t core) const noexcept {  // no_core when not a reactor core
+    return core < max_core_id ? index_of_core_[core] : no_core;
+  }
+  uint32_t core_of(uint32_t index) const noexcept { return core_ids_[index]; }
+  const parts& backend() const noexcept { return parts_; }
+  // Allocation failures on threads that are not reactors.
+  uint64_t external_alloc_failures() const noexcept {
+    return external_alloc_failures_.load(std::memory_order_relaxed);
+  }
+
+ private:
+  parts parts_;
+  std::vector<uint32_t> core_ids_;
+  uint32_t index_of_core_[max_core_id];
+  std::vector<std::unique_ptr<reactor>> reactors_;
+  std::atomic<bool> stopped_{false};
+  std::atomic<int> rc_{0};
+  std::atomic<uint64_t> external_alloc_failures_{0};
+};
+
+}  // namespace lockstep::core

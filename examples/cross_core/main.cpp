@@ -1,0 +1,191 @@
+// cross_core: explore the cross-core request/response example in the simulator over many
+// seeds, replay one seed, or run it on the real backend.
+//
+//   cross_core [--seeds N] [--first-seed S] [--cores C] [--tasks T] [--alloc-fail-ppm P]
+//              [--strategy random|pct] [--jobs J] [--shard i/n] [--keep-going]
+//   cross_core --replay 'lockstep-replay/1 ...' [--trace-out FILE]
+//   cross_core --real [--tasks T] [-- EAL arguments...]
+//
+// Exit codes: 0 all runs correct; 1 a run failed (its replay command is printed); 2 bad usage;
+// 3 the real backend could not start.
+#include "cross_core_app.hpp"
+
+#include <lockstep/explore.hpp>
+#include <lockstep/sim.hpp>
+#ifdef LOCKSTEP_HAS_REAL
+#include <lockstep/real.hpp>
+#endif
+
+#include <cinttypes>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <vector>
+
+namespace {
+
+int usage(const char* why) {
+  std::fprintf(stderr,
+               "cross_core: %s\n"
+               "usage: cross_core [--seeds N] [--first-seed S] [--cores C] [--tasks T]\n"
+               "                  [--alloc-fail-ppm P] [--strategy random|pct] [--jobs J]\n"
+               "                  [--shard i/n] [--keep-going]\n"
+               "       cross_core --replay 'LINE' [--trace-out FILE] [--tasks T]\n"
+               "       cross_core --real [--tasks T] [-- EAL arguments...]\n",
+               why);
+  return 2;
+}
+
+bool parse_number(const char* text, uint64_t max, uint64_t* out) {
+  char* end = nullptr;
+  errno = 0;
+  const unsigned long long v = std::strtoull(text, &end, 10);
+  if (errno != 0 || end == text || *end != '\0' || text[0] == '-' || v > max) return false;
+  *out = v;
+  return true;
+}
+
+// Runs the example once in the simulator and judges it.
+std::string run_once(const cross_core::config& cfg, const lockstep::sim::options& o,
+                     lockstep::sim::result* r) {
+  cross_core::app a(cfg);
+  *r = lockstep::sim::run(o, [&a] { a.start(); });
+  if (r->outcome != lockstep::sim::outcome::stopped)
+    return std::string("outcome ") + lockstep::sim::to_string(r->outcome) +
+           (r->failure.empty() ? "" : ": " + r->failure);
+  if (r->rc != 0) return "app_stop rc " + std::to_string(r->rc);
+  if (!a.complete_and_correct()) return "not every task completed exactly once on its origin";
+  if (r->leaked_events != 0) return std::to_string(r->leaked_events) + " events leaked";
+  return {};
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  lockstep::explore::options eo;
+  lockstep::sim::options so;
+  so.alloc_fail_ppm = 10'000;  // 1% of allocations fail: the retry paths run in every seed
+  cross_core::config cfg;
+  std::string replay, trace_out;
+  bool real = false;
+  std::vector<std::string> eal_args;
+  std::string scenario_args;  // repeated in the replay command
+
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    auto value = [&](const char* name) -> const char* {
+      if (i + 1 >= argc) {
+        usage((std::string(name) + " needs a value").c_str());
+        std::exit(2);
+      }
+      return argv[++i];
+    };
+    uint64_t v = 0;
+    if (arg == "--seeds") {
+      if (!parse_number(value("--seeds"), UINT64_MAX, &eo.seeds)) return usage("bad --seeds");
+    } else if (arg == "--first-seed") {
+      if (!parse_number(value("--first-seed"), UINT64_MAX, &eo.first_seed))
+        return usage("bad --first-seed");
+    } else if (arg == "--cores") {
+      if (!parse_number(value("--cores"), lockstep::sim::max_cores, &v) || v == 0)
+        return usage("--cores takes 1..63");
+      so.cores = static_cast<uint32_t>(v);
+    } else if (arg == "--tasks") {
+      if (!parse_number(value("--tasks"), 1'000'000, &v)) return usage("--tasks takes 0..1000000");
+      cfg.tasks = static_cast<uint32_t>(v);
+      scenario_args += " --tasks " + std::to_string(v);
+    } else if (arg == "--alloc-fail-ppm") {
+      if (!parse_number(value("--alloc-fail-ppm"), 1'000'000, &v))
+        return usage("--alloc-fail-ppm takes 0..1000000");
+      so.alloc_fail_ppm = static_cast<uint32_t>(v);
+    } else if (arg == "--strategy") {
+      const std::string s = value("--strategy");
+      if (s == "random") {
+        so.strategy = lockstep::sim::strategy::random;
+      } else if (s == "pct") {
+        so.strategy = lockstep::sim::strategy::pct;
+      } else {
+        return usage("--strategy takes random or pct");
+      }
+    } else if (arg == "--jobs") {
+      if (!parse_number(value("--jobs"), 1024, &v)) return usage("--jobs takes 0..1024");
+      eo.jobs = static_cast<uint32_t>(v);
+    } else if (arg == "--shard") {
+      std::string error;
+      if (!lockstep::explore::parse_shard(value("--shard"), &eo.shard_index, &eo.shard_count,
+                                          &error))
+        return usage(error.c_str());
+    } else if (arg == "--keep-going") {
+      eo.stop_at_first_failure = false;
+    } else if (arg == "--replay") {
+      replay = value("--replay");
+    } else if (arg == "--trace-out") {
+      trace_out = value("--trace-out");
+    } else if (arg == "--real") {
+      real = true;
+    } else if (arg == "--") {
+      for (++i; i < argc; ++i) eal_args.emplace_back(argv[i]);
+    } else {
+      return usage(("unknown argument '" + arg + "'").c_str());
+    }
+  }
+
+  if (real) {
+#ifdef LOCKSTEP_HAS_REAL
+    lockstep::real::options ro;
+    if (!eal_args.empty()) ro.eal_args = eal_args;
+    cross_core::app a(cfg);
+    lockstep::real::run_stats stats{};
+    const int rc = lockstep::real::run(ro, [&a] { a.start(); }, &stats);
+    std::printf("real: rc=%d tasks=%u completed=%u events=%" PRIu64 " alloc_failures=%" PRIu64
+                " dropped=%" PRIu64 " %s\n",
+                rc, cfg.tasks, a.completed(), stats.events_executed, stats.alloc_failures,
+                stats.dropped_events, a.complete_and_correct() ? "correct" : "INCORRECT");
+    if (rc < 0 && a.completed() == 0) return 3;
+    return rc == 0 && a.complete_and_correct() ? 0 : 1;
+#else
+    return usage("this build has no real backend (DPDK was not found at configure time)");
+#endif
+  }
+
+  if (!replay.empty()) {
+    std::string error;
+    if (!lockstep::sim::parse_replay(replay, &so, &error)) return usage(error.c_str());
+    if (!trace_out.empty()) so.trace = true;
+    std::printf("replay: %s\n", lockstep::sim::format_replay(so).c_str());
+    lockstep::sim::result r;
+    const std::string why = run_once(cfg, so, &r);
+    std::printf("outcome %s rc=%d steps=%" PRIu64 " virtual_ns=%" PRIu64 " events=%" PRIu64
+                " alloc_failures=%" PRIu64 " dropped=%" PRIu64 " leaked=%" PRIu64
+                " trace_hash=%016" PRIx64 "\n",
+                lockstep::sim::to_string(r.outcome), r.rc, r.steps, r.virtual_ns,
+                r.events_executed, r.alloc_failures, r.dropped_events, r.leaked_events,
+                r.trace_hash);
+    if (!r.failure.empty()) std::printf("failure: %s\n", r.failure.c_str());
+    if (!trace_out.empty()) {
+      if (!lockstep::sim::write_trace(r, trace_out)) return 1;
+      std::printf("trace written to %s\n", trace_out.c_str());
+    }
+    std::printf("%s\n", why.empty() ? "verdict: correct" : ("verdict: " + why).c_str());
+    return why.empty() ? 0 : 1;
+  }
+
+  eo.replay_command = std::string(argv[0]) + scenario_args;
+  const lockstep::explore::summary sum = lockstep::explore::run(
+      eo, so, [&cfg](const lockstep::sim::options& o, lockstep::sim::result* r) {
+        return run_once(cfg, o, r);
+      });
+  std::printf("explored %" PRIu64 " seeds in %.2fs: stopped %" PRIu64 ", hang %" PRIu64
+              ", step_limit %" PRIu64 ", failed %" PRIu64 "; %" PRIu64 " events, %.0f events/s, "
+              "%.0f seeds/s\n",
+              sum.seeds_run, sum.wall_seconds, sum.outcomes[0], sum.outcomes[1], sum.outcomes[2],
+              sum.outcomes[3], sum.events_executed,
+              sum.wall_seconds > 0 ? static_cast<double>(sum.events_executed) / sum.wall_seconds : 0,
+              sum.wall_seconds > 0 ? static_cast<double>(sum.seeds_run) / sum.wall_seconds : 0);
+  for (const auto& f : sum.failures) {
+    std::printf("FAILED seed %" PRIu64 ": %s\n  replay: %s --trace-out trace.txt\n", f.seed,
+                f.why.c_str(), f.replay_command.c_str());
+  }
+  return sum.failures.empty() ? 0 : 1;
+}

@@ -1,0 +1,149 @@
+// The explorer runs outside the simulation: it may use threads and the wall clock (for the
+// progress line), because neither reaches a run's schedule.
+#include <lockstep/explore.hpp>
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cinttypes>
+#include <cstdio>
+#include <mutex>
+#include <thread>
+
+namespace lockstep::explore {
+namespace {
+
+using wall_clock = std::chrono::steady_clock;
+
+double seconds_since(wall_clock::time_point t0) {
+  return std::chrono::duration<double>(wall_clock::now() - t0).count();
+}
+
+}  // namespace
+
+bool parse_shard(const std::string& text, uint32_t* index, uint32_t* count, std::string* error) {
+  unsigned long i = 0, n = 0;
+  char tail = 0;
+  if (std::sscanf(text.c_str(), "%lu/%lu%c", &i, &n, &tail) != 2 || n == 0 || i >= n ||
+      n > UINT32_MAX) {
+    *error = "--shard takes i/n with 0 <= i < n (got '" + text + "')";
+    return false;
+  }
+  *index = static_cast<uint32_t>(i);
+  *count = static_cast<uint32_t>(n);
+  return true;
+}
+
+std::string shell_quote(const std::string& text) {
+  std::string out = "'";
+  for (char c : text) {
+    if (c == '\'') {
+      out += "'\\''";
+    } else {
+      out += c;
+    }
+  }
+  return out + "'";
+}
+
+summary run(const options& opts, const sim::options& base, const scenario& s) {
+  // The seeds of this shard, in order.
+  std::vector<uint64_t> seeds;
+  for (uint64_t k = 0; k < opts.seeds; ++k)
+    if (k % opts.shard_count == opts.shard_index) seeds.push_back(opts.first_seed + k);
+  uint32_t jobs = opts.jobs != 0 ? opts.jobs : std::max(1u, std::thread::hardware_concurrency());
+  jobs = static_cast<uint32_t>(std::min<uint64_t>(jobs, std::max<size_t>(seeds.size(), 1)));
+
+  std::fprintf(stderr, "explore: seeds %" PRIu64 "..%" PRIu64 " shard %u/%u (%zu seeds), %u job%s\n",
+               opts.first_seed, opts.first_seed + opts.seeds - 1, opts.shard_index,
+               opts.shard_count, seeds.size(), jobs, jobs == 1 ? "" : "s");
+  std::fprintf(stderr, "explore: options %s\n", sim::format_replay(base).c_str());
+
+  summary sum;
+  std::mutex mu;  // guards sum
+  std::condition_variable finished;  // wakes the progress reporter when the workers are done
+  std::atomic<size_t> next{0};
+  std::atomic<bool> stop{false};
+  std::atomic<uint64_t> done{0}, failed{0};
+  const auto t0 = wall_clock::now();
+  const bool tty = isatty(STDERR_FILENO) != 0;
+
+  auto worker = [&] {
+    for (;;) {
+      if (stop.load(std::memory_order_relaxed)) return;
+      const size_t k = next.fetch_add(1);
+      if (k >= seeds.size()) return;
+      sim::options o = base;
+      o.seed = seeds[k];
+      sim::result r;
+      std::string why = s(o, &r);
+      std::lock_guard<std::mutex> lock(mu);
+      ++sum.seeds_run;
+      ++sum.outcomes[static_cast<int>(r.outcome)];
+      sum.events_executed += r.events_executed;
+      sum.steps += r.steps;
+      if (!why.empty()) {
+        failed.fetch_add(1);
+        failure f;
+        f.seed = o.seed;
+        f.why = std::move(why);
+        f.replay_command = opts.replay_command + " --replay " + shell_quote(r.replay);
+        f.result = std::move(r);
+        sum.failures.push_back(std::move(f));
+        if (opts.stop_at_first_failure) stop.store(true);
+      }
+      done.fetch_add(1);
+    }
+  };
+
+  std::vector<std::thread> threads;
+  for (uint32_t j = 1; j < jobs; ++j) threads.emplace_back(worker);
+  if (opts.progress) {
+    // The calling thread works too, and reports between seeds.
+    std::thread reporter([&] {
+      uint64_t last_decile = 0;
+      for (;;) {
+        {
+          std::unique_lock<std::mutex> lock(mu);
+          finished.wait_for(lock, std::chrono::milliseconds(200),
+                            [&] { return done.load() >= seeds.size() || stop.load(); });
+        }
+        if (done.load() >= seeds.size() || stop.load()) break;
+        const uint64_t d = done.load();
+        const double secs = seconds_since(t0);
+        const double rate = secs > 0 ? static_cast<double>(d) / secs : 0;
+        const double eta = rate > 0 ? static_cast<double>(seeds.size() - d) / rate : 0;
+        const uint64_t decile = seeds.empty() ? 10 : d * 10 / seeds.size();
+        if (tty) {
+          std::fprintf(stderr, "\rexplore: %" PRIu64 "/%zu seeds  %.0f seeds/s  failures %" PRIu64
+                               "  ETA %.1fs   ", d, seeds.size(), rate, failed.load(), eta);
+        } else if (decile > last_decile) {
+          last_decile = decile;
+          std::fprintf(stderr, "explore: %" PRIu64 "/%zu seeds  %.0f seeds/s  failures %" PRIu64
+                               "  ETA %.1fs\n", d, seeds.size(), rate, failed.load(), eta);
+        }
+      }
+    });
+    worker();
+    for (auto& t : threads) t.join();
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      stop.store(true);
+    }
+    finished.notify_all();
+    reporter.join();
+    if (tty) std::fputc('\n', stderr);
+  } else {
+    worker();
+    for (auto& t : threads) t.join();
+  }
+  sum.wall_seconds = seconds_since(t0);
+  std::sort(sum.failures.begin(), sum.failures.end(),
+            [](const failure& a, const failure& b) { return a.seed < b.seed; });
+  return sum;
+}
+
+}  // namespace lockstep::explore

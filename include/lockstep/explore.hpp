@@ -1,0 +1,56 @@
+// lockstep::explore — runs one simulated scenario over a range of seeds: in parallel over
+// local cores, shardable across machines (--shard i/n), with a progress line, stopping at the
+// first failure or collecting them. Every failure carries the line that replays it.
+#pragma once
+
+#include <lockstep/sim.hpp>
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace lockstep::explore {
+
+struct options {
+  uint64_t first_seed = 1;
+  uint64_t seeds = 1000;         // seeds first_seed .. first_seed+seeds-1, before sharding
+  uint32_t jobs = 1;             // threads; 0: one per online CPU
+  uint32_t shard_index = 0;      // this process runs the seeds s with (s - first_seed) % count == index
+  uint32_t shard_count = 1;
+  bool stop_at_first_failure = true;
+  bool progress = true;          // a progress line on stderr
+  std::string replay_command;    // how to rerun one seed: "<program> <args>" (the line is appended)
+};
+
+// Runs the scenario once with `opts` (seed set by the explorer) and judges the result:
+// returns an empty string when the run is acceptable, else why not. Called concurrently from
+// `jobs` threads: it must own everything it touches.
+using scenario = std::function<std::string(const sim::options& opts, sim::result* r)>;
+
+struct failure {
+  uint64_t seed = 0;
+  std::string why;
+  sim::result result;
+  std::string replay_command;  // the whole command that reruns exactly this run
+};
+
+struct summary {
+  uint64_t seeds_run = 0;
+  uint64_t outcomes[4] = {};     // indexed by sim::outcome
+  uint64_t events_executed = 0;
+  uint64_t steps = 0;
+  double wall_seconds = 0;
+  std::vector<failure> failures; // in seed order
+};
+
+// Parses "i/n" (0 <= i < n). False with *error set on a malformed shard.
+bool parse_shard(const std::string& text, uint32_t* index, uint32_t* count, std::string* error);
+
+// Explores. Prints the seed range and options first (on stderr), then the progress line.
+summary run(const options& opts, const sim::options& base, const scenario& s);
+
+// A shell-quoted form of a replay line for a command line.
+std::string shell_quote(const std::string& text);
+
+}  // namespace lockstep::explore

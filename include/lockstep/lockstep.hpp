@@ -1,0 +1,95 @@
+// lockstep — SPDK-style reactor events, one API for the DPDK and the simulated backend.
+//
+// Everything here is reached through whichever backend's run() is executing (lockstep::sim::run
+// or lockstep::real::run). Threading: on the real backend every function may be called from any
+// reactor core concurrently; poller functions act on the calling core only.
+//
+// Errors vs bugs:
+//   - An exhausted event pool is an error: event_allocate returns nullptr (documented, expected).
+//   - Misuse is a bug: event_call(nullptr), an event called twice, poller_unregister of another
+//     core's poller. It ends the run as a failed LOCKSTEP_CHECK would (simulator: outcome
+//     failed with a message naming the misuse; real backend: the message, then abort).
+//   - Outside any run, calls refuse: a message on stderr naming the call, then the neutral
+//     answer documented per function (nullptr, no_core, 0, or nothing done).
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace lockstep {
+
+using event_fn = void (*)(void* arg1, void* arg2);
+using poller_fn = int (*)(void* arg);  // >0 busy, 0 idle
+
+struct event;   // opaque: owned by the pool, lent to the caller between allocate and call
+struct poller;  // opaque: owned by the core that registered it
+
+inline constexpr uint32_t no_core = UINT32_MAX;
+
+// Takes an event from the backend's finite pool, bound to run fn(arg1, arg2) on `core`.
+// Returns nullptr when the pool is exhausted, an allocation fault is injected (simulator), or
+// `core` is not a reactor core of this run; every nullptr is counted as an allocation failure.
+// The caller owns the event until event_call. Callable from any core; outside a run: nullptr.
+[[nodiscard]] event* event_allocate(uint32_t core, event_fn fn, void* arg1, void* arg2) noexcept;
+
+// As event_allocate, and records `fn_name` for traces (no copy: pass a string literal).
+// LOCKSTEP_EVENT_ALLOCATE passes the function's spelling.
+[[nodiscard]] event* event_allocate_named(uint32_t core, event_fn fn, void* arg1, void* arg2,
+                                          const char* fn_name) noexcept;
+#define LOCKSTEP_EVENT_ALLOCATE(core, fn, arg1, arg2) \
+  ::lockstep::event_allocate_named((core), (fn), (arg1), (arg2), #fn)
+
+// Hands the event over: fn(arg1, arg2) runs exactly once on the target core, later, never
+// inline. Events from one sender core to one target core run in call order. After app_stop
+// a called event may be dropped instead (counted, returned to the pool).
+// Misuse (ends the run): nullptr, an event already called, an event not from event_allocate.
+void event_call(event* ev) noexcept;
+
+// The core whose reactor runs the caller; no_core outside a reactor (and outside a run).
+uint32_t current_core() noexcept;
+// Number of reactor cores of the running backend; 0 outside a run.
+uint32_t core_count() noexcept;
+// Lowest reactor core id; no_core outside a run.
+uint32_t first_core() noexcept;
+// Next reactor core id after `core`, in increasing order; no_core after the last.
+uint32_t next_core(uint32_t core) noexcept;
+
+// Registers fn(arg) on the calling core. period_us == 0: every reactor iteration; otherwise
+// first one period after registration, then every period of the backend clock (as SPDK).
+// Returns nullptr outside a reactor core. The poller belongs to the calling core.
+[[nodiscard]] poller* poller_register(poller_fn fn, void* arg, uint64_t period_us) noexcept;
+// Unregisters *p and sets *p to nullptr; *p == nullptr is a no-op. Safe from inside the poller
+// itself (it is not called again). Misuse (ends the run): p == nullptr, or a poller of another
+// core.
+void poller_unregister(poller** p) noexcept;
+
+// Time of the running backend in nanoseconds: TSC-based on real, virtual in the simulator
+// (each core has its own virtual clock). 0 outside a run.
+uint64_t now_ns() noexcept;
+
+// Stops the application: every reactor stops after the event or poller it is running; queued
+// events are not run — they are counted as dropped and returned to the pool. `rc` is what the
+// backend's run returns. The first call's rc wins; later calls are ignored. Callable from any
+// core. Outside a run: a message, nothing done.
+void app_stop(int rc) noexcept;
+
+namespace detail {
+// The failure path of LOCKSTEP_CHECK: ends the running event at once. Never returns.
+[[noreturn]] void check_failed(const char* condition, const char* message, const char* file,
+                               int line) noexcept;
+[[noreturn]] void check_failed(const char* condition, const std::string& message,
+                               const char* file, int line) noexcept;
+}  // namespace detail
+
+}  // namespace lockstep
+
+// A checked invariant in application code, on in every build. A failure ends the running event
+// at once (the rest of the handler does not run, also through C frames: the simulator leaves
+// it with longjmp, so objects with destructors in the failing handler's frames are not
+// destroyed). Simulator: the run ends with outcome::failed and the message. Real backend: the
+// message, then abort. `msg` is a C string or a std::string.
+#define LOCKSTEP_CHECK(cond, msg)                                          \
+  do {                                                                     \
+    if (!(cond)) [[unlikely]]                                              \
+      ::lockstep::detail::check_failed(#cond, (msg), __FILE__, __LINE__);  \
+  } while (0)

@@ -1,0 +1,89 @@
+// lockstep::sim — the deterministic simulator backend.
+//
+// One thread steps every virtual core. Every nondeterministic choice (which core runs next,
+// which sender's queue a core reads next, how long an event takes, whether an allocation fails,
+// when a shutdown request arrives) is drawn from one decision stream seeded by options.seed, so
+// the same program + options + seed gives the same run, the same trace and the same trace_hash,
+// in one process and across processes. The simulator never reads the wall clock.
+#pragma once
+
+#include <lockstep/lockstep.hpp>
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace lockstep::sim {
+
+enum class strategy { random, pct };
+enum class outcome { stopped, hang, step_limit, failed };
+
+const char* to_string(strategy s) noexcept;
+const char* to_string(outcome o) noexcept;
+
+struct options {
+  uint32_t cores = 4;
+  uint64_t seed = 1;
+  sim::strategy strategy = sim::strategy::random;
+  uint32_t pct_depth = 3;             // PCT: priorities belong to cores; d-1 change points
+  uint32_t event_pool_size = 4096;
+  uint32_t alloc_fail_ppm = 0;        // injected allocation failures, per million allocations
+  uint64_t max_steps = 10'000'000;
+  bool trace = false;                 // record the trace in memory
+  void (*shutdown_cb)() = nullptr;    // what a shutdown request calls, on core 0
+  uint32_t shutdown_ppm = 0;          // chance per step that the (one) shutdown request arrives
+  // Additions beyond the contract:
+  uint64_t pct_horizon_steps = 1000;  // PCT: change points are drawn among the first N steps
+  uint32_t alloc_fail_nth = 0;        // when > 0: exactly the Nth allocation (1-based) fails
+};
+
+struct trace_log;  // the recorded trace (see trace.hpp in the sources; written by write_trace)
+
+struct result {
+  sim::outcome outcome = sim::outcome::hang;
+  int rc = 0;                     // app_stop's rc when outcome == stopped
+  uint64_t steps = 0;
+  uint64_t virtual_ns = 0;        // the latest virtual time any core reached
+  uint64_t events_executed = 0;
+  uint64_t alloc_failures = 0;    // every nullptr from event_allocate: exhausted pool or injected
+  uint64_t dropped_events = 0;    // queued when the app stopped
+  std::string failure;            // LOCKSTEP_CHECK message (or framework invariant), else empty
+  uint64_t trace_hash = 0;        // equal for equal (program, options)
+  std::string replay;             // one line that reruns exactly this run (see parse_replay)
+  // Additions beyond the contract:
+  uint64_t leaked_events = 0;     // allocated but never called: not back in the pool at teardown
+  uint64_t pollers_run = 0;
+  uint64_t decisions = 0;         // draws taken from the decision stream
+  std::shared_ptr<const trace_log> trace;  // set when options.trace
+};
+
+// Runs `start` as the first event on core 0, then steps the reactors until an outcome.
+// A step is one event executed or one poller invoked; max_steps counts steps. Every
+// executed event costs virtual time drawn from a realistic range (40–199 ns, never zero), so
+// that timers race with long queues as they do on hardware; when every core is idle, virtual
+// time jumps to the next timer.
+// Callable many times in one process; each run starts from a clean state.
+// Bad options (cores == 0 or > max_cores, pool size 0, ppm > 1'000'000, an empty start, a run
+// started while another run is executing) give outcome::failed with a message naming them.
+result run(const options& opts, std::function<void()> start);
+
+// Writes the run's trace (requires opts.trace) in the trace format that tools/trace_viz reads.
+// Returns false (and says why on stderr) when the result has no trace or the file cannot be
+// written.
+bool write_trace(const result& r, const std::string& path);
+
+// The replay line encodes every option that shapes a run, with a format version:
+//   lockstep-replay/1 cores=4 seed=7 strategy=random pct_depth=3 ...
+// parse_replay fills `opts` from such a line (fields not in the line keep their values, except
+// that shutdown_cb is never carried). A line of another version, an unknown key or a bad
+// value is rejected: returns false and sets *error.
+std::string format_replay(const options& opts);
+bool parse_replay(const std::string& line, options* opts, std::string* error);
+
+// The maximum number of simulated cores (the simulator keeps one bit per sender in a 64-bit
+// mask, and one sender is the outside world: shutdown requests, the start event).
+inline constexpr uint32_t max_cores = 63;
+
+}  // namespace lockstep::sim
