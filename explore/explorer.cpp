@@ -135,7 +135,11 @@ summary run(const options& opts, const sim::options& base, const scenario& s) {
     }
     finished.notify_all();
     reporter.join();
-    if (tty) std::fputc('\n', stderr);
+    const double secs = seconds_since(t0);
+    std::fprintf(stderr, "%sexplore: %" PRIu64 "/%zu seeds  %.0f seeds/s  failures %" PRIu64 "%s\n",
+                 tty ? "\r" : "", done.load(), seeds.size(),
+                 secs > 0 ? static_cast<double>(done.load()) / secs : 0.0, failed.load(),
+                 tty ? "            " : "");
   } else {
     worker();
     for (auto& t : threads) t.join();

@@ -7,7 +7,7 @@
 //   cross_core --real [--tasks T] [-- EAL arguments...]
 //
 // Exit codes: 0 all runs correct; 1 a run failed (its replay command is printed); 2 bad usage;
-// 3 the real backend could not start.
+// 3 the real backend could not start; 4 this build has no real backend.
 #include "cross_core_app.hpp"
 
 #include <lockstep/explore.hpp>
@@ -145,7 +145,9 @@ int main(int argc, char** argv) {
     if (rc < 0 && a.completed() == 0) return 3;
     return rc == 0 && a.complete_and_correct() ? 0 : 1;
 #else
-    return usage("this build has no real backend (DPDK was not found at configure time)");
+    std::fprintf(stderr, "cross_core: this build has no real backend (DPDK was not found at "
+                         "configure time)\n");
+    return 4;
 #endif
   }
 

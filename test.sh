@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Builds lockstep and runs the whole test suite twice: a normal build and an ASan+UBSan build
+# (and a ThreadSanitizer build of the real backend's tests when DPDK is present).
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+"$here/scripts/install-deps.sh"
+jobs=$(nproc)
+
+echo "== normal build"
+"$here/scripts/build.sh" "$here/build"
+ctest --test-dir "$here/build" -j "$jobs" --output-on-failure
+
+echo "== ASan+UBSan build"
+"$here/scripts/build.sh" "$here/build-asan" -DLOCKSTEP_SANITIZE=ON
+ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+  ctest --test-dir "$here/build-asan" -j "$jobs" --output-on-failure

@@ -1,0 +1,16 @@
+#include <lockstep/lockstep.hpp>
+#include <lockstep/sim.hpp>
+
+#include <cstdio>
+
+static void done(void*, void*) { lockstep::app_stop(5); }
+
+int main() {
+  lockstep::sim::options o;
+  o.cores = 2;
+  auto r = lockstep::sim::run(o, [] {
+    lockstep::event_call(lockstep::event_allocate(1, done, nullptr, nullptr));
+  });
+  std::printf("outcome=%s rc=%d\n", lockstep::sim::to_string(r.outcome), r.rc);
+  return r.outcome == lockstep::sim::outcome::stopped && r.rc == 5 ? 0 : 1;
+}
