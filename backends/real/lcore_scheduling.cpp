@@ -1,0 +1,23 @@
+#include "lcore_scheduling.hpp"
+
+#include <rte_lcore.h>
+
+#include <cstdio>
+#include <cstdlib>
+
+namespace lockstep::real {
+
+thread_local uint32_t lcore_scheduling::reactor_of_thread = no_core;
+
+void lcore_scheduling::fail(const char* message) noexcept {
+  const unsigned lcore = rte_lcore_id();
+  if (lcore == LCORE_ID_ANY) {
+    std::fprintf(stderr, "lockstep: check failed on a thread that is not an lcore: %s\n", message);
+  } else {
+    std::fprintf(stderr, "lockstep: check failed on lcore %u: %s\n", lcore, message);
+  }
+  std::fflush(stderr);
+  std::abort();
+}
+
+}  // namespace lockstep::real

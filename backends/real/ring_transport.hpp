@@ -1,0 +1,58 @@
+// The per-reactor queues of the DPDK backend.
+//
+// Each reactor owns a multi-producer/single-consumer rte_ring that holds every event that can
+// exist (pool + backend events), so enqueue never fails. Events a reactor sends to itself skip
+// the ring: they go to a plain FIFO list that only that reactor touches (no atomic operation),
+// the same-core fast path. Both keep per-pair FIFO order: an MP ring keeps each producer's
+// order, and a core's self-sent events are one pair in one list. Bursts alternate which of the
+// two they read first, so neither can starve the other.
+//
+// Threading: enqueue from any thread (a sender passes its own reactor index, or
+// external_sender); dequeue_burst and pending only on the target's lcore — or on the main
+// thread once every lcore has stopped.
+#pragma once
+
+#include "../../core/backend.hpp"
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+struct rte_ring;
+
+namespace lockstep::real {
+
+class ring_transport final : public core::transport {
+ public:
+  ring_transport(uint32_t reactors, uint32_t capacity, uint32_t run_number);
+  ~ring_transport() override;
+  ring_transport(const ring_transport&) = delete;
+  ring_transport& operator=(const ring_transport&) = delete;
+
+  // False when DPDK could not create a ring; error() says why.
+  bool ok() const noexcept { return ok_; }
+  const std::string& error() const noexcept { return error_; }
+
+  void enqueue(uint32_t sender, uint32_t target, event* ev) noexcept override;
+  uint32_t dequeue_burst(uint32_t target, event** out, uint32_t max) noexcept override;
+  bool pending(uint32_t target) const noexcept override;
+
+ private:
+  // One reactor's queues, on cache lines of their own: producers on other lcores write only the
+  // ring, the owner writes the local list.
+  struct alignas(64) queues {
+    rte_ring* ring = nullptr;
+    event* local_head = nullptr;
+    event* local_tail = nullptr;
+    bool ring_first = true;
+  };
+
+  static uint32_t take_local(queues& q, event** out, uint32_t max) noexcept;
+
+  uint32_t reactors_;
+  std::unique_ptr<queues[]> queues_;
+  bool ok_ = true;
+  std::string error_;
+};
+
+}  // namespace lockstep::real

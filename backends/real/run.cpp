@@ -1,0 +1,205 @@
+// lockstep::real::run: one reactor per EAL lcore, driven by core/'s reactor logic.
+#include "eal_session.hpp"
+#include "lcore_scheduling.hpp"
+#include "mempool_event_pool.hpp"
+#include "real_limits.hpp"
+#include "ring_transport.hpp"
+#include "shutdown_signals.hpp"
+#include "tsc_clock.hpp"
+
+#include "../../core/runtime.hpp"
+
+#include <lockstep/real.hpp>
+
+#include <rte_eal.h>
+#include <rte_launch.h>
+#include <rte_lcore.h>
+
+#include <atomic>
+#include <cstdio>
+#include <memory>
+
+namespace lockstep::real {
+namespace {
+
+// One real::run at a time per process (EAL's lcores are one set of threads).
+std::atomic<bool> g_running{false};
+// Names DPDK objects uniquely per run (DPDK names are process-global).
+uint32_t g_run_number = 0;
+
+constexpr uint32_t start_slot = 0;
+constexpr uint32_t shutdown_slot = 1;
+
+// Everything one run touches. Members are destroyed in reverse order: the runtime (which
+// refers to the parts) before the pool and the rings.
+struct run_context {
+  options opts;
+  std::function<void()> start;
+  event specials[backend_events] = {};  // the backend's own events: start, shutdown request
+  std::vector<uint32_t> lcores;         // reactor index -> lcore id
+  uint32_t main_reactor = 0;
+  tsc_clock clk;
+  lcore_scheduling sched;
+  std::unique_ptr<mempool_event_pool> pool;
+  std::unique_ptr<ring_transport> queues;
+  std::unique_ptr<core::runtime> rt;
+  // Happens-before edges between the launching thread and the lcores that ThreadSanitizer can
+  // see (DPDK's own launch and wait are not instrumented).
+  std::atomic<uint32_t> launched{0};
+  std::atomic<uint32_t> finished{0};
+};
+
+void run_start(void* ctx, void*) { static_cast<run_context*>(ctx)->start(); }
+
+void run_shutdown_request(void* ctx, void*) {
+  auto* c = static_cast<run_context*>(ctx);
+  if (c->opts.shutdown_cb != nullptr) {
+    c->opts.shutdown_cb();
+  } else {
+    app_stop(0);
+  }
+}
+
+// On the main lcore: a signal arrived; queue the shutdown request event (never allocated from
+// the pool, so that a request gets through an exhausted pool).
+void post_shutdown_request(run_context* c) noexcept {
+  event* ev = &c->specials[shutdown_slot];
+  if (ev->state != event_state::free) return;  // one is queued or running: coalesce
+  ev->state = event_state::queued;
+  ev->sender = external_sender;
+  ev->sent_ns = c->clk.now_ns(c->main_reactor);
+  c->queues->enqueue(external_sender, c->main_reactor, ev);
+}
+
+// Every lcore's thread: its reactor, stepped until app_stop.
+int lcore_main(void* arg) {
+  auto* c = static_cast<run_context*>(arg);
+  (void)c->launched.load(std::memory_order_acquire);
+  core::runtime& rt = *c->rt;
+  const uint32_t index = rt.reactor_of(rte_lcore_id());
+  core::reactor& reactor = rt.at(index);
+  lcore_scheduling::reactor_of_thread = index;
+  if (index == c->main_reactor) {
+    while (!rt.stop_requested()) {
+      reactor.step();
+      if (shutdown_signals::take_request()) [[unlikely]] post_shutdown_request(c);
+    }
+  } else {
+    while (!rt.stop_requested()) reactor.step();
+  }
+  lcore_scheduling::reactor_of_thread = no_core;
+  c->finished.fetch_add(1, std::memory_order_release);
+  return 0;
+}
+
+int refuse(const std::string& why) {
+  std::fprintf(stderr, "lockstep::real::run: %s\n", why.c_str());
+  return run_failed;
+}
+
+int run_on_lcores(run_context& c, run_stats* stats) {
+  for (unsigned lcore = rte_get_next_lcore(-1, 0, 0); lcore < RTE_MAX_LCORE;
+       lcore = rte_get_next_lcore(lcore, 0, 0)) {
+    if (lcore == rte_get_main_lcore()) c.main_reactor = static_cast<uint32_t>(c.lcores.size());
+    c.lcores.push_back(lcore);
+  }
+  unsigned worker = 0;
+  RTE_LCORE_FOREACH_WORKER(worker) {
+    if (rte_eal_get_lcore_state(worker) != WAIT)
+      return refuse("lcore " + std::to_string(worker) +
+                    " is busy with a function launched outside lockstep");
+  }
+
+  const uint32_t run_number = g_run_number++;
+  c.pool = std::make_unique<mempool_event_pool>(c.opts.event_pool_size, c.lcores, c.specials,
+                                                backend_events, run_number);
+  if (!c.pool->ok()) return refuse(c.pool->error());
+  c.queues = std::make_unique<ring_transport>(static_cast<uint32_t>(c.lcores.size()),
+                                              c.opts.event_pool_size + backend_events, run_number);
+  if (!c.queues->ok()) return refuse(c.queues->error());
+
+  core::parts p;
+  p.pool = c.pool.get();
+  p.queues = c.queues.get();
+  p.clk = &c.clk;
+  p.sched = &c.sched;
+  c.rt = std::make_unique<core::runtime>(c.lcores, p);
+  if (!c.rt->activate(core::runtime::scope::process))
+    return refuse("another run is executing (runs do not nest)");
+
+  for (event& ev : c.specials) {
+    ev.arg1 = &c;
+    ev.target = static_cast<uint16_t>(c.main_reactor);
+    ev.state = event_state::free;
+  }
+  c.specials[start_slot].fn = run_start;
+  c.specials[start_slot].name = "start";
+  c.specials[shutdown_slot].fn = run_shutdown_request;
+  c.specials[shutdown_slot].name = "shutdown_request";
+  c.specials[start_slot].state = event_state::allocated;
+  c.rt->call(&c.specials[start_slot]);  // from outside any reactor: an external sender
+
+  {
+    const shutdown_signals signals;
+    c.launched.store(1, std::memory_order_release);
+    const int launch = rte_eal_mp_remote_launch(lcore_main, &c, CALL_MAIN);
+    rte_eal_mp_wait_lcore();
+    if (launch != 0) {
+      // Only the main lcore ran (a worker turned busy between the check and the launch).
+      c.rt->deactivate();
+      return refuse("rte_eal_mp_remote_launch failed: a worker lcore was busy");
+    }
+  }
+  const auto reactors = static_cast<uint32_t>(c.lcores.size());
+  while (c.finished.load(std::memory_order_acquire) != reactors) {
+    // Every lcore has returned (rte_eal_mp_wait_lcore); this only orders their last writes.
+  }
+
+  run_stats s;
+  s.lcores = reactors;
+  for (uint32_t i = 0; i < reactors; ++i) {
+    const auto& counters = c.rt->at(i).counters();
+    s.events_executed += counters.events_executed;
+    s.alloc_failures += counters.alloc_failures;
+    s.pollers_run += counters.pollers_run;
+  }
+  s.alloc_failures += c.rt->external_alloc_failures();
+  s.dropped_events = c.rt->drop_queued();
+  s.leaked_events = c.pool->in_use();
+  c.rt->deactivate();
+  if (stats != nullptr) *stats = s;
+  return c.rt->stop_rc();
+}
+
+}  // namespace
+
+int run(const options& opts, std::function<void()> start, run_stats* stats) {
+  if (stats != nullptr) *stats = run_stats{};
+  if (!start) return refuse("start is empty (pass the function to run as the first event)");
+  if (opts.event_pool_size == 0 || opts.event_pool_size > core::event_pool_size_max)
+    return refuse("event_pool_size must be 1.." + std::to_string(core::event_pool_size_max) +
+                  ", got " + std::to_string(opts.event_pool_size));
+  if (core::runtime::active() != nullptr)
+    return refuse("another run is executing (runs do not nest; call run from outside any run)");
+  bool idle = false;
+  if (!g_running.compare_exchange_strong(idle, true, std::memory_order_acq_rel))
+    return refuse("another real::run is executing in this process");
+  struct clear_running {
+    ~clear_running() { g_running.store(false, std::memory_order_release); }
+  } clear;
+
+  std::string error;
+  if (!eal_ensure(opts.eal_args, &error)) return refuse(error);
+  if (rte_lcore_id() != rte_get_main_lcore())
+    return refuse("run must be called from the thread that first called it (EAL's main lcore)");
+  if (opts.trace)
+    std::fprintf(stderr, "lockstep::real::run: options.trace is not implemented on the real "
+                         "backend yet; running without a trace\n");
+
+  auto c = std::make_unique<run_context>();
+  c->opts = opts;
+  c->start = std::move(start);
+  return run_on_lcores(*c, stats);
+}
+
+}  // namespace lockstep::real

@@ -1,0 +1,74 @@
+// lockstep::real — the DPDK backend: one reactor per EAL lcore.
+//
+// run() initializes DPDK's EAL (once per process), starts one reactor on every lcore of the EAL
+// core list (the main lcore runs its reactor too, on the thread that called run), and runs
+// `start` as the first event on the main lcore. Events come from an rte_mempool with a per-lcore
+// cache; each reactor receives them through its own multi-producer/single-consumer rte_ring
+// (events a core sends to itself skip the ring: a same-core fast path, still in call order);
+// now_ns() is derived from the TSC.
+//
+// Threading: run() must be called from the process's main thread — the thread that becomes
+// EAL's main lcore on the first call — and never from inside a run. Every lockstep API call
+// may be made from any lcore concurrently. Threads that are not lcores may allocate and call
+// events (they count as an external sender: per-pair FIFO holds per thread).
+//
+// Failures: a LOCKSTEP_CHECK failure or API misuse prints the message on stderr and aborts the
+// process (the running event cannot be abandoned on a real core).
+#pragma once
+
+#include <lockstep/lockstep.hpp>
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace lockstep::real {
+
+struct options {
+  // EAL arguments (without argv[0]). The default runs two lcores anywhere, without hugepages;
+  // docs/real_backend.md gives production arguments (hugepages, isolated cores, -l,
+  // --main-lcore).
+  std::vector<std::string> eal_args = {"-l", "0-1", "--no-huge", "--no-pci", "-m", "256"};
+  // Events in the pool (1 .. 2^24). 2^k - 1 uses memory best (an rte_mempool detail).
+  uint32_t event_pool_size = 262143;
+  // Called as an event on the main lcore when SIGINT or SIGTERM arrives during the run;
+  // nullptr means app_stop(0). Requests that arrive while one is queued or running coalesce.
+  void (*shutdown_cb)() = nullptr;
+  // Reserved for recording the trace on real lcores; not implemented yet (ignored).
+  bool trace = false;
+};
+
+struct run_stats {
+  uint64_t events_executed = 0;  // including the start event and shutdown requests
+  uint64_t alloc_failures = 0;   // every nullptr from event_allocate: exhausted pool or bad core
+  uint64_t dropped_events = 0;   // queued when the app stopped, returned to the pool
+  // Additions beyond the contract:
+  uint64_t leaked_events = 0;    // allocated and never called: not back in the pool at the end
+  uint64_t pollers_run = 0;
+  uint32_t lcores = 0;           // reactors that ran (0: the run did not start)
+};
+
+// The return value of run() when it could not start (bad options, EAL or memory failure, a run
+// already executing, a call from the wrong thread); the reason is printed on stderr and
+// `start` was not called. An application that wants to tell this apart from its own app_stop
+// rc can check run_stats::lcores == 0.
+inline constexpr int run_failed = -1;
+
+// Initializes DPDK EAL from opts.eal_args on the first call, starts one reactor per lcore, runs
+// `start` as an event on the main lcore's reactor, and returns the rc given to app_stop once
+// every reactor has stopped and every queued event has been dropped (counted in
+// stats->dropped_events and returned to the pool). stats may be nullptr.
+//
+// SIGINT and SIGTERM are handled during the run (opts.shutdown_cb as an event on the main lcore)
+// and the previous handlers are restored before run returns.
+//
+// EAL initializes once per process: later calls reuse it; eal_args that differ from the first
+// call's are reported on stderr and have no effect. A failed EAL initialization cannot be
+// retried (DPDK keeps its half-parsed state): that call and every later one return run_failed.
+// EAL is cleaned up (rte_eal_cleanup) at process exit.
+//
+// Events not yet called when run returns are invalid afterwards (their pool is freed).
+int run(const options& opts, std::function<void()> start, run_stats* stats = nullptr);
+
+}  // namespace lockstep::real
