@@ -14,19 +14,32 @@ core_picker::core_picker(const options& opts, decision_source& decisions)
   for (uint32_t i = 0; i < opts.cores; ++i) priority_[i] = d + i;
   for (uint32_t i = opts.cores; i > 1; --i)
     std::swap(priority_[i - 1], priority_[decisions_.choose(i)]);
+  // Change points. The priority a change point gives belongs to its drawing order, not to its
+  // place in time: sorting first and numbering after would let a later drop always sink below
+  // an earlier one, and the schedules where an early-dropped core must stay below a later one
+  // could never be generated. Steps are distinct (two drops at one step would demote a core
+  // that never ran there), as far as the horizon has room.
   const uint64_t horizon = std::max<uint64_t>(opts.pct_horizon_steps, 1);
-  for (uint64_t k = 1; k < d; ++k) change_steps_.push_back(decisions_.choose(horizon));
-  std::sort(change_steps_.begin(), change_steps_.end());
+  const uint64_t count = std::min<uint64_t>(d - 1, horizon);
+  for (uint64_t i = 1; i <= count; ++i) {
+    uint64_t step = decisions_.choose(horizon);
+    // Linear probing keeps the draw count fixed (one per change point), so that a decision
+    // vector maps to change points position by position.
+    while (std::any_of(changes_.begin(), changes_.end(),
+                       [step](const change_point& c) { return c.step == step; }))
+      step = (step + 1) % horizon;
+    changes_.push_back({step, i});
+  }
+  std::sort(changes_.begin(), changes_.end(),
+            [](const change_point& a, const change_point& b) { return a.step < b.step; });
 }
 
 uint32_t core_picker::pick(uint64_t runnable, uint64_t step) noexcept {
   if (strategy_ == strategy::random) return pick_random(runnable);
   uint32_t core = pick_highest(runnable);
-  // The i-th change point (0-based) gives the running core priority d-1-i: below all initial
-  // priorities and below earlier change points.
-  while (next_change_ < change_steps_.size() && change_steps_[next_change_] <= step) {
-    if (change_steps_[next_change_] == step) {
-      priority_[core] = change_steps_.size() - next_change_;
+  while (next_change_ < changes_.size() && changes_[next_change_].step <= step) {
+    if (changes_[next_change_].step == step) {
+      priority_[core] = changes_[next_change_].priority;
       core = pick_highest(runnable);
     }
     ++next_change_;

@@ -1,9 +1,12 @@
 // Which runnable core steps next: the scheduling strategy of the simulator.
 //   random: a uniformly drawn runnable core each step.
 //   pct:    Probabilistic Concurrency Testing (Burckhardt et al., ASPLOS 2010): cores get
-//           random distinct priorities, the highest-priority runnable core always runs, and at
-//           d-1 randomly drawn steps the running core drops below every initial priority.
-//           A bug of depth d is found with probability >= 1/(n * k^(d-1)).
+//           random distinct priorities d..d+n-1, the highest-priority runnable core always
+//           runs, and d-1 change points are drawn among the first pct_horizon_steps steps; the
+//           i-th drawn change point (i = 1..d-1, in drawing order, not in time order) drops the
+//           core about to run at that step to priority i, below every initial priority. A bug
+//           of depth d in a run of at most k steps is then found with probability
+//           >= 1/(n * k^(d-1)) per run.
 #pragma once
 
 #include "decision_source.hpp"
@@ -18,17 +21,21 @@ namespace lockstep::sim {
 class core_picker {
  public:
   core_picker(const options& opts, decision_source& decisions);
-  // A core whose bit is set in `runnable` (non-zero); `step` counts from 0.
+  // A core whose bit is set in `runnable` (non-zero); `step` counts from 0 and never repeats.
   uint32_t pick(uint64_t runnable, uint64_t step) noexcept;
 
  private:
+  struct change_point {
+    uint64_t step;
+    uint64_t priority;
+  };
   uint32_t pick_random(uint64_t runnable) noexcept;
   uint32_t pick_highest(uint64_t runnable) const noexcept;
 
   sim::strategy strategy_;
   decision_source& decisions_;
   std::vector<uint64_t> priority_;       // pct: per core, higher runs first
-  std::vector<uint64_t> change_steps_;   // pct: sorted steps at which priority drops
+  std::vector<change_point> changes_;    // pct: sorted by step, steps distinct
   size_t next_change_ = 0;
 };
 
