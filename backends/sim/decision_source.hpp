@@ -1,41 +1,48 @@
 // The one decision stream of a simulation: every nondeterministic choice is choose(n).
+//
+// Two sources feed it: the seeded generator, or a decision vector (what a property-based test
+// generates and shrinks). A vector value v answers choose(n) with v % n, so that any vector is
+// a valid schedule; past the vector's end every choice is the canonical 0. Either way the
+// stream can log the values it answered, and that log, given back as a vector, replays the
+// same run (each logged value is already below its n).
 #pragma once
 
 #include "prng.hpp"
 
 #include <cstdint>
+#include <vector>
 
 namespace lockstep::sim {
 
 class decision_source {
  public:
-  virtual ~decision_source() = default;
+  // vector == nullptr: draw from the generator seeded with `seed`. The vector must outlive the
+  // source. log != nullptr: every answered choice is appended to it.
+  decision_source(uint64_t seed, const std::vector<uint64_t>* vector,
+                  std::vector<uint64_t>* log) noexcept
+      : gen_(seed), vector_(vector), log_(log) {}
+
   // A value in [0, n). choose(1) (and choose(0)) returns 0 without consuming the stream, so
   // that forced choices never appear in a decision log.
   uint64_t choose(uint64_t n) noexcept {
     if (n <= 1) return 0;
+    uint64_t v = 0;
+    if (vector_ == nullptr) {
+      v = gen_.below(n);
+    } else if (draws_ < vector_->size()) {
+      v = (*vector_)[draws_] % n;
+    }
     ++draws_;
-    return draw(n);
+    if (log_ != nullptr) log_->push_back(v);
+    return v;
   }
   uint64_t draws() const noexcept { return draws_; }
 
- protected:
-  virtual uint64_t draw(uint64_t n) noexcept = 0;  // n >= 2
-
- private:
-  uint64_t draws_ = 0;
-};
-
-// Draws from the seeded generator.
-class seeded_source final : public decision_source {
- public:
-  explicit seeded_source(uint64_t seed) noexcept : gen_(seed) {}
-
- protected:
-  uint64_t draw(uint64_t n) noexcept override { return gen_.below(n); }
-
  private:
   prng gen_;
+  const std::vector<uint64_t>* vector_;
+  std::vector<uint64_t>* log_;
+  uint64_t draws_ = 0;
 };
 
 }  // namespace lockstep::sim

@@ -10,12 +10,14 @@
 namespace lockstep::sim {
 namespace {
 
-constexpr const char* replay_tag = "lockstep-replay/1";
+// Version 2 added the decision vector, stalls, timer jitter and swarm mode.
+constexpr const char* replay_tag = "lockstep-replay/2";
 
 // Every key, in the order format_replay writes them. parse_replay requires each exactly once.
 constexpr const char* replay_keys[] = {
     "cores", "seed", "strategy", "pct_depth", "pct_horizon_steps", "event_pool_size",
-    "alloc_fail_ppm", "alloc_fail_nth", "max_steps", "shutdown_ppm", "trace"};
+    "alloc_fail_ppm", "alloc_fail_nth", "max_steps", "shutdown_ppm", "stall_ppm",
+    "stall_steps_max", "timer_jitter_ns", "swarm", "trace", "decisions"};
 constexpr size_t replay_key_count = sizeof(replay_keys) / sizeof(replay_keys[0]);
 
 bool parse_u64(const std::string& text, uint64_t max, uint64_t* out) {
@@ -36,8 +38,57 @@ std::string format_replay(const options& o) {
     << " pct_horizon_steps=" << o.pct_horizon_steps << " event_pool_size=" << o.event_pool_size
     << " alloc_fail_ppm=" << o.alloc_fail_ppm << " alloc_fail_nth=" << o.alloc_fail_nth
     << " max_steps=" << o.max_steps << " shutdown_ppm=" << o.shutdown_ppm
-    << " trace=" << (o.trace ? 1 : 0);
+    << " stall_ppm=" << o.stall_ppm << " stall_steps_max=" << o.stall_steps_max
+    << " timer_jitter_ns=" << o.timer_jitter_ns << " swarm=" << (o.swarm ? 1 : 0)
+    << " trace=" << (o.trace ? 1 : 0)
+    << " decisions=" << (o.decisions ? format_decisions(*o.decisions) : std::string("-"));
   return s.str();
+}
+
+std::string format_decisions(const std::vector<uint64_t>& d) {
+  std::string out = "[";
+  for (size_t i = 0; i < d.size();) {
+    size_t j = i;
+    while (j < d.size() && d[j] == d[i]) ++j;
+    if (i != 0) out += ',';
+    out += std::to_string(d[i]);
+    if (j - i > 1) out += '*' + std::to_string(j - i);
+    i = j;
+  }
+  return out + "]";
+}
+
+bool parse_decisions(const std::string& text, std::vector<uint64_t>* out, std::string* error) {
+  if (text.size() < 2 || text.front() != '[' || text.back() != ']') {
+    *error = "a decision vector is written [v,v*count,...] (got '" + text + "')";
+    return false;
+  }
+  std::vector<uint64_t> d;
+  const std::string body = text.substr(1, text.size() - 2);
+  size_t pos = 0;
+  while (pos < body.size()) {
+    size_t comma = body.find(',', pos);
+    if (comma == std::string::npos) comma = body.size();
+    const std::string item = body.substr(pos, comma - pos);
+    const size_t star = item.find('*');
+    uint64_t value = 0, count = 1;
+    // A run of more than 2^32 decisions is no schedule a run can consume: refuse it rather
+    // than allocate it.
+    if (!parse_u64(item.substr(0, star), UINT64_MAX, &value) ||
+        (star != std::string::npos &&
+         (!parse_u64(item.substr(star + 1), uint64_t{1} << 32, &count) || count == 0))) {
+      *error = "bad decision vector item '" + item + "'";
+      return false;
+    }
+    d.insert(d.end(), count, value);
+    pos = comma + 1;
+    if (comma + 1 == body.size()) {
+      *error = "decision vector ends with a comma";
+      return false;
+    }
+  }
+  *out = std::move(d);
+  return true;
 }
 
 bool parse_replay(const std::string& line, options* opts, std::string* error) {
@@ -102,6 +153,27 @@ bool parse_replay(const std::string& line, options* opts, std::string* error) {
       ok = parse_u64(value, UINT64_MAX, &o.max_steps);
     } else if (key == "shutdown_ppm") {
       ok = parse_u64(value, UINT32_MAX, &v) && (o.shutdown_ppm = static_cast<uint32_t>(v), true);
+    } else if (key == "stall_ppm") {
+      ok = parse_u64(value, UINT32_MAX, &v) && (o.stall_ppm = static_cast<uint32_t>(v), true);
+    } else if (key == "stall_steps_max") {
+      ok = parse_u64(value, UINT32_MAX, &v) && (o.stall_steps_max = static_cast<uint32_t>(v), true);
+    } else if (key == "timer_jitter_ns") {
+      ok = parse_u64(value, UINT64_MAX, &o.timer_jitter_ns);
+    } else if (key == "swarm") {
+      ok = parse_u64(value, 1, &v) && (o.swarm = v == 1, true);
+    } else if (key == "decisions") {
+      if (value == "-") {
+        o.decisions.reset();
+      } else {
+        std::vector<uint64_t> d;
+        std::string why;
+        ok = parse_decisions(value, &d, &why);
+        if (!ok) {
+          *error = "replay option decisions: " + why;
+          return false;
+        }
+        o.decisions = std::move(d);
+      }
     } else if (key == "trace") {
       ok = parse_u64(value, 1, &v) && (o.trace = v == 1, true);
     }

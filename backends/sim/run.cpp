@@ -24,6 +24,14 @@ std::string invalid_options(const options& opts, const std::function<void()>& st
   if (opts.shutdown_ppm > 1'000'000)
     return "options.shutdown_ppm must be at most 1000000 (got " +
            std::to_string(opts.shutdown_ppm) + ")";
+  if (opts.stall_ppm > 1'000'000)
+    return "options.stall_ppm must be at most 1000000 (got " + std::to_string(opts.stall_ppm) +
+           ")";
+  if (opts.stall_ppm != 0 && opts.stall_steps_max == 0)
+    return "options.stall_steps_max must be at least 1 when stall_ppm is set";
+  if (opts.timer_jitter_ns > 1'000'000'000'000)
+    return "options.timer_jitter_ns must be at most 1000 s of virtual time (got " +
+           std::to_string(opts.timer_jitter_ns) + ")";
   if (opts.strategy != strategy::random && opts.strategy != strategy::pct)
     return "options.strategy is not a strategy";
   if (opts.strategy == strategy::pct && opts.pct_depth == 0)
@@ -52,6 +60,13 @@ const char* to_string(outcome o) noexcept {
     case outcome::failed: return "failed";
   }
   return "?";
+}
+
+std::string to_string(const fault_settings& f) {
+  return "alloc_fail_ppm=" + std::to_string(f.alloc_fail_ppm) +
+         " shutdown_ppm=" + std::to_string(f.shutdown_ppm) +
+         " stall_ppm=" + std::to_string(f.stall_ppm) +
+         " timer_jitter_ns=" + std::to_string(f.timer_jitter_ns);
 }
 
 result run(const options& opts, std::function<void()> start) {

@@ -13,14 +13,37 @@ std::vector<uint32_t> dense_core_ids(uint32_t cores) {
   return ids;
 }
 
+// The fault settings of a run: the options' own, or in swarm mode each one off or on at its
+// ceiling, 1/2, 1/4 or 1/8 of it, drawn first thing from the decision stream (choice 0 = off,
+// so a shrunk decision vector drops the faults it does not need).
+fault_settings draw_faults(const options& opts, decision_source& decisions) {
+  fault_settings f{opts.alloc_fail_ppm, opts.shutdown_ppm, opts.stall_ppm, opts.timer_jitter_ns};
+  if (!opts.swarm) return f;
+  auto scale = [&decisions](uint64_t ceiling) -> uint64_t {
+    if (ceiling == 0) return 0;
+    const uint64_t k = decisions.choose(5);
+    return k == 0 ? 0 : std::max<uint64_t>(1, ceiling >> (k - 1));
+  };
+  f.alloc_fail_ppm = static_cast<uint32_t>(scale(f.alloc_fail_ppm));
+  f.shutdown_ppm = static_cast<uint32_t>(scale(f.shutdown_ppm));
+  f.stall_ppm = static_cast<uint32_t>(scale(f.stall_ppm));
+  f.timer_jitter_ns = scale(f.timer_jitter_ns);
+  return f;
+}
+
 }  // namespace
 
 world::world(const options& opts, std::function<void()> start)
     : opts_(opts),
       start_(std::move(start)),
-      decisions_(opts.seed),
+      decisions_(opts_.seed, opts_.decisions ? &*opts_.decisions : nullptr,
+                 opts_.record_decisions ? &decision_log_ : nullptr),
+      faults_(draw_faults(opts_, decisions_)),
       time_ns_(opts.cores, 0),
-      pool_(opts.event_pool_size, {opts.alloc_fail_ppm, opts.alloc_fail_nth}, decisions_),
+      stalled_until_(opts.cores, 0),
+      jitter_due_ns_(opts.cores, UINT64_MAX),
+      jitter_ns_(opts.cores, 0),
+      pool_(opts.event_pool_size, {faults_.alloc_fail_ppm, opts.alloc_fail_nth}, decisions_),
       transport_(opts.cores, decisions_, time_ns_),
       picker_(opts, decisions_) {
   core::parts p;
@@ -96,6 +119,9 @@ result world::execute() {
   mix(r.dropped_events);
   r.trace_hash = hash_;
   r.decisions = decisions_.draws();
+  r.decision_log = std::move(decision_log_);
+  r.faults = faults_;
+  r.stalls = stalls_;
   r.replay = format_replay(opts_);
   if (trace_) {
     trace_->outcome = r.outcome;
@@ -120,6 +146,7 @@ void world::loop() {
       return;
     }
     maybe_request_shutdown();
+    maybe_stall();
     const uint64_t runnable = runnable_cores();
     if (runnable == 0) {
       if (!jump_to_next_timer()) {
@@ -128,25 +155,62 @@ void world::loop() {
       }
       continue;
     }
-    step_core(picker_.pick(runnable, steps_));
+    // A stall only holds a core back while another can run: when every runnable core is
+    // stalled, they all go on (a stall never turns into a hang or a time jump).
+    const uint64_t eligible = runnable & ~stalled_mask();
+    step_core(picker_.pick(eligible != 0 ? eligible : runnable, steps_));
   }
 }
 
+void world::maybe_stall() noexcept {
+  if (faults_.stall_ppm == 0) return;
+  if (decisions_.choose(1'000'000) >= faults_.stall_ppm) return;
+  const auto core = static_cast<uint32_t>(decisions_.choose(opts_.cores));
+  const uint64_t len = 1 + decisions_.choose(std::max<uint32_t>(opts_.stall_steps_max, 1));
+  stalled_until_[core] = std::max(stalled_until_[core], steps_ + len);
+  ++stalls_;
+  mix(0x5354414C4C000000ull ^ (uint64_t{core} << 32) ^ len);  // "STALL"
+}
+
+uint64_t world::stalled_mask() const noexcept {
+  if (stalls_ == 0) return 0;
+  uint64_t mask = 0;
+  for (uint32_t c = 0; c < opts_.cores; ++c)
+    if (stalled_until_[c] > steps_) mask |= uint64_t{1} << c;
+  return mask;
+}
+
+// When an idle core wakes for a timer due at due_ns: then, or up to timer_jitter_ns later
+// (drawn once per core and due time, so asking twice gives one answer).
+uint64_t world::wake_ns(uint32_t core, uint64_t due_ns) noexcept {
+  if (faults_.timer_jitter_ns == 0) return due_ns;
+  if (jitter_due_ns_[core] != due_ns) {
+    jitter_due_ns_[core] = due_ns;
+    jitter_ns_[core] = decisions_.choose(faults_.timer_jitter_ns + 1);
+    mix(0x4A49545445520000ull ^ jitter_ns_[core]);  // "JITTER"
+  }
+  return due_ns + jitter_ns_[core];
+}
+
 uint64_t world::runnable_cores() noexcept {
+  // A stalled core waits like an idle one: its clock follows the cores that do run.
+  const uint64_t stalled = stalled_mask();
   uint64_t busy = 0;
   uint64_t floor_ns = UINT64_MAX;
   for (uint32_t c = 0; c < opts_.cores; ++c) {
     if (rt_->at(c).has_work()) {
       busy |= uint64_t{1} << c;
-      floor_ns = std::min(floor_ns, time_ns_[c]);
+      if ((stalled & (uint64_t{1} << c)) == 0) floor_ns = std::min(floor_ns, time_ns_[c]);
     }
   }
   uint64_t runnable = busy;
   for (uint32_t c = 0; c < opts_.cores; ++c) {
-    if (busy & (uint64_t{1} << c)) continue;
-    if (busy != 0 && time_ns_[c] < floor_ns) time_ns_[c] = floor_ns;
+    const uint64_t bit = uint64_t{1} << c;
+    if (floor_ns != UINT64_MAX && (busy & bit & ~stalled) == 0 && time_ns_[c] < floor_ns)
+      time_ns_[c] = floor_ns;
+    if (busy & bit) continue;
     uint64_t due_ns = 0;
-    if (rt_->at(c).next_timer_ns(&due_ns) && due_ns <= time_ns_[c]) runnable |= uint64_t{1} << c;
+    if (rt_->at(c).next_timer_ns(&due_ns) && wake_ns(c, due_ns) <= time_ns_[c]) runnable |= bit;
   }
   return runnable;
 }
@@ -155,7 +219,7 @@ bool world::jump_to_next_timer() noexcept {
   uint64_t next_ns = UINT64_MAX;
   for (uint32_t c = 0; c < opts_.cores; ++c) {
     uint64_t due_ns = 0;
-    if (rt_->at(c).next_timer_ns(&due_ns)) next_ns = std::min(next_ns, due_ns);
+    if (rt_->at(c).next_timer_ns(&due_ns)) next_ns = std::min(next_ns, wake_ns(c, due_ns));
   }
   if (next_ns == UINT64_MAX) return false;
   for (uint64_t& t : time_ns_) t = std::max(t, next_ns);
@@ -203,8 +267,8 @@ void world::step_core(uint32_t core) {
 }
 
 void world::maybe_request_shutdown() noexcept {
-  if (opts_.shutdown_ppm == 0 || shutdown_requested_) return;
-  if (decisions_.choose(1'000'000) >= opts_.shutdown_ppm) return;
+  if (faults_.shutdown_ppm == 0 || shutdown_requested_) return;
+  if (decisions_.choose(1'000'000) >= faults_.shutdown_ppm) return;
   shutdown_requested_ = true;
   mix(0x5348555444574E00ull ^ steps_);  // "SHUTDWN"
   on_allocate(no_core, nullptr, &shutdown_event_);

@@ -55,9 +55,12 @@ class world final : core::clock, core::scheduling, core::observer {
 
   void loop();
   uint64_t runnable_cores() noexcept;
+  uint64_t wake_ns(uint32_t core, uint64_t due_ns) noexcept;
   bool jump_to_next_timer() noexcept;
   void step_core(uint32_t core);
   void maybe_request_shutdown() noexcept;
+  void maybe_stall() noexcept;
+  uint64_t stalled_mask() const noexcept;
   void mix(uint64_t v) noexcept;
   void record(record_kind kind, uint32_t core, uint32_t target, uint64_t id, uint64_t by,
               uint32_t name, int rc, uint64_t start_ns, uint64_t end_ns);
@@ -67,8 +70,14 @@ class world final : core::clock, core::scheduling, core::observer {
 
   options opts_;
   std::function<void()> start_;
-  seeded_source decisions_;
+  std::vector<uint64_t> decision_log_;  // when opts_.record_decisions
+  decision_source decisions_;
+  fault_settings faults_;               // drawn first in swarm mode, so declared after decisions_
   std::vector<uint64_t> time_ns_;
+  std::vector<uint64_t> stalled_until_;  // per core: the step at which its stall ends
+  uint64_t stalls_ = 0;
+  std::vector<uint64_t> jitter_due_ns_;  // per core: the timer due time the jitter was drawn for
+  std::vector<uint64_t> jitter_ns_;      // per core: how late the core wakes for that timer
   sim_pool pool_;
   sim_transport transport_;
   core_picker picker_;

@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -37,7 +38,37 @@ struct options {
   // Additions beyond the contract:
   uint64_t pct_horizon_steps = 1000;  // PCT: change points are drawn among the first N steps
   uint32_t alloc_fail_nth = 0;        // when > 0: exactly the Nth allocation (1-based) fails
+
+  // Decision vector: when set, every choice of the run is taken from this vector instead of the
+  // seeded generator (the seed is then unused). A value v answers a choice among n with v % n;
+  // past the end of the vector every choice is the canonical 0. This is what a property test
+  // generates and shrinks; result.decision_log of any run, given back here, replays that run.
+  std::optional<std::vector<uint64_t>> decisions;
+  bool record_decisions = false;      // fill result.decision_log (does not change the run)
+
+  // Stalled cores: at each step, with this chance per million, one core (drawn) is not
+  // scheduled for the next 1..stall_steps_max steps (drawn) while other cores have work; its
+  // virtual clock waits meanwhile. Models a preempted or interrupted reactor thread.
+  uint32_t stall_ppm = 0;
+  uint32_t stall_steps_max = 100;
+  // Timer jitter: an idle core wakes for its next due timer 0..timer_jitter_ns late (drawn per
+  // due time), so that timers due at the same time on different cores fire in every order.
+  uint64_t timer_jitter_ns = 0;
+  // Swarm mode: each fault setting above (alloc_fail_ppm, shutdown_ppm, stall_ppm,
+  // timer_jitter_ns) becomes a ceiling, and every run draws from its decision stream whether
+  // that fault is off or on at the ceiling, 1/2, 1/4 or 1/8 of it (result.faults tells what was
+  // drawn). Different runs then test different mixes of faults (swarm testing, Groce et al.).
+  bool swarm = false;
 };
+
+// The fault settings a run actually used (equal to the options unless options.swarm).
+struct fault_settings {
+  uint32_t alloc_fail_ppm = 0;
+  uint32_t shutdown_ppm = 0;
+  uint32_t stall_ppm = 0;
+  uint64_t timer_jitter_ns = 0;
+};
+std::string to_string(const fault_settings& f);
 
 struct trace_log;  // the recorded trace (see trace.hpp in the sources; written by write_trace)
 
@@ -56,6 +87,9 @@ struct result {
   uint64_t leaked_events = 0;     // allocated but never called: not back in the pool at teardown
   uint64_t pollers_run = 0;
   uint64_t decisions = 0;         // draws taken from the decision stream
+  std::vector<uint64_t> decision_log;  // every draw, when options.record_decisions
+  sim::fault_settings faults;     // the fault settings in force (drawn, in swarm mode)
+  uint64_t stalls = 0;            // stalls injected
   std::shared_ptr<const trace_log> trace;  // set when options.trace
 };
 
@@ -75,12 +109,18 @@ result run(const options& opts, std::function<void()> start);
 bool write_trace(const result& r, const std::string& path);
 
 // The replay line encodes every option that shapes a run, with a format version:
-//   lockstep-replay/1 cores=4 seed=7 strategy=random pct_depth=3 ...
-// parse_replay fills `opts` from such a line (fields not in the line keep their values, except
-// that shutdown_cb is never carried). A line of another version, an unknown key or a bad
-// value is rejected: returns false and sets *error.
+//   lockstep-replay/2 cores=4 seed=7 strategy=random pct_depth=3 ... decisions=-
+// Every key is required. parse_replay fills `opts` from such a line (shutdown_cb and
+// record_decisions are not carried: they belong to the program, not to the schedule). A line of
+// another version, a missing or unknown key or a bad value is rejected: returns false and sets
+// *error. The decision vector is written inline, run-length encoded: `decisions=-` for a seeded
+// run, `decisions=[]` for an empty vector, `decisions=[0*12,3,0*4,1]` (value*count).
 std::string format_replay(const options& opts);
 bool parse_replay(const std::string& line, options* opts, std::string* error);
+
+// The run-length encoding of a decision vector used in replay lines ("[0*12,3,1]"), and back.
+std::string format_decisions(const std::vector<uint64_t>& decisions);
+bool parse_decisions(const std::string& text, std::vector<uint64_t>* out, std::string* error);
 
 // The maximum number of simulated cores (the simulator keeps one bit per sender in a 64-bit
 // mask, and one sender is the outside world: shutdown requests, the start event).
