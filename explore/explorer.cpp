@@ -57,10 +57,13 @@ summary run(const options& opts, const sim::options& base, const scenario& s) {
   uint32_t jobs = opts.jobs != 0 ? opts.jobs : std::max(1u, std::thread::hardware_concurrency());
   jobs = static_cast<uint32_t>(std::min<uint64_t>(jobs, std::max<size_t>(seeds.size(), 1)));
 
-  std::fprintf(stderr, "explore: seeds %" PRIu64 "..%" PRIu64 " shard %u/%u (%zu seeds), %u job%s\n",
-               opts.first_seed, opts.first_seed + opts.seeds - 1, opts.shard_index,
-               opts.shard_count, seeds.size(), jobs, jobs == 1 ? "" : "s");
-  std::fprintf(stderr, "explore: options %s\n", sim::format_replay(base).c_str());
+  if (!opts.quiet) {
+    std::fprintf(stderr,
+                 "explore: seeds %" PRIu64 "..%" PRIu64 " shard %u/%u (%zu seeds), %u job%s\n",
+                 opts.first_seed, opts.first_seed + opts.seeds - 1, opts.shard_index,
+                 opts.shard_count, seeds.size(), jobs, jobs == 1 ? "" : "s");
+    std::fprintf(stderr, "explore: options %s\n", sim::format_replay(base).c_str());
+  }
 
   summary sum;
   std::mutex mu;  // guards sum
@@ -90,7 +93,8 @@ summary run(const options& opts, const sim::options& base, const scenario& s) {
         failure f;
         f.seed = o.seed;
         f.why = std::move(why);
-        f.replay_command = opts.replay_command + " --replay " + shell_quote(r.replay);
+        f.replay_command = opts.replay_command + " --replay " + shell_quote(r.replay) +
+                           " --trace-out lockstep-trace-" + std::to_string(o.seed) + ".txt";
         f.result = std::move(r);
         sum.failures.push_back(std::move(f));
         if (opts.stop_at_first_failure) stop.store(true);
@@ -101,7 +105,7 @@ summary run(const options& opts, const sim::options& base, const scenario& s) {
 
   std::vector<std::thread> threads;
   for (uint32_t j = 1; j < jobs; ++j) threads.emplace_back(worker);
-  if (opts.progress) {
+  if (opts.progress && !opts.quiet) {
     // The calling thread works too, and reports between seeds.
     std::thread reporter([&] {
       uint64_t last_decile = 0;
@@ -118,8 +122,12 @@ summary run(const options& opts, const sim::options& base, const scenario& s) {
         const double eta = rate > 0 ? static_cast<double>(seeds.size() - d) / rate : 0;
         const uint64_t decile = seeds.empty() ? 10 : d * 10 / seeds.size();
         if (tty) {
-          std::fprintf(stderr, "\rexplore: %" PRIu64 "/%zu seeds  %.0f seeds/s  failures %" PRIu64
-                               "  ETA %.1fs   ", d, seeds.size(), rate, failed.load(), eta);
+          char bar[21];
+          const size_t filled = seeds.empty() ? 20 : static_cast<size_t>(d * 20 / seeds.size());
+          for (size_t b = 0; b < 20; ++b) bar[b] = b < filled ? '#' : '.';
+          bar[20] = '\0';
+          std::fprintf(stderr, "\rexplore: [%s] %" PRIu64 "/%zu seeds  %.0f seeds/s  failures %" PRIu64
+                               "  ETA %.1fs   ", bar, d, seeds.size(), rate, failed.load(), eta);
         } else if (decile > last_decile) {
           last_decile = decile;
           std::fprintf(stderr, "explore: %" PRIu64 "/%zu seeds  %.0f seeds/s  failures %" PRIu64

@@ -6,6 +6,7 @@
 #include <lockstep/sim.hpp>
 
 #include <cstdint>
+#include <cstdio>
 #include <functional>
 #include <string>
 #include <vector>
@@ -20,6 +21,7 @@ struct options {
   uint32_t shard_count = 1;
   bool stop_at_first_failure = true;
   bool progress = true;          // a progress line on stderr
+  bool quiet = false;            // nothing on stderr at all (for programs that tabulate runs)
   std::string replay_command;    // how to rerun one seed: "<program> <args>" (the line is appended)
 };
 
@@ -32,7 +34,8 @@ struct failure {
   uint64_t seed = 0;
   std::string why;
   sim::result result;
-  std::string replay_command;  // the whole command that reruns exactly this run
+  std::string replay_command;  // the whole command that reruns exactly this run and writes
+                               // its trace (--trace-out lockstep-trace-SEED.txt)
 };
 
 struct summary {
@@ -52,5 +55,21 @@ summary run(const options& opts, const sim::options& base, const scenario& s);
 
 // A shell-quoted form of a replay line for a command line.
 std::string shell_quote(const std::string& text);
+
+// The command-line flags every exploring program shares, parsed into explore and simulator
+// options:
+//   --seeds N  --first-seed S  --jobs J  --shard i/n  --keep-going  --no-progress
+//   --cores C  --strategy random|pct  --pct-depth D  --pct-horizon STEPS  --max-steps N
+//   --pool-size N  --alloc-fail-ppm P  --alloc-fail-nth N  --shutdown-ppm P  --stall-ppm P
+//   --stall-steps-max N  --timer-jitter-ns NS  --swarm
+// parse_flag looks at argv[i]: returns how many arguments it consumed (1 or 2), 0 when the flag
+// is not one of these, -1 when it is but its value is bad (*error says why).
+int parse_flag(int argc, char** argv, int i, options* eo, sim::options* so, std::string* error);
+// The usage text of those flags, for a program's usage message.
+const char* flags_usage();
+
+// Prints the summary line (seeds, outcomes, seeds/s) and every failure: its seed, why, the
+// fault settings it ran with, its replay line and the command that reruns it.
+void print_summary(const summary& sum, std::FILE* out);
 
 }  // namespace lockstep::explore

@@ -1,0 +1,138 @@
+// The flags shared by every exploring program (examples, the zoo, property-test drivers), so
+// that each spells an option the same way and the replay commands they print look alike.
+#include <lockstep/explore.hpp>
+
+#include <algorithm>
+#include <cerrno>
+#include <cinttypes>
+#include <cstdlib>
+#include <cstring>
+
+namespace lockstep::explore {
+namespace {
+
+bool parse_number(const char* text, uint64_t max, uint64_t* out) {
+  char* end = nullptr;
+  errno = 0;
+  const unsigned long long v = std::strtoull(text, &end, 10);
+  if (errno != 0 || end == text || *end != '\0' || text[0] == '-' || v > max) return false;
+  *out = v;
+  return true;
+}
+
+}  // namespace
+
+const char* flags_usage() {
+  return "  exploration: [--seeds N] [--first-seed S] [--jobs J] [--shard i/n] [--keep-going]\n"
+         "               [--no-progress]\n"
+         "  simulator:   [--cores C] [--strategy random|pct] [--pct-depth D] [--pct-horizon STEPS]\n"
+         "               [--max-steps N] [--pool-size N] [--alloc-fail-ppm P] [--alloc-fail-nth N]\n"
+         "               [--shutdown-ppm P] [--stall-ppm P] [--stall-steps-max N]\n"
+         "               [--timer-jitter-ns NS] [--swarm]\n";
+}
+
+int parse_flag(int argc, char** argv, int i, options* eo, sim::options* so, std::string* error) {
+  const std::string flag = argv[i];
+  // Flags without a value.
+  if (flag == "--keep-going") {
+    eo->stop_at_first_failure = false;
+    return 1;
+  }
+  if (flag == "--no-progress") {
+    eo->progress = false;
+    return 1;
+  }
+  if (flag == "--swarm") {
+    so->swarm = true;
+    return 1;
+  }
+  struct numeric {
+    const char* name;
+    uint64_t min, max;
+    void (*set)(options*, sim::options*, uint64_t);
+  };
+  static const numeric numerics[] = {
+      {"--seeds", 1, UINT64_MAX, [](options* e, sim::options*, uint64_t v) { e->seeds = v; }},
+      {"--first-seed", 0, UINT64_MAX,
+       [](options* e, sim::options*, uint64_t v) { e->first_seed = v; }},
+      {"--jobs", 0, 1024,
+       [](options* e, sim::options*, uint64_t v) { e->jobs = static_cast<uint32_t>(v); }},
+      {"--cores", 1, sim::max_cores,
+       [](options*, sim::options* s, uint64_t v) { s->cores = static_cast<uint32_t>(v); }},
+      {"--pct-depth", 1, 64,
+       [](options*, sim::options* s, uint64_t v) { s->pct_depth = static_cast<uint32_t>(v); }},
+      {"--pct-horizon", 1, UINT64_MAX,
+       [](options*, sim::options* s, uint64_t v) { s->pct_horizon_steps = v; }},
+      {"--max-steps", 1, UINT64_MAX, [](options*, sim::options* s, uint64_t v) { s->max_steps = v; }},
+      {"--pool-size", 1, UINT32_MAX,
+       [](options*, sim::options* s, uint64_t v) { s->event_pool_size = static_cast<uint32_t>(v); }},
+      {"--alloc-fail-ppm", 0, 1'000'000,
+       [](options*, sim::options* s, uint64_t v) { s->alloc_fail_ppm = static_cast<uint32_t>(v); }},
+      {"--alloc-fail-nth", 0, UINT32_MAX,
+       [](options*, sim::options* s, uint64_t v) { s->alloc_fail_nth = static_cast<uint32_t>(v); }},
+      {"--shutdown-ppm", 0, 1'000'000,
+       [](options*, sim::options* s, uint64_t v) { s->shutdown_ppm = static_cast<uint32_t>(v); }},
+      {"--stall-ppm", 0, 1'000'000,
+       [](options*, sim::options* s, uint64_t v) { s->stall_ppm = static_cast<uint32_t>(v); }},
+      {"--stall-steps-max", 1, UINT32_MAX,
+       [](options*, sim::options* s, uint64_t v) { s->stall_steps_max = static_cast<uint32_t>(v); }},
+      {"--timer-jitter-ns", 0, 1'000'000'000'000,
+       [](options*, sim::options* s, uint64_t v) { s->timer_jitter_ns = v; }},
+  };
+  const bool takes_value = flag == "--shard" || flag == "--strategy" ||
+                           std::any_of(std::begin(numerics), std::end(numerics),
+                                       [&flag](const numeric& n) { return flag == n.name; });
+  if (!takes_value) return 0;
+  if (i + 1 >= argc) {
+    *error = flag + " needs a value";
+    return -1;
+  }
+  const char* value = argv[i + 1];
+  if (flag == "--shard") return parse_shard(value, &eo->shard_index, &eo->shard_count, error) ? 2 : -1;
+  if (flag == "--strategy") {
+    if (std::strcmp(value, "random") == 0) {
+      so->strategy = sim::strategy::random;
+    } else if (std::strcmp(value, "pct") == 0) {
+      so->strategy = sim::strategy::pct;
+    } else {
+      *error = "--strategy takes random or pct";
+      return -1;
+    }
+    return 2;
+  }
+  for (const numeric& n : numerics) {
+    if (flag != n.name) continue;
+    uint64_t v = 0;
+    if (!parse_number(value, n.max, &v) || v < n.min) {
+      *error = flag + " takes " + std::to_string(n.min) + ".." + std::to_string(n.max) +
+               " (got '" + value + "')";
+      return -1;
+    }
+    n.set(eo, so, v);
+    return 2;
+  }
+  return 0;
+}
+
+void print_summary(const summary& sum, std::FILE* out) {
+  const double secs = sum.wall_seconds;
+  std::fprintf(out,
+               "explored %" PRIu64 " seeds in %.2fs (%.0f seeds/s): stopped %" PRIu64
+               ", hang %" PRIu64 ", step_limit %" PRIu64 ", failed %" PRIu64 "; %" PRIu64
+               " events (%.0f events/s); %zu failure%s\n",
+               sum.seeds_run, secs, secs > 0 ? static_cast<double>(sum.seeds_run) / secs : 0,
+               sum.outcomes[0], sum.outcomes[1], sum.outcomes[2], sum.outcomes[3],
+               sum.events_executed,
+               secs > 0 ? static_cast<double>(sum.events_executed) / secs : 0,
+               sum.failures.size(), sum.failures.size() == 1 ? "" : "s");
+  for (const failure& f : sum.failures) {
+    std::fprintf(out, "FAILED seed %" PRIu64 ": %s\n", f.seed, f.why.c_str());
+    std::fprintf(out, "  outcome %s after %" PRIu64 " steps; faults in force: %s\n",
+                 sim::to_string(f.result.outcome), f.result.steps,
+                 sim::to_string(f.result.faults).c_str());
+    std::fprintf(out, "  options: %s\n", f.result.replay.c_str());
+    std::fprintf(out, "  rerun:   %s\n", f.replay_command.c_str());
+  }
+}
+
+}  // namespace lockstep::explore
