@@ -1,8 +1,7 @@
 // cross_core: explore the cross-core request/response example in the simulator over many
 // seeds, replay one seed, or run it on the real backend.
 //
-//   cross_core [--seeds N] [--first-seed S] [--cores C] [--tasks T] [--alloc-fail-ppm P]
-//              [--strategy random|pct] [--jobs J] [--shard i/n] [--keep-going]
+//   cross_core [--tasks T] [exploration and simulator flags: see explore::flags_usage]
 //   cross_core --replay 'lockstep-replay/1 ...' [--trace-out FILE]
 //   cross_core --real [--tasks T] [-- EAL arguments...]
 //
@@ -28,12 +27,10 @@ namespace {
 int usage(const char* why) {
   std::fprintf(stderr,
                "cross_core: %s\n"
-               "usage: cross_core [--seeds N] [--first-seed S] [--cores C] [--tasks T]\n"
-               "                  [--alloc-fail-ppm P] [--strategy random|pct] [--jobs J]\n"
-               "                  [--shard i/n] [--keep-going]\n"
+               "usage: cross_core [--tasks T] [flags]\n"
                "       cross_core --replay 'LINE' [--trace-out FILE] [--tasks T]\n"
-               "       cross_core --real [--tasks T] [-- EAL arguments...]\n",
-               why);
+               "       cross_core --real [--tasks T] [-- EAL arguments...]\n%s",
+               why, lockstep::explore::flags_usage());
   return 2;
 }
 
@@ -73,6 +70,13 @@ int main(int argc, char** argv) {
   std::string scenario_args;  // repeated in the replay command
 
   for (int i = 1; i < argc; ++i) {
+    std::string error;
+    const int used = lockstep::explore::parse_flag(argc, argv, i, &eo, &so, &error);
+    if (used < 0) return usage(error.c_str());
+    if (used > 0) {
+      i += used - 1;
+      continue;
+    }
     const std::string arg = argv[i];
     auto value = [&](const char* name) -> const char* {
       if (i + 1 >= argc) {
@@ -82,42 +86,10 @@ int main(int argc, char** argv) {
       return argv[++i];
     };
     uint64_t v = 0;
-    if (arg == "--seeds") {
-      if (!parse_number(value("--seeds"), UINT64_MAX, &eo.seeds)) return usage("bad --seeds");
-    } else if (arg == "--first-seed") {
-      if (!parse_number(value("--first-seed"), UINT64_MAX, &eo.first_seed))
-        return usage("bad --first-seed");
-    } else if (arg == "--cores") {
-      if (!parse_number(value("--cores"), lockstep::sim::max_cores, &v) || v == 0)
-        return usage("--cores takes 1..63");
-      so.cores = static_cast<uint32_t>(v);
-    } else if (arg == "--tasks") {
+    if (arg == "--tasks") {
       if (!parse_number(value("--tasks"), 1'000'000, &v)) return usage("--tasks takes 0..1000000");
       cfg.tasks = static_cast<uint32_t>(v);
       scenario_args += " --tasks " + std::to_string(v);
-    } else if (arg == "--alloc-fail-ppm") {
-      if (!parse_number(value("--alloc-fail-ppm"), 1'000'000, &v))
-        return usage("--alloc-fail-ppm takes 0..1000000");
-      so.alloc_fail_ppm = static_cast<uint32_t>(v);
-    } else if (arg == "--strategy") {
-      const std::string s = value("--strategy");
-      if (s == "random") {
-        so.strategy = lockstep::sim::strategy::random;
-      } else if (s == "pct") {
-        so.strategy = lockstep::sim::strategy::pct;
-      } else {
-        return usage("--strategy takes random or pct");
-      }
-    } else if (arg == "--jobs") {
-      if (!parse_number(value("--jobs"), 1024, &v)) return usage("--jobs takes 0..1024");
-      eo.jobs = static_cast<uint32_t>(v);
-    } else if (arg == "--shard") {
-      std::string error;
-      if (!lockstep::explore::parse_shard(value("--shard"), &eo.shard_index, &eo.shard_count,
-                                          &error))
-        return usage(error.c_str());
-    } else if (arg == "--keep-going") {
-      eo.stop_at_first_failure = false;
     } else if (arg == "--replay") {
       replay = value("--replay");
     } else if (arg == "--trace-out") {
@@ -178,16 +150,6 @@ int main(int argc, char** argv) {
       eo, so, [&cfg](const lockstep::sim::options& o, lockstep::sim::result* r) {
         return run_once(cfg, o, r);
       });
-  std::printf("explored %" PRIu64 " seeds in %.2fs: stopped %" PRIu64 ", hang %" PRIu64
-              ", step_limit %" PRIu64 ", failed %" PRIu64 "; %" PRIu64 " events, %.0f events/s, "
-              "%.0f seeds/s\n",
-              sum.seeds_run, sum.wall_seconds, sum.outcomes[0], sum.outcomes[1], sum.outcomes[2],
-              sum.outcomes[3], sum.events_executed,
-              sum.wall_seconds > 0 ? static_cast<double>(sum.events_executed) / sum.wall_seconds : 0,
-              sum.wall_seconds > 0 ? static_cast<double>(sum.seeds_run) / sum.wall_seconds : 0);
-  for (const auto& f : sum.failures) {
-    std::printf("FAILED seed %" PRIu64 ": %s\n  replay: %s --trace-out trace.txt\n", f.seed,
-                f.why.c_str(), f.replay_command.c_str());
-  }
+  lockstep::explore::print_summary(sum, stdout);
   return sum.failures.empty() ? 0 : 1;
 }

@@ -1,0 +1,151 @@
+// zoo: how fast each exploration strategy finds each planted bug.
+//
+//   zoo [--seeds N] [--jobs J] [--check] [simulator flags]   the table: seeds-to-find per bug
+//                                                            under random and PCT
+//   zoo --bug NAME [exploration and simulator flags]         explore one bug like any program:
+//                                                            failures print their rerun command
+//   zoo --bug NAME --replay 'LINE' [--trace-out FILE]        rerun one run exactly
+//
+// --check makes the table a test: exit 1 unless every bug is found by PCT, every bug but
+// three_events by the random walk, three_events is not found by the random walk (the point of
+// PCT), and no run failed in a way other than its planted bug.
+// Exit codes: 0 fine; 1 a failure (explore/replay: the bug showed; --check: a claim broke);
+// 2 bad usage.
+#include "bugs.hpp"
+
+#include <lockstep/explore.hpp>
+#include <lockstep/sim.hpp>
+
+#include <cinttypes>
+#include <cstdio>
+#include <string>
+
+namespace {
+
+int usage(const std::string& why) {
+  std::fprintf(stderr,
+               "zoo: %s\n"
+               "usage: zoo [--check] [flags]            table of seeds-to-find\n"
+               "       zoo --bug NAME [flags]           explore one bug\n"
+               "       zoo --bug NAME --replay 'LINE' [--trace-out FILE]\n%s"
+               "bugs:",
+               why.c_str(), lockstep::explore::flags_usage());
+  for (const zoo::bug& b : zoo::bugs()) std::fprintf(stderr, " %s", b.name);
+  std::fprintf(stderr, "\n");
+  return 2;
+}
+
+struct cell {
+  uint64_t first = 0;   // seeds run until the first planted find (0: not found)
+  uint64_t hits = 0;    // runs that showed the planted bug
+  uint64_t other = 0;   // runs that failed otherwise (a zoo defect)
+};
+
+cell measure(const zoo::bug& b, lockstep::sim::strategy st, lockstep::explore::options eo,
+             lockstep::sim::options base) {
+  base.strategy = st;
+  eo.stop_at_first_failure = false;
+  eo.quiet = true;
+  const auto sum = lockstep::explore::run(eo, zoo::options_for(b, base), b.run);
+  cell c;
+  for (const auto& f : sum.failures) {
+    if (f.why.rfind("planted:", 0) == 0) {
+      if (c.hits++ == 0) c.first = f.seed - eo.first_seed + 1;
+    } else {
+      ++c.other;
+      std::fprintf(stderr, "zoo: %s seed %" PRIu64 " failed otherwise: %s\n  rerun: %s\n", b.name,
+                   f.seed, f.why.c_str(), f.replay_command.c_str());
+    }
+  }
+  return c;
+}
+
+std::string found_text(const cell& c) {
+  return c.first == 0 ? std::string("not found") : std::to_string(c.first);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  lockstep::explore::options eo;
+  eo.seeds = 2000;
+  lockstep::sim::options so;
+  std::string bug_name, replay, trace_out;
+  bool check = false;
+  for (int i = 1; i < argc; ++i) {
+    std::string error;
+    const int used = lockstep::explore::parse_flag(argc, argv, i, &eo, &so, &error);
+    if (used < 0) return usage(error);
+    if (used > 0) {
+      i += used - 1;
+      continue;
+    }
+    const std::string arg = argv[i];
+    if ((arg == "--bug" || arg == "--replay" || arg == "--trace-out") && i + 1 >= argc)
+      return usage(arg + " needs a value");
+    if (arg == "--bug") {
+      bug_name = argv[++i];
+    } else if (arg == "--replay") {
+      replay = argv[++i];
+    } else if (arg == "--trace-out") {
+      trace_out = argv[++i];
+    } else if (arg == "--check") {
+      check = true;
+    } else {
+      return usage("unknown argument '" + arg + "'");
+    }
+  }
+
+  if (!bug_name.empty()) {
+    const zoo::bug* b = zoo::find(bug_name);
+    if (b == nullptr) return usage("no bug named '" + bug_name + "'");
+    lockstep::sim::options o = zoo::options_for(*b, so);
+    if (!replay.empty()) {
+      std::string error;
+      if (!lockstep::sim::parse_replay(replay, &o, &error)) return usage(error);
+      if (!trace_out.empty()) o.trace = true;
+      std::printf("replay: %s\n", lockstep::sim::format_replay(o).c_str());
+      lockstep::sim::result r;
+      const std::string why = b->run(o, &r);
+      std::printf("outcome %s steps=%" PRIu64 " faults: %s trace_hash=%016" PRIx64 "\n",
+                  lockstep::sim::to_string(r.outcome), r.steps,
+                  lockstep::sim::to_string(r.faults).c_str(), r.trace_hash);
+      if (!trace_out.empty()) {
+        if (!lockstep::sim::write_trace(r, trace_out)) return 1;
+        std::printf("trace written to %s\n", trace_out.c_str());
+      }
+      std::printf("verdict: %s\n", why.empty() ? "clean" : why.c_str());
+      return why.empty() ? 0 : 1;
+    }
+    eo.replay_command = std::string(argv[0]) + " --bug " + b->name;
+    const auto sum = lockstep::explore::run(eo, o, b->run);
+    lockstep::explore::print_summary(sum, stdout);
+    return sum.failures.empty() ? 0 : 1;
+  }
+  if (!replay.empty()) return usage("--replay needs --bug NAME");
+
+  std::printf("seeds-to-find: the number of seeds run (from seed %" PRIu64
+              ") until the planted bug first showed; hits: runs out of %" PRIu64
+              " that showed it\n\n",
+              eo.first_seed, eo.seeds);
+  std::printf("| bug | planted | random: seeds-to-find | random: hits | pct: seeds-to-find | "
+              "pct: hits |\n|---|---|---|---|---|---|\n");
+  bool ok = true;
+  for (const zoo::bug& b : zoo::bugs()) {
+    const cell r = measure(b, lockstep::sim::strategy::random, eo, so);
+    const cell p = measure(b, lockstep::sim::strategy::pct, eo, so);
+    std::printf("| %s | %s | %s | %" PRIu64 " | %s | %" PRIu64 " |\n", b.name, b.planted,
+                found_text(r).c_str(), r.hits, found_text(p).c_str(), p.hits);
+    std::fflush(stdout);
+    const bool pct_only = std::string(b.name) == "three_events";
+    if (p.hits == 0 || (pct_only ? r.hits != 0 : r.hits == 0) || r.other + p.other != 0) {
+      ok = false;
+      if (check)
+        std::fprintf(stderr, "zoo --check: %s breaks a claim (random hits %" PRIu64
+                             ", pct hits %" PRIu64 ", other failures %" PRIu64 ")\n",
+                     b.name, r.hits, p.hits, r.other + p.other);
+    }
+  }
+  if (check) std::printf("\nzoo --check: %s\n", ok ? "every claim holds" : "a claim broke");
+  return check && !ok ? 1 : 0;
+}
