@@ -1,5 +1,6 @@
 #include "cross_core_app.hpp"
 
+#include <cerrno>
 #include <deque>
 
 namespace cross_core {
@@ -17,9 +18,22 @@ struct core_state {
   lockstep::poller* poller = nullptr;  // this core
 };
 
+namespace {
+// The app a shutdown request acts on (shutdown_cb takes no argument); per thread, because the
+// simulator runs one app per thread and the real backend calls it on the main lcore, where
+// start() ran.
+thread_local app* current_app = nullptr;
+}  // namespace
+
 struct handlers {
+  // Every handler notes that it ran: none may run after the final callback.
+  static void entered(app* a) {
+    if (a->final_callbacks_ != 0) ++a->handlers_after_final_;
+  }
+
   static void init_core(void* arg1, void*) {
     auto* cs = static_cast<core_state*>(arg1);
+    entered(cs->owner);
     LOCKSTEP_CHECK(lockstep::current_core() == cs->core, "init_core ran on the wrong core");
     cs->poller = lockstep::poller_register(core_poller, cs, cs->owner->cfg_.retry_period_us);
     LOCKSTEP_CHECK(cs->poller != nullptr, "poller_register failed on a reactor core");
@@ -29,6 +43,7 @@ struct handlers {
   static void process_task(void* arg1, void* arg2) {
     auto* a = static_cast<app*>(arg1);
     auto* t = static_cast<task*>(arg2);
+    entered(a);
     LOCKSTEP_CHECK(lockstep::current_core() == t->target, "task processed on the wrong core");
     core_state* cs = a->cores_[t->target].get();
     ++cs->processed;
@@ -47,6 +62,7 @@ struct handlers {
   static void complete_task(void* arg1, void* arg2) {
     auto* a = static_cast<app*>(arg1);
     auto* t = static_cast<task*>(arg2);
+    entered(a);
     LOCKSTEP_CHECK(lockstep::current_core() == t->origin, "completion ran off the origin core");
     ++t->completions;
     t->completed_on = lockstep::current_core();
@@ -60,6 +76,7 @@ struct handlers {
   // Every retry_period_us on every core: resend what allocation refused, finish the component.
   static int core_poller(void* arg) {
     auto* cs = static_cast<core_state*>(arg);
+    entered(cs->owner);
     int work = 0;
     while (!cs->unsent.empty() && send_result(cs->owner, cs->unsent.front())) {
       cs->unsent.pop_front();
@@ -71,6 +88,7 @@ struct handlers {
 
   static void shutdown_component(void* arg1, void*) {
     auto* cs = static_cast<core_state*>(arg1);
+    entered(cs->owner);
     LOCKSTEP_CHECK(cs->unsent.empty(), "shutdown reached a core with undelivered results");
     cs->shutdown_requested = true;
     finish_component(cs);
@@ -90,6 +108,7 @@ struct handlers {
 
   static void component_done(void* arg1, void*) {
     auto* a = static_cast<app*>(arg1);
+    entered(a);
     LOCKSTEP_CHECK(a->components_running_ > 0, "more components finished than were running");
     if (--a->components_running_ == 0) {
       ++a->final_callbacks_;
@@ -98,7 +117,29 @@ struct handlers {
     }
   }
 
-  static int driver(void* arg) { return pump(static_cast<app*>(arg)); }
+  static int driver(void* arg) {
+    entered(static_cast<app*>(arg));
+    return pump(static_cast<app*>(arg));
+  }
+
+  // Completes a task on its origin without sending it anywhere (-ENOMEM, -ECANCELED).
+  static void complete_locally(app* a, task& t, int status) {
+    t.status = status;
+    t.completed_on = lockstep::current_core();
+    ++t.completions;
+    ++a->completed_;
+  }
+
+  static void shutdown_request() {
+    app* a = current_app;
+    if (a == nullptr || a->final_callbacks_ != 0) return;
+    entered(a);
+    LOCKSTEP_CHECK(lockstep::current_core() == a->origin_,
+                   "a shutdown request ran off the origin core");
+    while (a->next_submit_ < a->tasks_.size())
+      complete_locally(a, a->tasks_[a->next_submit_++], -ECANCELED);
+    pump(a);
+  }
 
   // On the origin core: send what is due (core set-up, tasks, shutdown) as far as allocation
   // allows; whatever it refuses is retried on the driver's next period.
@@ -122,7 +163,13 @@ struct handlers {
            a->in_flight_ < a->cfg_.window) {
       task& t = a->tasks_[a->next_submit_];
       lockstep::event* ev = LOCKSTEP_EVENT_ALLOCATE(a->next_core_, process_task, a, &t);
-      if (ev == nullptr) break;
+      if (ev == nullptr) {
+        if (!a->cfg_.enomem_completes) break;
+        complete_locally(a, t, -ENOMEM);
+        ++a->next_submit_;
+        ++work;
+        continue;
+      }
       t.target = a->next_core_;
       lockstep::event_call(ev);
       ++a->next_submit_;
@@ -165,7 +212,10 @@ uint64_t app::compute(uint64_t input) {
   return x;
 }
 
+void app::shutdown_request() { handlers::shutdown_request(); }
+
 void app::start() {
+  current_app = this;
   origin_ = lockstep::current_core();
   LOCKSTEP_CHECK(origin_ != lockstep::no_core, "start must run on a reactor core");
   uint32_t last = 0;
@@ -195,10 +245,13 @@ std::vector<uint32_t> app::processed_per_core() const {
 }
 
 bool app::complete_and_correct() const {
-  if (completed_ != tasks_.size() || final_callbacks_ != 1) return false;
+  if (completed_ != tasks_.size() || final_callbacks_ != 1 || handlers_after_final_ != 0)
+    return false;
   for (const task& t : tasks_) {
-    if (t.completions != 1 || t.completed_on != origin_ || t.result != compute(t.input))
-      return false;
+    if (t.completions != 1 || t.completed_on != origin_) return false;
+    const bool allowed_error = (t.status == -ENOMEM && cfg_.enomem_completes) ||
+                               t.status == -ECANCELED;
+    if (t.status == 0 ? t.result != compute(t.input) : !allowed_error) return false;
   }
   return true;
 }

@@ -63,6 +63,7 @@ int main(int argc, char** argv) {
   lockstep::explore::options eo;
   lockstep::sim::options so;
   so.alloc_fail_ppm = 10'000;  // 1% of allocations fail: the retry paths run in every seed
+  so.shutdown_cb = cross_core::app::shutdown_request;  // --shutdown-ppm requests a shutdown
   cross_core::config cfg;
   std::string replay, trace_out;
   bool real = false;
@@ -107,6 +108,7 @@ int main(int argc, char** argv) {
 #ifdef LOCKSTEP_HAS_REAL
     lockstep::real::options ro;
     if (!eal_args.empty()) ro.eal_args = eal_args;
+    ro.shutdown_cb = cross_core::app::shutdown_request;  // SIGINT/SIGTERM: graceful shutdown
     cross_core::app a(cfg);
     lockstep::real::run_stats stats{};
     const int rc = lockstep::real::run(ro, [&a] { a.start(); }, &stats);
