@@ -20,6 +20,7 @@ core_picker::core_picker(const options& opts, decision_source& decisions)
   // could never be generated. Steps are distinct (two drops at one step would demote a core
   // that never ran there), as far as the horizon has room.
   const uint64_t horizon = std::max<uint64_t>(opts.pct_horizon_steps, 1);
+  horizon_ = horizon;
   const uint64_t count = std::min<uint64_t>(d - 1, horizon);
   for (uint64_t i = 1; i <= count; ++i) {
     uint64_t step = decisions_.choose(horizon);
@@ -35,7 +36,11 @@ core_picker::core_picker(const options& opts, decision_source& decisions)
 }
 
 uint32_t core_picker::pick(uint64_t runnable, uint64_t step) noexcept {
-  if (strategy_ == strategy::random) return pick_random(runnable);
+  // Past the horizon PCT has no change points left, and strict priorities would let an
+  // always-runnable core (a busy poller, a self-rescheduling event: every reactor has some)
+  // starve the others forever; the paper assumes programs that terminate. From there on the
+  // walk is random, which is fair with probability 1.
+  if (strategy_ == strategy::random || step >= horizon_) return pick_random(runnable);
   uint32_t core = pick_highest(runnable);
   while (next_change_ < changes_.size() && changes_[next_change_].step <= step) {
     if (changes_[next_change_].step == step) {

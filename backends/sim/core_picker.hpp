@@ -6,7 +6,8 @@
 //           i-th drawn change point (i = 1..d-1, in drawing order, not in time order) drops the
 //           core about to run at that step to priority i, below every initial priority. A bug
 //           of depth d in a run of at most k steps is then found with probability
-//           >= 1/(n * k^(d-1)) per run.
+//           >= 1/(n * k^(d-1)) per run. After the horizon the walk is random (fairness: strict
+//           priorities would starve every core behind an always-runnable one).
 #pragma once
 
 #include "decision_source.hpp"
@@ -37,6 +38,7 @@ class core_picker {
   std::vector<uint64_t> priority_;       // pct: per core, higher runs first
   std::vector<change_point> changes_;    // pct: sorted by step, steps distinct
   size_t next_change_ = 0;
+  uint64_t horizon_ = 0;                 // pct: steps under priorities; random after
 };
 
 }  // namespace lockstep::sim

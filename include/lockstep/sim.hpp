@@ -36,7 +36,11 @@ struct options {
   void (*shutdown_cb)() = nullptr;    // what a shutdown request calls, on core 0
   uint32_t shutdown_ppm = 0;          // chance per step that the (one) shutdown request arrives
   // Additions beyond the contract:
-  uint64_t pct_horizon_steps = 1000;  // PCT: change points are drawn among the first N steps
+  // PCT: change points are drawn among the first N steps (set it near the length of a typical
+  // run: change points past a run's end are lost, so too large a horizon lowers the chance to
+  // find deep bugs); after N steps the schedule is a random walk, so that an always-runnable
+  // core cannot starve the others forever.
+  uint64_t pct_horizon_steps = 1000;
   uint32_t alloc_fail_nth = 0;        // when > 0: exactly the Nth allocation (1-based) fails
 
   // Decision vector: when set, every choice of the run is taken from this vector instead of the
