@@ -17,7 +17,12 @@ TEST(SimReplay, FormatThenParseGivesBackEveryOption) {
   o.alloc_fail_nth = 42;
   o.max_steps = 77;
   o.shutdown_ppm = 3;
+  o.stall_ppm = 17;
+  o.stall_steps_max = 5;
+  o.timer_jitter_ns = 999;
+  o.swarm = true;
   o.trace = true;
+  o.decisions = std::vector<uint64_t>{0, 0, 0, 7, 7, 1, 0, UINT64_MAX};
   lockstep::sim::options back;
   std::string error;
   ASSERT_TRUE(lockstep::sim::parse_replay(lockstep::sim::format_replay(o), &back, &error)) << error;
@@ -27,6 +32,71 @@ TEST(SimReplay, FormatThenParseGivesBackEveryOption) {
   EXPECT_EQ(back.strategy, lockstep::sim::strategy::pct);
   EXPECT_EQ(back.alloc_fail_nth, 42u);
   EXPECT_TRUE(back.trace);
+  EXPECT_EQ(back.stall_ppm, 17u);
+  EXPECT_EQ(back.stall_steps_max, 5u);
+  EXPECT_EQ(back.timer_jitter_ns, 999u);
+  EXPECT_TRUE(back.swarm);
+  EXPECT_EQ(back.decisions, o.decisions);
+}
+
+TEST(SimReplay, DecisionVectorsAreRunLengthEncoded) {
+  EXPECT_EQ(lockstep::sim::format_decisions({}), "[]");
+  EXPECT_EQ(lockstep::sim::format_decisions({0, 0, 0, 3, 0, 0, 1}), "[0*3,3,0*2,1]");
+  std::vector<uint64_t> back;
+  std::string error;
+  ASSERT_TRUE(lockstep::sim::parse_decisions("[0*3,3,0*2,1]", &back, &error)) << error;
+  EXPECT_EQ(back, (std::vector<uint64_t>{0, 0, 0, 3, 0, 0, 1}));
+  ASSERT_TRUE(lockstep::sim::parse_decisions("[]", &back, &error)) << error;
+  EXPECT_TRUE(back.empty());
+  // A seeded run and a run driven by an (empty) vector are different runs: the line tells them
+  // apart.
+  lockstep::sim::options seeded, driven;
+  driven.decisions = std::vector<uint64_t>{};
+  EXPECT_NE(lockstep::sim::format_replay(seeded).find("decisions=-"), std::string::npos);
+  EXPECT_NE(lockstep::sim::format_replay(driven).find("decisions=[]"), std::string::npos);
+}
+
+TEST(SimReplay, ADecisionLogReplaysTheRunAndAVectorDrivesIt) {
+  auto program = [] {
+    for (uint32_t c = 0; c < 4; ++c) {
+      for (int k = 0; k < 3; ++k) {
+        lockstep::event* ev = lockstep::event_allocate(c, [](void*, void*) {}, nullptr, nullptr);
+        if (ev != nullptr) lockstep::event_call(ev);
+      }
+    }
+  };
+  lockstep::sim::options o;
+  o.seed = 77;
+  o.record_decisions = true;
+  o.stall_ppm = 100'000;
+  o.alloc_fail_ppm = 100'000;
+  const auto first = lockstep::sim::run(o, program);
+  ASSERT_EQ(first.decision_log.size(), first.decisions);
+  ASSERT_GT(first.decisions, 0u);
+  lockstep::sim::options driven = o;
+  driven.seed = 1;  // unused when a vector drives the run
+  driven.decisions = first.decision_log;
+  const auto second = lockstep::sim::run(driven, program);
+  EXPECT_EQ(second.trace_hash, first.trace_hash);
+  EXPECT_EQ(second.decision_log, first.decision_log);
+  // Past the end of a vector every choice is 0: an empty vector and a vector of zeros agree,
+  // and both differ from the seeded run.
+  lockstep::sim::options zeros = o;
+  zeros.decisions = std::vector<uint64_t>{};
+  const auto canonical = lockstep::sim::run(zeros, program);
+  zeros.decisions = std::vector<uint64_t>(first.decisions, 0);
+  EXPECT_EQ(lockstep::sim::run(zeros, program).trace_hash, canonical.trace_hash);
+  for (uint64_t v : canonical.decision_log) EXPECT_EQ(v, 0u);
+  // Any vector is a schedule (each value is taken modulo its choice's range), and the same
+  // vector is the same run.
+  lockstep::sim::options any = o;
+  any.decisions = std::vector<uint64_t>{UINT64_MAX, 12345, 7, 0, 999'999'999};
+  const auto x = lockstep::sim::run(any, program);
+  EXPECT_EQ(lockstep::sim::run(any, program).trace_hash, x.trace_hash);
+  ASSERT_GT(x.decision_log.size(), any.decisions->size());
+  EXPECT_EQ(x.decision_log[3], 0u);  // 0 % n
+  for (size_t i = any.decisions->size(); i < x.decision_log.size(); ++i)
+    EXPECT_EQ(x.decision_log[i], 0u) << "past the vector's end, choice " << i;
 }
 
 TEST(SimReplay, TheResultsReplayLineRerunsTheSameRun) {
@@ -56,11 +126,42 @@ TEST(SimReplay, RejectsOtherVersionsUnknownAndMissingOptionsAndBadValues) {
     const char* expected;
   };
   const std::vector<bad_case> cases = {
-      {"lockstep-replay/2" + good.substr(good.find(' ')), "format lockstep-replay/2"},
+      {"lockstep-replay/1" + good.substr(good.find(' ')), "format lockstep-replay/1"},
+      {"lockstep-replay/3" + good.substr(good.find(' ')), "format lockstep-replay/3"},
       {"seed=3 cores=4", "not a replay line"},
       {good + " colour=blue", "unknown option 'colour'"},
       {good + " seed=4", "repeats option 'seed'"},
-      {"lockstep-replay/1 cores=4", "lacks option"},
+      {"lockstep-replay/2 cores=4", "lacks option"},
+      {[&] {
+         std::string s = good;
+         s.erase(s.find(" decisions=-"));
+         return s;
+       }(),
+       "lacks option 'decisions'"},
+      {[&] {
+         std::string s = good;
+         s.replace(s.find("decisions=-"), 11, "decisions=[1,,2]");
+         return s;
+       }(),
+       "bad decision vector item"},
+      {[&] {
+         std::string s = good;
+         s.replace(s.find("decisions=-"), 11, "decisions=[1*0]");
+         return s;
+       }(),
+       "bad decision vector item"},
+      {[&] {
+         std::string s = good;
+         s.replace(s.find("decisions=-"), 11, "decisions=1,2");
+         return s;
+       }(),
+       "decision vector is written"},
+      {[&] {
+         std::string s = good;
+         s.replace(s.find("swarm=0"), 7, "swarm=2");
+         return s;
+       }(),
+       "bad value '2'"},
       {[&] {
          std::string s = good;
          s.replace(s.find("cores=4"), 7, "cores=x4");
