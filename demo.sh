@@ -13,7 +13,7 @@ echo "== 1. Explore the cross-core request/response example: $seeds seeds, 4 sim
 "$bin" --seeds "$seeds" --jobs 0
 echo
 echo "== 2. Replay seed 7 and record its trace"
-"$bin" --replay "lockstep-replay/1 cores=4 seed=7 strategy=random pct_depth=3 pct_horizon_steps=1000 event_pool_size=4096 alloc_fail_ppm=10000 alloc_fail_nth=0 max_steps=10000000 shutdown_ppm=0 trace=0" \
+"$bin" --replay "lockstep-replay/2 cores=4 seed=7 strategy=random pct_depth=3 pct_horizon_steps=1000 event_pool_size=4096 alloc_fail_ppm=10000 alloc_fail_nth=0 max_steps=10000000 shutdown_ppm=0 stall_ppm=0 stall_steps_max=100 timer_jitter_ns=0 swarm=0 trace=0 decisions=-" \
   --trace-out "$here/build/cross_core_seed7.trace"
 echo
 echo "== 3. Run it on the real backend: DPDK, lcores 0-1, no hugepages"

@@ -2,7 +2,7 @@
 // seeds, replay one seed, or run it on the real backend.
 //
 //   cross_core [--tasks T] [exploration and simulator flags: see explore::flags_usage]
-//   cross_core --replay 'lockstep-replay/1 ...' [--trace-out FILE]
+//   cross_core --replay 'lockstep-replay/2 ...' [--trace-out FILE]
 //   cross_core --real [--tasks T] [-- EAL arguments...]
 //
 // Exit codes: 0 all runs correct; 1 a run failed (its replay command is printed); 2 bad usage;
