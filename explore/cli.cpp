@@ -24,7 +24,7 @@ bool parse_number(const char* text, uint64_t max, uint64_t* out) {
 
 const char* flags_usage() {
   return "  exploration: [--seeds N] [--first-seed S] [--jobs J] [--shard i/n] [--keep-going]\n"
-         "               [--no-progress]\n"
+         "               [--no-progress] [--sweep-alloc-fail-nth]\n"
          "  simulator:   [--cores C] [--strategy random|pct] [--pct-depth D] [--pct-horizon STEPS]\n"
          "               [--max-steps N] [--pool-size N] [--alloc-fail-ppm P] [--alloc-fail-nth N]\n"
          "               [--shutdown-ppm P] [--stall-ppm P] [--stall-steps-max N]\n"
@@ -44,6 +44,10 @@ int parse_flag(int argc, char** argv, int i, options* eo, sim::options* so, std:
   }
   if (flag == "--swarm") {
     so->swarm = true;
+    return 1;
+  }
+  if (flag == "--sweep-alloc-fail-nth") {
+    eo->sweep_alloc_fail_nth = true;
     return 1;
   }
   struct numeric {

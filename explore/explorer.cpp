@@ -81,6 +81,9 @@ summary run(const options& opts, const sim::options& base, const scenario& s) {
       if (k >= seeds.size()) return;
       sim::options o = base;
       o.seed = seeds[k];
+      if (opts.sweep_alloc_fail_nth)
+        o.alloc_fail_nth = static_cast<uint32_t>(std::min<uint64_t>(seeds[k] - opts.first_seed + 1,
+                                                                    UINT32_MAX));
       sim::result r;
       std::string why = s(o, &r);
       std::lock_guard<std::mutex> lock(mu);
@@ -156,6 +159,70 @@ summary run(const options& opts, const sim::options& base, const scenario& s) {
   std::sort(sum.failures.begin(), sum.failures.end(),
             [](const failure& a, const failure& b) { return a.seed < b.seed; });
   return sum;
+}
+
+shrunk shrink(const sim::options& failing, const scenario& s, uint64_t max_runs) {
+  shrunk out;
+  sim::options o = failing;
+  o.record_decisions = true;
+  sim::result first;
+  if (s(o, &first).empty()) return out;
+  out.failed = true;
+  const sim::outcome kind = first.outcome;
+  std::vector<uint64_t> cur = first.decision_log;
+  auto count_nonzero = [](const std::vector<uint64_t>& d) {
+    return static_cast<uint64_t>(std::count_if(d.begin(), d.end(), [](uint64_t v) { return v; }));
+  };
+  out.nonzero_before = count_nonzero(cur);
+  // Trailing zeros say nothing: past the end of a vector every choice is 0 anyway.
+  while (!cur.empty() && cur.back() == 0) cur.pop_back();
+  // Whether the schedule `d` still fails the same way.
+  auto fails = [&](const std::vector<uint64_t>& d) {
+    if (out.runs >= max_runs) return false;
+    ++out.runs;
+    sim::options x = failing;
+    x.record_decisions = false;
+    x.decisions = d;
+    sim::result r;
+    return !s(x, &r).empty() && r.outcome == kind;
+  };
+  for (bool changed = true; changed && out.runs < max_runs;) {
+    changed = false;
+    // Cut the tail, in halving chunks.
+    for (size_t chunk = cur.size() / 2; chunk >= 1 && out.runs < max_runs;) {
+      std::vector<uint64_t> shorter(cur.begin(), cur.end() - static_cast<ptrdiff_t>(chunk));
+      if (fails(shorter)) {
+        cur = std::move(shorter);
+        changed = true;
+        chunk = std::min(chunk, cur.size() / 2);
+      } else {
+        chunk /= 2;
+      }
+    }
+    // Set decisions to 0 (else to 1), from the last to the first.
+    for (size_t i = cur.size(); i-- > 0 && out.runs < max_runs;) {
+      if (cur[i] == 0) continue;
+      const uint64_t keep = cur[i];
+      for (uint64_t candidate : {uint64_t{0}, uint64_t{1}}) {
+        if (candidate >= keep) break;
+        cur[i] = candidate;
+        if (fails(cur)) {
+          changed = true;
+          break;
+        }
+        cur[i] = keep;
+      }
+    }
+    while (!cur.empty() && cur.back() == 0) cur.pop_back();
+  }
+  sim::options fin = failing;
+  fin.record_decisions = false;
+  fin.decisions = cur;
+  out.why = s(fin, &out.result);
+  ++out.runs;
+  out.decisions = std::move(cur);
+  out.nonzero_after = count_nonzero(out.decisions);
+  return out;
 }
 
 }  // namespace lockstep::explore

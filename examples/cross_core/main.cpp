@@ -2,7 +2,7 @@
 // seeds, replay one seed, or run it on the real backend.
 //
 //   cross_core [--tasks T] [exploration and simulator flags: see explore::flags_usage]
-//   cross_core --replay 'lockstep-replay/2 ...' [--trace-out FILE]
+//   cross_core --replay 'lockstep-replay/2 ...' [--trace-out FILE] [--shrink]
 //   cross_core --real [--tasks T] [-- EAL arguments...]
 //
 // Exit codes: 0 all runs correct; 1 a run failed (its replay command is printed); 2 bad usage;
@@ -28,7 +28,7 @@ int usage(const char* why) {
   std::fprintf(stderr,
                "cross_core: %s\n"
                "usage: cross_core [--tasks T] [flags]\n"
-               "       cross_core --replay 'LINE' [--trace-out FILE] [--tasks T]\n"
+               "       cross_core --replay 'LINE' [--trace-out FILE] [--shrink] [--tasks T]\n"
                "       cross_core --real [--tasks T] [-- EAL arguments...]\n%s",
                why, lockstep::explore::flags_usage());
   return 2;
@@ -66,7 +66,7 @@ int main(int argc, char** argv) {
   so.shutdown_cb = cross_core::app::shutdown_request;  // --shutdown-ppm requests a shutdown
   cross_core::config cfg;
   std::string replay, trace_out;
-  bool real = false;
+  bool real = false, shrink = false;
   std::vector<std::string> eal_args;
   std::string scenario_args;  // repeated in the replay command
 
@@ -95,6 +95,8 @@ int main(int argc, char** argv) {
       replay = value("--replay");
     } else if (arg == "--trace-out") {
       trace_out = value("--trace-out");
+    } else if (arg == "--shrink") {
+      shrink = true;
     } else if (arg == "--real") {
       real = true;
     } else if (arg == "--") {
@@ -144,6 +146,17 @@ int main(int argc, char** argv) {
       std::printf("trace written to %s\n", trace_out.c_str());
     }
     std::printf("%s\n", why.empty() ? "verdict: correct" : ("verdict: " + why).c_str());
+    if (shrink && !why.empty()) {
+      so.trace = false;
+      const auto sh = lockstep::explore::shrink(
+          so, [&cfg](const lockstep::sim::options& o, lockstep::sim::result* res) {
+            return run_once(cfg, o, res);
+          });
+      std::printf("shrunk in %" PRIu64 " runs: %" PRIu64 " non-zero decisions (from %" PRIu64
+                  "), verdict: %s\n  rerun: %s%s --replay %s --trace-out shrunk.trace\n",
+                  sh.runs, sh.nonzero_after, sh.nonzero_before, sh.why.c_str(), argv[0],
+                  scenario_args.c_str(), lockstep::explore::shell_quote(sh.result.replay).c_str());
+    }
     return why.empty() ? 0 : 1;
   }
 

@@ -4,7 +4,9 @@
 //                                                            under random and PCT
 //   zoo --bug NAME [exploration and simulator flags]         explore one bug like any program:
 //                                                            failures print their rerun command
-//   zoo --bug NAME --replay 'LINE' [--trace-out FILE]        rerun one run exactly
+//   zoo --bug NAME --replay 'LINE' [--trace-out FILE] [--shrink]
+//                                                            rerun one run exactly; --shrink
+//                                                            then shrinks its schedule
 //
 // --check makes the table a test: exit 1 unless every bug is found by PCT, every bug but
 // three_events by the random walk, three_events is not found by the random walk (the point of
@@ -27,7 +29,7 @@ int usage(const std::string& why) {
                "zoo: %s\n"
                "usage: zoo [--check] [flags]            table of seeds-to-find\n"
                "       zoo --bug NAME [flags]           explore one bug\n"
-               "       zoo --bug NAME --replay 'LINE' [--trace-out FILE]\n%s"
+               "       zoo --bug NAME --replay 'LINE' [--trace-out FILE] [--shrink]\n%s"
                "bugs:",
                why.c_str(), lockstep::explore::flags_usage());
   for (const zoo::bug& b : zoo::bugs()) std::fprintf(stderr, " %s", b.name);
@@ -71,7 +73,7 @@ int main(int argc, char** argv) {
   eo.seeds = 2000;
   lockstep::sim::options so;
   std::string bug_name, replay, trace_out;
-  bool check = false;
+  bool check = false, shrink = false;
   for (int i = 1; i < argc; ++i) {
     std::string error;
     const int used = lockstep::explore::parse_flag(argc, argv, i, &eo, &so, &error);
@@ -91,6 +93,8 @@ int main(int argc, char** argv) {
       trace_out = argv[++i];
     } else if (arg == "--check") {
       check = true;
+    } else if (arg == "--shrink") {
+      shrink = true;
     } else {
       return usage("unknown argument '" + arg + "'");
     }
@@ -115,6 +119,14 @@ int main(int argc, char** argv) {
         std::printf("trace written to %s\n", trace_out.c_str());
       }
       std::printf("verdict: %s\n", why.empty() ? "clean" : why.c_str());
+      if (shrink && !why.empty()) {
+        o.trace = false;
+        const auto sh = lockstep::explore::shrink(o, b->run);
+        std::printf("shrunk in %" PRIu64 " runs: %" PRIu64 " non-zero decisions (from %" PRIu64
+                    "), verdict: %s\n  rerun: %s --bug %s --replay %s --trace-out shrunk.trace\n",
+                    sh.runs, sh.nonzero_after, sh.nonzero_before, sh.why.c_str(), argv[0],
+                    b->name, lockstep::explore::shell_quote(sh.result.replay).c_str());
+      }
       return why.empty() ? 0 : 1;
     }
     eo.replay_command = std::string(argv[0]) + " --bug " + b->name;

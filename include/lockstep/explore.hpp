@@ -22,6 +22,10 @@ struct options {
   bool stop_at_first_failure = true;
   bool progress = true;          // a progress line on stderr
   bool quiet = false;            // nothing on stderr at all (for programs that tabulate runs)
+  // Systematic allocation-failure sweep: the run of the k-th seed of the range (k = 1, 2, ...)
+  // fails exactly its k-th allocation (sim::options::alloc_fail_nth = k), so a range of N seeds
+  // tries every one of the first N allocations once.
+  bool sweep_alloc_fail_nth = false;
   std::string replay_command;    // how to rerun one seed: "<program> <args>" (the line is appended)
 };
 
@@ -47,6 +51,21 @@ struct summary {
   std::vector<failure> failures; // in seed order
 };
 
+// Shrinks a failing run to a simpler schedule. The run of `failing` (seeded or vector-driven)
+// is replayed from its own decision log, then the vector is cut at the tail and its decisions
+// set to 0 (the canonical choice) one by one, keeping every change after which the scenario
+// still fails with the same outcome, until a pass changes nothing or `max_runs` runs are spent.
+// The result replays through its replay line like any run.
+struct shrunk {
+  bool failed = false;               // whether `failing` failed at all (else nothing to shrink)
+  std::vector<uint64_t> decisions;   // the shrunk schedule
+  std::string why;                   // the scenario's verdict on it
+  sim::result result;                // its run (result.replay is its replay line)
+  uint64_t runs = 0;
+  uint64_t nonzero_before = 0, nonzero_after = 0;
+};
+shrunk shrink(const sim::options& failing, const scenario& s, uint64_t max_runs = 5000);
+
 // Parses "i/n" (0 <= i < n). False with *error set on a malformed shard.
 bool parse_shard(const std::string& text, uint32_t* index, uint32_t* count, std::string* error);
 
@@ -61,7 +80,7 @@ std::string shell_quote(const std::string& text);
 //   --seeds N  --first-seed S  --jobs J  --shard i/n  --keep-going  --no-progress
 //   --cores C  --strategy random|pct  --pct-depth D  --pct-horizon STEPS  --max-steps N
 //   --pool-size N  --alloc-fail-ppm P  --alloc-fail-nth N  --shutdown-ppm P  --stall-ppm P
-//   --stall-steps-max N  --timer-jitter-ns NS  --swarm
+//   --stall-steps-max N  --timer-jitter-ns NS  --swarm  --sweep-alloc-fail-nth
 // parse_flag looks at argv[i]: returns how many arguments it consumed (1 or 2), 0 when the flag
 // is not one of these, -1 when it is but its value is bad (*error says why).
 int parse_flag(int argc, char** argv, int i, options* eo, sim::options* so, std::string* error);
