@@ -38,6 +38,13 @@ class decision_source {
   }
   uint64_t draws() const noexcept { return draws_; }
 
+  // Whether a fault with this chance per million strikes now. The fault is the high end of the
+  // range, so that the canonical choice 0 (what a shrunk decision vector falls back to) never
+  // injects one: a schedule shrinks toward the fault-free run. ppm == 0 draws nothing.
+  bool fault(uint32_t ppm) noexcept {
+    return ppm != 0 && choose(1'000'000) >= 1'000'000 - uint64_t{ppm};
+  }
+
  private:
   prng gen_;
   const std::vector<uint64_t>* vector_;

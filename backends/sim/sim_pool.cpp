@@ -16,7 +16,7 @@ event* sim_pool::get(uint32_t /*reactor*/) noexcept {
   ++allocations_;
   const bool injected =
       (faults_.fail_nth != 0 && allocations_ == faults_.fail_nth) ||
-      (faults_.fail_ppm != 0 && decisions_.choose(1'000'000) < faults_.fail_ppm);
+      decisions_.fault(faults_.fail_ppm);
   if (injected) {
     ++injected_;
     return nullptr;

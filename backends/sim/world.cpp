@@ -163,8 +163,7 @@ void world::loop() {
 }
 
 void world::maybe_stall() noexcept {
-  if (faults_.stall_ppm == 0) return;
-  if (decisions_.choose(1'000'000) >= faults_.stall_ppm) return;
+  if (!decisions_.fault(faults_.stall_ppm)) return;
   const auto core = static_cast<uint32_t>(decisions_.choose(opts_.cores));
   const uint64_t len = 1 + decisions_.choose(std::max<uint32_t>(opts_.stall_steps_max, 1));
   stalled_until_[core] = std::max(stalled_until_[core], steps_ + len);
@@ -267,8 +266,7 @@ void world::step_core(uint32_t core) {
 }
 
 void world::maybe_request_shutdown() noexcept {
-  if (faults_.shutdown_ppm == 0 || shutdown_requested_) return;
-  if (decisions_.choose(1'000'000) >= faults_.shutdown_ppm) return;
+  if (shutdown_requested_ || !decisions_.fault(faults_.shutdown_ppm)) return;
   shutdown_requested_ = true;
   mix(0x5348555444574E00ull ^ steps_);  // "SHUTDWN"
   on_allocate(no_core, nullptr, &shutdown_event_);
