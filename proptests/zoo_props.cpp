@@ -50,8 +50,8 @@ TEST(zoo, ordering_bug_shrinks_to_at_most_three_nonzero_decisions) {
   EXPECT_EQ(b->run(replayed, &r).rfind("planted:", 0), 0u) << line;
 }
 
-// Claim: the canonical schedule (an empty decision vector: every choice 0) runs every zoo
-// program but the allocation and shutdown ones cleanly, so the shrink target is meaningful.
+// Claim: the canonical schedule (an empty decision vector: every choice 0, which injects no
+// fault) runs every zoo program cleanly, so shrinking moves toward a passing run.
 TEST(zoo, canonical_schedule_is_clean) {
   for (const zoo::bug& b : zoo::bugs()) {
     lockstep::sim::options o = zoo::options_for(b);

@@ -221,6 +221,28 @@ TEST(ExploreSwarm, EachRunDrawsItsFaultsBelowTheCeilings) {
   EXPECT_EQ(c.run(o).faults.alloc_fail_ppm, 123u);
 }
 
+TEST(ExploreFaults, TheCanonicalChoiceInjectsNoFault) {
+  // A shrunk decision vector falls back to 0 past its end: 0 must mean "no fault", or every
+  // shrunk schedule would drown in injected failures.
+  options o;
+  o.cores = 3;
+  o.alloc_fail_ppm = 999'999;
+  o.stall_ppm = 999'999;
+  o.shutdown_ppm = 999'999;  // no callback: a request would app_stop(0) at once
+  o.decisions = std::vector<uint64_t>{};
+  chains c;
+  const auto r = c.run(o);
+  EXPECT_EQ(r.outcome, outcome::stopped);
+  EXPECT_EQ(r.alloc_failures, 0u);
+  EXPECT_EQ(r.stalls, 0u);
+  EXPECT_EQ(c.done, 2u) << "a shutdown request stopped the run early";
+  // And the same rates under a seed do inject.
+  o.decisions.reset();
+  chains seeded;
+  const auto s = seeded.run(o);
+  EXPECT_GT(s.alloc_failures + s.stalls, 0u);
+}
+
 TEST(ExploreFlags, ParsesTheSharedFlagsAndRejectsBadValues) {
   const char* argv[] = {"prog",        "--seeds",  "50",      "--strategy", "pct",
                         "--stall-ppm", "300",      "--swarm", "--shard",    "1/4",
