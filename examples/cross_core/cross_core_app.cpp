@@ -178,7 +178,10 @@ struct handlers {
       if (a->next_core_ == lockstep::no_core) a->next_core_ = lockstep::first_core();
       ++work;
     }
-    if (a->completed_ == a->tasks_.size() && !a->shutdown_started_) {
+    // The shutdown waits for every core's init event to be sent: sent after it (per-pair FIFO),
+    // a shutdown request reaches an initialized core, and no init event is left queued when the
+    // last component finishes (found by a property with 0 tasks and failing allocations).
+    if (all_initialized && a->completed_ == a->tasks_.size() && !a->shutdown_started_) {
       a->shutdown_started_ = true;
       a->components_running_ = lockstep::core_count();
     }
