@@ -27,7 +27,7 @@ struct alignas(64) event {
   event_state state;
   uint16_t flags;
   uint64_t id;       // trace id, assigned by the backend's observer (0 when none)
-  uint64_t sent_ns;  // sender's clock at event_call (the simulator keeps causality with it)
+  uint64_t sent_ns;  // clock::send_stamp_ns at event_call (the simulator keeps causality with it)
   const char* name;  // function name for traces, or nullptr
   event* next;       // intrusive link for backends that queue events in lists
 };

@@ -114,7 +114,7 @@ void runtime::call(event* ev) noexcept {
   if (ev->state != event_state::allocated) [[unlikely]] fail(state_misuse(ev->state));
   const uint32_t self = parts_.sched->current_reactor();
   ev->sender = self == no_core ? external_sender : static_cast<uint16_t>(self);
-  ev->sent_ns = parts_.clk->now_ns(self);
+  ev->sent_ns = parts_.clk->send_stamp_ns(self);
   ev->state = event_state::queued;
   if (parts_.obs != nullptr) parts_.obs->on_call(self, ev);
   parts_.queues->enqueue(ev->sender, ev->target, ev);
