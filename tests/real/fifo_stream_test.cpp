@@ -6,6 +6,8 @@
 
 #include <atomic>
 #include <cstdint>
+#include <memory>
+#include <thread>
 
 namespace {
 
@@ -129,6 +131,60 @@ TEST(RealFifo, PerPairOrderOverStreamsLongerThanThePool) {
   EXPECT_EQ(stats.events_executed, 4 * per_pair + 2);
   EXPECT_EQ(stats.dropped_events, 0u);
   EXPECT_EQ(stats.leaked_events, 0u);
+}
+
+}  // namespace
+
+namespace {
+
+// Claim: a thread that is not an lcore may allocate and call events during a run; they run on
+// their target core in the order that thread called them (it is one external sender), and its
+// nullptrs are counted in the run's alloc_failures like any other.
+TEST(RealFifo, AThreadOutsideTheLcoresSendsInOrder) {
+  constexpr uint64_t count = 20'000;
+  struct state {
+    uint32_t target = lockstep::no_core;
+    uint64_t next_expected = 0;   // on the target core only
+    uint64_t out_of_order = 0;    // on the target core only
+    uint64_t wrong_core = 0;      // on the target core only
+    uint64_t nulls = 0;           // on the sending thread only
+  } s;
+  auto receive = [](void* st, void* seq_ptr) {
+    auto* x = static_cast<state*>(st);
+    const auto seq = static_cast<uint64_t>(reinterpret_cast<uintptr_t>(seq_ptr));
+    if (lockstep::current_core() != x->target) ++x->wrong_core;
+    if (seq != x->next_expected) ++x->out_of_order;
+    x->next_expected = seq + 1;
+    if (x->next_expected == count) lockstep::app_stop(0);
+  };
+  std::thread sender;
+  lockstep::real::run_stats stats;
+  const int rc = lockstep::real::run(
+      real_test::options(127),
+      [&] {
+        s.target = lockstep::next_core(lockstep::first_core());
+        sender = std::thread([&s, receive] {
+          for (uint64_t seq = 0; seq < count;) {
+            lockstep::event* ev = lockstep::event_allocate(
+                s.target, receive, &s, reinterpret_cast<void*>(static_cast<uintptr_t>(seq)));
+            if (ev == nullptr) {
+              ++s.nulls;
+              std::this_thread::yield();
+              continue;
+            }
+            lockstep::event_call(ev);
+            ++seq;
+          }
+        });
+      },
+      &stats);
+  sender.join();
+  ASSERT_EQ(rc, 0);
+  EXPECT_EQ(s.next_expected, count);
+  EXPECT_EQ(s.out_of_order, 0u);
+  EXPECT_EQ(s.wrong_core, 0u);
+  EXPECT_EQ(stats.alloc_failures, s.nulls);
+  EXPECT_EQ(stats.events_executed, count + 1);
 }
 
 }  // namespace
