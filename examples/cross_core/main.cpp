@@ -118,7 +118,7 @@ int main(int argc, char** argv) {
                 " dropped=%" PRIu64 " %s\n",
                 rc, cfg.tasks, a.completed(), stats.events_executed, stats.alloc_failures,
                 stats.dropped_events, a.complete_and_correct() ? "correct" : "INCORRECT");
-    if (rc < 0 && a.completed() == 0) return 3;
+    if (stats.lcores == 0) return 3;  // run could not start (its reason is on stderr)
     return rc == 0 && a.complete_and_correct() ? 0 : 1;
 #else
     std::fprintf(stderr, "cross_core: this build has no real backend (DPDK was not found at "
