@@ -145,7 +145,8 @@ int run_on_lcores(run_context& c, run_stats* stats) {
     const int launch = rte_eal_mp_remote_launch(lcore_main, &c, CALL_MAIN);
     rte_eal_mp_wait_lcore();
     if (launch != 0) {
-      // Only the main lcore ran (a worker turned busy between the check and the launch).
+      // Nothing was launched: DPDK checks every worker before it starts any (one turned busy
+      // between our check and the launch). The queued start event goes with the ring.
       c.rt->deactivate();
       return refuse("rte_eal_mp_remote_launch failed: a worker lcore was busy");
     }
