@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Builds lockstep and runs the whole test suite twice: a normal build and an ASan+UBSan build
-# and a ThreadSanitizer build (the real backend runs reactors on threads).
+# Builds lockstep and runs the whole test suite three times: a normal build, an ASan+UBSan
+# build, and a ThreadSanitizer build (the real backend runs its reactors on threads).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 "$here/scripts/install-deps.sh"
