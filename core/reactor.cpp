@@ -96,6 +96,7 @@ bool reactor::run_poller(poller* p, step_kind kind) noexcept {
   running_poller_ = p;
   last_kind_ = kind;
   last_poller_seq_ = p->seq;
+  last_poller_fn_ = p->fn;
   p->fn(p->arg);
   running_poller_ = nullptr;
   ++stats_.pollers_run;

@@ -54,6 +54,10 @@ class reactor {
   step_kind last_step_kind() const noexcept { return last_kind_; }
   const event* last_event() const noexcept { return last_event_; }  // valid until the next step
   uint64_t last_poller_seq() const noexcept { return last_poller_seq_; }
+  // The last poller's function (the poller itself may be freed by then): traces name it.
+  poller_fn last_poller_fn() const noexcept { return last_poller_fn_; }
+  // The poller running now, or nullptr: a failed check inside a poller is traced with it.
+  const poller* running_poller() const noexcept { return running_poller_; }
   stats& counters() noexcept { return stats_; }
   const stats& counters() const noexcept { return stats_; }
 
@@ -89,6 +93,7 @@ class reactor {
   step_kind last_kind_ = step_kind::none;
   const event* last_event_ = nullptr;
   uint64_t last_poller_seq_ = 0;
+  poller_fn last_poller_fn_ = nullptr;
   stats stats_;
 };
 
