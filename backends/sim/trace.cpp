@@ -1,28 +1,12 @@
 #include "trace.hpp"
 
-#include <dlfcn.h>
-
+#include <cerrno>
 #include <cinttypes>
 #include <cstdio>
 #include <cstring>
 
 namespace lockstep::sim {
 namespace {
-
-const char* kind_tag(record_kind k) noexcept {
-  switch (k) {
-    case record_kind::allocate: return "alloc";
-    case record_kind::allocate_failed: return "alloc_failed";
-    case record_kind::call: return "call";
-    case record_kind::execute: return "exec";
-    case record_kind::poller: return "poller";
-    case record_kind::timer: return "timer";
-    case record_kind::stop: return "stop";
-    case record_kind::shutdown_request: return "shutdown_request";
-    case record_kind::check_failed: return "check_failed";
-  }
-  return "?";
-}
 
 // Text fields end at a newline; keep them on one line.
 std::string one_line(const std::string& s) {
@@ -32,29 +16,68 @@ std::string one_line(const std::string& s) {
   return out;
 }
 
-void print_core(std::FILE* f, uint32_t core) {
-  if (core == no_core) {
-    std::fputs(" -", f);
-  } else {
-    std::fprintf(f, " %" PRIu32, core);
+// A core number, or "-" for outside any core.
+std::string core_text(uint32_t core) { return core == no_core ? "-" : std::to_string(core); }
+
+const char* reason_text(uint8_t reason) {
+  return static_cast<alloc_failure>(reason) == alloc_failure::not_a_core ? "not_a_core"
+                                                                         : "no_event";
+}
+
+const char* failed_in_text(uint8_t what) {
+  switch (static_cast<failed_in>(what)) {
+    case failed_in::event: return "event";
+    case failed_in::poller: return "poller";
+    case failed_in::none: return "none";
+  }
+  return "none";
+}
+
+// One record line; the layout of each kind is documented in docs/trace_format.md.
+void write_record(std::FILE* f, const trace_record& r) {
+  const std::string core = core_text(r.core);
+  switch (r.kind) {
+    case record_kind::allocate:
+      std::fprintf(f, "alloc %" PRIu64 " %s %" PRIu64 " %" PRIu64 " %s %" PRIu64 " %" PRIu32 "\n",
+                   r.step, core.c_str(), r.start_ns, r.id, core_text(r.target).c_str(), r.by,
+                   r.name);
+      break;
+    case record_kind::allocate_failed:
+      std::fprintf(f, "alloc_failed %" PRIu64 " %s %" PRIu64 " %s %" PRIu64 " %" PRIu32 " %s\n",
+                   r.step, core.c_str(), r.start_ns, core_text(r.target).c_str(), r.by, r.name,
+                   reason_text(r.detail));
+      break;
+    case record_kind::call:
+      std::fprintf(f, "call %" PRIu64 " %s %" PRIu64 " %" PRIu64 " %s %" PRIu64 "\n", r.step,
+                   core.c_str(), r.start_ns, r.id, core_text(r.target).c_str(), r.by);
+      break;
+    case record_kind::execute:
+      std::fprintf(f, "exec %" PRIu64 " %s %" PRIu64 " %" PRIu64 " %" PRIu64 " %s %" PRIu32 "\n",
+                   r.step, core.c_str(), r.start_ns, r.end_ns, r.id, core_text(r.sender).c_str(),
+                   r.name);
+      break;
+    case record_kind::poller:
+    case record_kind::timer:
+      std::fprintf(f, "%s %" PRIu64 " %s %" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu32 "\n",
+                   r.kind == record_kind::poller ? "poller" : "timer", r.step, core.c_str(),
+                   r.start_ns, r.end_ns, r.id, r.name);
+      break;
+    case record_kind::stop:
+      std::fprintf(f, "stop %" PRIu64 " %s %" PRIu64 " %d\n", r.step, core.c_str(), r.start_ns,
+                   r.rc);
+      break;
+    case record_kind::shutdown_request:
+      std::fprintf(f, "shutdown_request %" PRIu64 " %" PRIu64 " %" PRIu64 "\n", r.step,
+                   r.start_ns, r.id);
+      break;
+    case record_kind::check_failed:
+      std::fprintf(f, "check_failed %" PRIu64 " %s %" PRIu64 " %s %" PRIu64 " %" PRIu32 "\n",
+                   r.step, core.c_str(), r.start_ns, failed_in_text(r.detail), r.id, r.name);
+      break;
   }
 }
 
 }  // namespace
-
-std::string describe_function(const void* fn) {
-  Dl_info info{};
-  if (dladdr(fn, &info) != 0) {
-    if (info.dli_sname != nullptr && info.dli_saddr == fn) return info.dli_sname;
-    const char* module = info.dli_fname != nullptr ? std::strrchr(info.dli_fname, '/') : nullptr;
-    module = module != nullptr ? module + 1 : (info.dli_fname != nullptr ? info.dli_fname : "?");
-    char buf[256];
-    std::snprintf(buf, sizeof buf, "fn@%s+0x%" PRIxPTR, module,
-                  reinterpret_cast<uintptr_t>(fn) - reinterpret_cast<uintptr_t>(info.dli_fbase));
-    return buf;
-  }
-  return "fn@?";
-}
 
 bool write_trace_file(const trace_log& log, const std::string& path, std::string* error) {
   std::FILE* f = std::fopen(path.c_str(), "w");
@@ -63,21 +86,21 @@ bool write_trace_file(const trace_log& log, const std::string& path, std::string
     return false;
   }
   std::fprintf(f, "lockstep-trace %d\n", trace_format_version);
-  std::fprintf(f, "options %s\n", log.replay.c_str());
+  std::fprintf(f, "options %s\n", one_line(log.replay).c_str());
+  std::fprintf(f, "cores %" PRIu32 "\n", log.cores);
   std::fprintf(f, "outcome %s rc=%d steps=%" PRIu64 " virtual_ns=%" PRIu64 " hash=%016" PRIx64 "\n",
                to_string(log.outcome), log.rc, log.steps, log.virtual_ns, log.trace_hash);
-  std::fprintf(f, "failure %s\n", one_line(log.failure).c_str());
+  // An empty failure is the bare word, so that no line ends in a space.
+  if (log.failure.empty()) {
+    std::fputs("failure\n", f);
+  } else {
+    std::fprintf(f, "failure %s\n", one_line(log.failure).c_str());
+  }
   std::fprintf(f, "names %zu\n", log.names.size() - 1);
   for (size_t i = 1; i < log.names.size(); ++i)
     std::fprintf(f, "name %zu %s\n", i, one_line(log.names[i]).c_str());
   std::fprintf(f, "records %zu\n", log.records.size());
-  for (const trace_record& r : log.records) {
-    std::fprintf(f, "%s %" PRIu64, kind_tag(r.kind), r.step);
-    print_core(f, r.core);
-    print_core(f, r.target);
-    std::fprintf(f, " %" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu32 " %d\n",
-                 r.start_ns, r.end_ns, r.id, r.by, r.name, r.rc);
-  }
+  for (const trace_record& r : log.records) write_record(f, r);
   std::fputs("end\n", f);
   const bool ok = std::ferror(f) == 0;
   if (std::fclose(f) != 0 || !ok) {

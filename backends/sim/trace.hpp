@@ -1,4 +1,7 @@
 // The simulator's in-memory trace and its on-disk form (docs/trace_format.md).
+//
+// Recording a trace never draws a decision and never feeds the trace hash: a run with
+// options.trace set has the same schedule and the same trace_hash as without.
 #pragma once
 
 #include <lockstep/sim.hpp>
@@ -21,21 +24,39 @@ enum class record_kind : uint8_t {
   check_failed,      // a LOCKSTEP_CHECK or misuse ended the run
 };
 
+// Why event_allocate returned nullptr.
+enum class alloc_failure : uint8_t { no_event, not_a_core };
+// What was running on the core when a check failed.
+enum class failed_in : uint8_t { event, poller, none };
+
+// Field use by kind (unused fields are 0):
+//   allocate         core, target, id, by, name, start_ns
+//   allocate_failed  core, target, by, name, reason, start_ns
+//   call             core, target, id, by, start_ns
+//   execute          core, sender, id, name, start_ns, end_ns
+//   poller, timer    core, id (the poller's registration number on its core), name, start/end
+//   stop             core, rc, start_ns
+//   shutdown_request id (the request's event), start_ns (core 0's clock)
+//   check_failed     core, what (event/poller/none), id, name, start_ns
+// `core` is no_core for what happens outside any core (the start event, the shutdown request).
 struct trace_record {
   record_kind kind;
-  uint32_t core;      // the core that did it (no_core: outside any core)
-  uint32_t target;    // allocate, allocate_failed, call: the target core
-  uint32_t name;      // index into trace_log::names (0: none)
-  int32_t rc;         // stop: the rc; allocate_failed: 1 when the target was not a core
-  uint64_t step;      // the step during which it happened
-  uint64_t start_ns;  // core's virtual time
-  uint64_t end_ns;    // execute, poller, timer: when it finished; else == start_ns
-  uint64_t id;        // event id (allocate, call, execute) or poller id (poller, timer)
-  uint64_t by;        // allocate, allocate_failed, call: the running event's id (0: none)
+  uint8_t detail = 0;      // allocate_failed: alloc_failure; check_failed: failed_in
+  uint32_t core = no_core;
+  uint32_t target = no_core;  // allocate, allocate_failed, call: the target core
+  uint32_t sender = no_core;  // execute: the core that called the event (no_core: outside)
+  uint32_t name = 0;       // index into trace_log::names (0: none)
+  int32_t rc = 0;          // stop
+  uint64_t step = 0;       // the step during which it happened
+  uint64_t start_ns = 0;   // the core's virtual time
+  uint64_t end_ns = 0;     // execute, poller, timer: when it finished; else == start_ns
+  uint64_t id = 0;         // event id or poller number
+  uint64_t by = 0;         // allocate, allocate_failed, call: the running event's id (0: none)
 };
 
 struct trace_log {
   std::string replay;            // the run's options, as format_replay writes them
+  uint32_t cores = 0;
   sim::outcome outcome = sim::outcome::hang;
   int rc = 0;
   uint64_t steps = 0;
@@ -46,12 +67,9 @@ struct trace_log {
   std::vector<trace_record> records;
 };
 
-// Writes `log` in the text trace format, version trace_format_version. False on I/O error.
-inline constexpr int trace_format_version = 1;
+// Writes `log` in the text trace format, version trace_format_version. False (and *error says
+// why) on an I/O error.
+inline constexpr int trace_format_version = 2;
 bool write_trace_file(const trace_log& log, const std::string& path, std::string* error);
-
-// A function's name for traces when the caller gave none: the symbol if the dynamic linker
-// knows it, else "fn@<module>+0x<offset>" (stable across processes, unlike an address).
-std::string describe_function(const void* fn);
 
 }  // namespace lockstep::sim
