@@ -151,7 +151,8 @@ int main(int argc, char** argv) {
     if (g.nodes.size() > large_graph_nodes)
       std::fprintf(stderr,
                    "trace_viz: %zu nodes: the drawing will be large and slow to lay out; "
-                   "--causal --depth 30 or --around STEP cut it down\n",
+                   "cut it down with --causal --depth N (smaller N, fewer nodes) or "
+                   "--around STEP --radius N\n",
                    g.nodes.size());
     if (!render(dot, format, output, &error)) {
       std::fprintf(stderr, "trace_viz: %s\n", error.c_str());

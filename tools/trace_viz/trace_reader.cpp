@@ -227,6 +227,9 @@ class parser {
     for (uint64_t i = 0; i < n; ++i) {
       const std::string_view line = lines_.next("record " + std::to_string(i + 1) + " of " +
                                                 std::to_string(n));
+      if (line == "end")
+        fail("'end' after " + std::to_string(i) + " records, but the header announced " +
+             std::to_string(n) + " (records lost, or a wrong count)");
       t_.records.push_back(record_line(line));
     }
   }
