@@ -1,5 +1,7 @@
 #include "dot_writer.hpp"
 
+#include "text_util.hpp"
+
 #include <map>
 #include <sstream>
 
@@ -95,7 +97,7 @@ const char* attributes(node_kind k) {
 
 std::string dot_escape(const std::string& text) {
   std::string out;
-  for (char c : text) {
+  for (char c : valid_utf8(text)) {
     if (c == '"' || c == '\\') {
       out += '\\';
       out += c;

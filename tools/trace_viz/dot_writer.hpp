@@ -12,7 +12,8 @@ namespace lockstep::trace {
 
 std::string to_dot(const graph& g);
 
-// Text escaped for a DOT double-quoted string ('\n' becomes a centered line break).
+// Text escaped for a DOT double-quoted string ('\n' becomes a centered line break; bytes that
+// are not UTF-8 become '?').
 std::string dot_escape(const std::string& text);
 
 }  // namespace lockstep::trace

@@ -1,5 +1,7 @@
 #include "json_writer.hpp"
 
+#include "text_util.hpp"
+
 #include <cinttypes>
 #include <cstdio>
 #include <map>
@@ -37,7 +39,7 @@ class json_out {
 
 std::string json_escape(const std::string& text) {
   std::string out;
-  for (char c : text) {
+  for (char c : valid_utf8(text)) {
     const auto u = static_cast<unsigned char>(c);
     if (c == '"' || c == '\\') {
       out += '\\';

@@ -14,7 +14,7 @@ namespace lockstep::trace {
 
 std::string to_chrome_json(const trace& t);
 
-// Text escaped for a JSON string.
+// Text escaped for a JSON string (bytes that are not UTF-8 become '?').
 std::string json_escape(const std::string& text);
 
 }  // namespace lockstep::trace
