@@ -66,6 +66,35 @@ TEST(TraceViz, TheFailureIsTheCheckFailedStep) {
   EXPECT_EQ(lt::build_graph(golden_trace(), {true}).nodes.size(), g.nodes.size());
 }
 
+// data/ping_shutdown.trace: the shutdown request arrives at step 7 (core 0's clock 631 ns), runs
+// at step 11 and stops the app; events #6 and #8, queued for core 1, are dropped.
+TEST(TraceViz, ShutdownStopAndDroppedEventsAreDrawn) {
+  lt::trace t;
+  std::string error;
+  ASSERT_TRUE(lt::read_file(LOCKSTEP_TRACE_TEST_DATA "/ping_shutdown.trace", &t, &error)) << error;
+  const lt::graph g = lt::build_graph(t, {});
+  auto find = [&g](const std::string& id) -> const lt::node* {
+    for (const lt::node& n : g.nodes)
+      if (n.id == id) return &n;
+    return nullptr;
+  };
+  const lt::node* request = find("o13");
+  ASSERT_NE(request, nullptr);
+  EXPECT_EQ(request->kind, lt::node_kind::external);
+  EXPECT_EQ(request->name, "shutdown request");
+  EXPECT_EQ(request->start_ns, 631u);
+  ASSERT_NE(find("x11"), nullptr);
+  EXPECT_EQ(find("x11")->kind, lt::node_kind::stop);
+  for (const char* id : {"q6", "q8"}) {
+    ASSERT_NE(find(id), nullptr) << id;
+    EXPECT_EQ(find(id)->kind, lt::node_kind::never_ran);
+    EXPECT_EQ(find(id)->core, 1u);
+    EXPECT_EQ(find(id)->name, "trace_test::send_result_to_origin");
+  }
+  EXPECT_EQ(g.failure, SIZE_MAX);
+  ASSERT_TRUE(lt::graphviz_accepts(lt::to_dot(g), &error)) << error;
+}
+
 TEST(TraceViz, CausalSliceKeepsExactlyThePastOfTheFailure) {
   const lt::graph g = lt::build_graph(golden_trace(), {});
   lt::slice_options o;

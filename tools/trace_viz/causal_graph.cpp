@@ -22,7 +22,7 @@ class builder {
     if (!t_.failure.empty()) g_.title += "\nfailure: " + t_.failure;
     g_.title += "\nreplay: " + t_.options;
     for (const record& r : t_.records) {
-      if (r.kind == kind::shutdown_request) shutdown_ids_.emplace(r.id, r.step);
+      if (r.kind == kind::shutdown_request) shutdown_ids_.emplace(r.id, r.start_ns);
       if (r.kind == kind::alloc) alloc_name_.emplace(r.id, r.name);
     }
     // Records of one step: the step's own record (exec, poller, timer, check_failed) is written
@@ -154,9 +154,11 @@ class builder {
     n.kind = node_kind::external;
     n.id = "o" + std::to_string(r.id);
     n.step = r.step;
-    n.start_ns = n.end_ns = r.start_ns;
     n.event = r.id;
-    n.name = shutdown_ids_.count(r.id) != 0 ? "shutdown request" : "run start";
+    // A call from outside has no clock of its own; the shutdown request carries core 0's.
+    auto shutdown = shutdown_ids_.find(r.id);
+    n.start_ns = n.end_ns = shutdown != shutdown_ids_.end() ? shutdown->second : r.start_ns;
+    n.name = shutdown != shutdown_ids_.end() ? "shutdown request" : "run start";
     return add(std::move(n));
   }
 
@@ -190,7 +192,7 @@ class builder {
   std::map<std::pair<uint64_t, uint32_t>, size_t> container_;  // (step, core) -> node
   std::map<uint64_t, size_t> executed_;                        // event -> its execution
   std::map<uint64_t, size_t> sender_;                          // event -> the sending step
-  std::map<uint64_t, uint64_t> shutdown_ids_;
+  std::map<uint64_t, uint64_t> shutdown_ids_;                  // event -> arrival time
   std::map<uint64_t, uint32_t> alloc_name_;
   std::vector<size_t> calls_;                                  // call records, in order
 };
