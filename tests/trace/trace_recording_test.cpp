@@ -159,6 +159,25 @@ TEST(TraceRecording, ShutdownRequestIsRecorded) {
   EXPECT_TRUE(ran);
 }
 
+void noop_handler(void*, void*) {}
+
+TEST(TraceRecording, TheMacroSpellingIsTheNameWithoutItsAmpersand) {
+  options o;
+  o.cores = 2;
+  o.trace = true;
+  const result r = lockstep::sim::run(o, [] {
+    lockstep::event_call(LOCKSTEP_EVENT_ALLOCATE(1, &noop_handler, nullptr, nullptr));
+    lockstep::event_call(LOCKSTEP_EVENT_ALLOCATE(1, noop_handler, nullptr, nullptr));
+    lockstep::event_call(lockstep::event_allocate(1, noop_handler, nullptr, nullptr));
+  });
+  const lt::trace t = written_and_read(r);
+  // Both macro spellings and the symbol (anonymous namespace dropped) are the same text, which
+  // the names table holds once.
+  const std::vector<std::string> names(t.names.begin() + 1, t.names.end());
+  EXPECT_EQ(names, (std::vector<std::string>{"start", "noop_handler"}));
+  EXPECT_EQ(count(t, lt::kind::exec), 4u);
+}
+
 TEST(TraceRecording, WriteTraceNeedsATrace) {
   const result r = trace_test::run_ping(ping_options(1), {2, 0});
   EXPECT_FALSE(lockstep::sim::write_trace(r, temp_path("none.trace")));
