@@ -1,6 +1,8 @@
 #include "trace_reader.hpp"
 
+#include <cerrno>
 #include <charconv>
+#include <cstdio>
 #include <cstring>
 #include <fstream>
 #include <sstream>
