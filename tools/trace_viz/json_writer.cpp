@@ -56,6 +56,11 @@ std::string json_escape(const std::string& text) {
 }
 
 std::string to_chrome_json(const trace& t) {
+  // One category for everything: viewers bind a flow event to the slice with the same category,
+  // thread and timestamp (Chrome) or to the enclosing slice (Perfetto); a send's flow starts at
+  // the sender slice's start (a call happens at its step's start time) and ends at the
+  // execution's start, so both bindings find the right slices. Kinds are in args.kind.
+  static constexpr const char* category = "lockstep";
   const uint32_t outside_tid = t.cores;  // the track after the last core
   json_out j;
   j.raw() << "{\"displayTimeUnit\":\"ns\",\"otherData\":{\"options\":\"" << json_escape(t.options)
@@ -85,8 +90,9 @@ std::string to_chrome_json(const trace& t) {
         const bool failed = r.kind == kind::check_failed;
         const uint64_t dur_ns = failed ? 1 : r.end_ns - r.start_ns;
         j.begin("X", tid(r.core), failed ? "CHECK FAILED in " + (name.empty() ? "?" : name) : name)
-            << ",\"cat\":\"" << (failed ? "failure" : "event") << "\",\"ts\":" << us(r.start_ns)
-            << ",\"dur\":" << us(dur_ns) << ",\"args\":{\"step\":" << r.step
+            << ",\"cat\":\"" << category << "\",\"ts\":" << us(r.start_ns)
+            << ",\"dur\":" << us(dur_ns) << ",\"args\":{\"kind\":\"" << (failed ? "check_failed" : "event")
+            << "\",\"step\":" << r.step
             << ",\"event\":" << r.id;
         if (failed) j.raw() << ",\"failure\":\"" << json_escape(t.failure) << "\"";
         j.raw() << "}";
@@ -97,15 +103,15 @@ std::string to_chrome_json(const trace& t) {
         if ((!failed || r.in == failed_in::event) && call != call_of.end() &&
             call->second->core != outside) {
           j.begin("s", tid(call->second->core), "send")
-              << ",\"cat\":\"send\",\"id\":" << r.id << ",\"ts\":" << us(call->second->start_ns);
+              << ",\"cat\":\"" << category << "\",\"id\":" << r.id << ",\"ts\":" << us(call->second->start_ns);
           j.end();
           j.begin("f", tid(r.core), "send")
-              << ",\"cat\":\"send\",\"bp\":\"e\",\"id\":" << r.id << ",\"ts\":" << us(r.start_ns);
+              << ",\"cat\":\"" << category << "\",\"bp\":\"e\",\"id\":" << r.id << ",\"ts\":" << us(r.start_ns);
           j.end();
         }
         if (failed) {
           j.begin("i", tid(r.core), "check failed")
-              << ",\"cat\":\"failure\",\"s\":\"g\",\"ts\":" << us(r.start_ns)
+              << ",\"cat\":\"" << category << "\",\"s\":\"g\",\"ts\":" << us(r.start_ns)
               << ",\"args\":{\"failure\":\"" << json_escape(t.failure) << "\"}";
           j.end();
         }
@@ -114,14 +120,15 @@ std::string to_chrome_json(const trace& t) {
       case kind::poller:
       case kind::timer:
         j.begin("X", tid(r.core), (r.kind == kind::poller ? "poller " : "timer ") + name)
-            << ",\"cat\":\"poller\",\"ts\":" << us(r.start_ns)
-            << ",\"dur\":" << us(r.end_ns - r.start_ns) << ",\"args\":{\"step\":" << r.step
+            << ",\"cat\":\"" << category << "\",\"ts\":" << us(r.start_ns)
+            << ",\"dur\":" << us(r.end_ns - r.start_ns) << ",\"args\":{\"kind\":\""
+            << (r.kind == kind::poller ? "poller" : "timer") << "\",\"step\":" << r.step
             << ",\"poller\":" << r.id << "}";
         j.end();
         break;
       case kind::alloc_failed:
         j.begin("i", tid(r.core), "alloc failed: " + name)
-            << ",\"cat\":\"alloc_failed\",\"s\":\"t\",\"ts\":" << us(r.start_ns)
+            << ",\"cat\":\"" << category << "\",\"s\":\"t\",\"ts\":" << us(r.start_ns)
             << ",\"args\":{\"step\":" << r.step << ",\"target\":"
             << (r.target == outside ? std::string("null") : std::to_string(r.target))
             << ",\"reason\":\""
@@ -130,13 +137,13 @@ std::string to_chrome_json(const trace& t) {
         break;
       case kind::stop:
         j.begin("i", tid(r.core), "app_stop(" + std::to_string(r.rc) + ")")
-            << ",\"cat\":\"stop\",\"s\":\"g\",\"ts\":" << us(r.start_ns)
+            << ",\"cat\":\"" << category << "\",\"s\":\"g\",\"ts\":" << us(r.start_ns)
             << ",\"args\":{\"step\":" << r.step << "}";
         j.end();
         break;
       case kind::shutdown_request:
         j.begin("i", outside_tid, "shutdown request")
-            << ",\"cat\":\"shutdown\",\"s\":\"t\",\"ts\":" << us(r.start_ns)
+            << ",\"cat\":\"" << category << "\",\"s\":\"t\",\"ts\":" << us(r.start_ns)
             << ",\"args\":{\"step\":" << r.step << ",\"event\":" << r.id << "}";
         j.end();
         break;
