@@ -1,6 +1,6 @@
 #include "world.hpp"
 
-#include "function_names.hpp"
+#include "../../core/function_names.hpp"
 
 #include <algorithm>
 #include <bit>
@@ -127,7 +127,7 @@ result world::execute() {
   r.stalls = stalls_;
   r.replay = format_replay(opts_);
   if (trace_) {
-    trace_->outcome = r.outcome;
+    trace_->outcome = to_string(r.outcome);
     trace_->rc = r.rc;
     trace_->steps = r.steps;
     trace_->virtual_ns = r.virtual_ns;
@@ -399,10 +399,10 @@ uint32_t world::intern_name(const char* name, const void* fn) {
   const void* key = name != nullptr ? static_cast<const void*>(name) : fn;
   auto [it, inserted] = name_of_key_.try_emplace(key, 0);
   if (inserted) {
-    std::string text = name != nullptr ? std::string(name) : function_name(fn);
+    std::string text = name != nullptr ? std::string(name) : core::function_name(fn);
     // LOCKSTEP_EVENT_ALLOCATE(core, &handler, ...) spells the name with its '&'.
     while (!text.empty() && (text.front() == '&' || text.front() == ' ')) text.erase(0, 1);
-    if (text.empty()) text = function_name(fn);
+    if (text.empty()) text = core::function_name(fn);
     auto [at, fresh] =
         index_of_name_.try_emplace(std::move(text), static_cast<uint32_t>(trace_->names.size()));
     if (fresh) trace_->names.push_back(at->first);

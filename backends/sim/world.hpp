@@ -14,7 +14,7 @@
 #include "decision_source.hpp"
 #include "sim_pool.hpp"
 #include "sim_transport.hpp"
-#include "trace.hpp"
+#include "../../core/trace_log.hpp"
 
 #include <lockstep/sim.hpp>
 
@@ -26,6 +26,11 @@
 #include <vector>
 
 namespace lockstep::sim {
+
+using core::alloc_failure;
+using core::failed_in;
+using core::record_kind;
+using core::trace_record;
 
 // Virtual cost of one step, in nanoseconds: [min, min + span).
 inline constexpr uint64_t event_cost_min_ns = 40;

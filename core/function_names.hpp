@@ -10,7 +10,7 @@
 
 #include <string>
 
-namespace lockstep::sim {
+namespace lockstep::core {
 
 // The readable name of the function at `fn`: demangled, without its parameter list and without
 // "(anonymous namespace)::" (e.g. "cross_core::handlers::complete_task").
@@ -20,4 +20,4 @@ std::string function_name(const void* fn);
 // "(anonymous namespace)::" removed. Exposed for tests.
 std::string readable_symbol(const char* symbol);
 
-}  // namespace lockstep::sim
+}  // namespace lockstep::core

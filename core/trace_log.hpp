@@ -1,16 +1,17 @@
-// The simulator's in-memory trace and its on-disk form (docs/trace_format.md).
+// A run's trace in memory and its on-disk form (docs/trace_format.md), shared by the backends:
+// the simulator records it step by step, the real backend merges its per-lcore buffers into it.
 //
-// Recording a trace never draws a decision and never feeds the trace hash: a run with
-// options.trace set has the same schedule and the same trace_hash as without.
+// Recording a trace never changes a run: in the simulator it draws no decision and feeds
+// nothing into the trace hash.
 #pragma once
 
-#include <lockstep/sim.hpp>
+#include <lockstep/lockstep.hpp>
 
 #include <cstdint>
 #include <string>
 #include <vector>
 
-namespace lockstep::sim {
+namespace lockstep::core {
 
 enum class record_kind : uint8_t {
   allocate,          // an event was allocated
@@ -55,9 +56,9 @@ struct trace_record {
 };
 
 struct trace_log {
-  std::string replay;            // the run's options, as format_replay writes them
+  std::string replay;            // the run's options: the simulator's replay line
   uint32_t cores = 0;
-  sim::outcome outcome = sim::outcome::hang;
+  std::string outcome = "hang";  // stopped, hang, step_limit, failed
   int rc = 0;
   uint64_t steps = 0;
   uint64_t virtual_ns = 0;
@@ -72,4 +73,4 @@ struct trace_log {
 inline constexpr int trace_format_version = 2;
 bool write_trace_file(const trace_log& log, const std::string& path, std::string* error);
 
-}  // namespace lockstep::sim
+}  // namespace lockstep::core

@@ -1,11 +1,11 @@
-#include "trace.hpp"
+#include "trace_log.hpp"
 
 #include <cerrno>
 #include <cinttypes>
 #include <cstdio>
 #include <cstring>
 
-namespace lockstep::sim {
+namespace lockstep::core {
 namespace {
 
 // Text fields end at a newline; keep them on one line.
@@ -89,7 +89,7 @@ bool write_trace_file(const trace_log& log, const std::string& path, std::string
   std::fprintf(f, "options %s\n", one_line(log.replay).c_str());
   std::fprintf(f, "cores %" PRIu32 "\n", log.cores);
   std::fprintf(f, "outcome %s rc=%d steps=%" PRIu64 " virtual_ns=%" PRIu64 " hash=%016" PRIx64 "\n",
-               to_string(log.outcome), log.rc, log.steps, log.virtual_ns, log.trace_hash);
+               log.outcome.c_str(), log.rc, log.steps, log.virtual_ns, log.trace_hash);
   // An empty failure is the bare word, so that no line ends in a space.
   if (log.failure.empty()) {
     std::fputs("failure\n", f);
@@ -110,4 +110,4 @@ bool write_trace_file(const trace_log& log, const std::string& path, std::string
   return true;
 }
 
-}  // namespace lockstep::sim
+}  // namespace lockstep::core
