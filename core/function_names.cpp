@@ -169,6 +169,13 @@ std::string readable_symbol(const char* symbol) {
   return name;
 }
 
+std::string traced_name(const char* spelled, const void* fn) {
+  std::string text = spelled != nullptr ? std::string(spelled) : std::string();
+  // LOCKSTEP_EVENT_ALLOCATE(core, &handler, ...) spells the name with its '&'.
+  while (!text.empty() && (text.front() == '&' || text.front() == ' ')) text.erase(0, 1);
+  return text.empty() ? function_name(fn) : text;
+}
+
 std::string function_name(const void* fn) {
   module_of_address m;
   m.address = reinterpret_cast<uintptr_t>(fn);

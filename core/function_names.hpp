@@ -16,6 +16,10 @@ namespace lockstep::core {
 // "(anonymous namespace)::" (e.g. "cross_core::handlers::complete_task").
 std::string function_name(const void* fn);
 
+// The name a trace records for an event or poller function: `spelled` (what the caller passed to
+// LOCKSTEP_EVENT_ALLOCATE, a leading '&' dropped) when given, else function_name(fn).
+std::string traced_name(const char* spelled, const void* fn);
+
 // A demangled C++ name (or a plain C name) cut down for a trace label: the parameter list and
 // "(anonymous namespace)::" removed. Exposed for tests.
 std::string readable_symbol(const char* symbol);

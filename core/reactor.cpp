@@ -78,6 +78,7 @@ bool reactor::run_event() noexcept {
   running_ = ev;
   last_kind_ = step_kind::event;
   last_event_ = ev;
+  last_event_info_ = {ev->id, ev->fn, ev->name, ev->sender};
   ev->fn(ev->arg1, ev->arg2);
   running_ = nullptr;
   ev->state = event_state::done;

@@ -399,10 +399,7 @@ uint32_t world::intern_name(const char* name, const void* fn) {
   const void* key = name != nullptr ? static_cast<const void*>(name) : fn;
   auto [it, inserted] = name_of_key_.try_emplace(key, 0);
   if (inserted) {
-    std::string text = name != nullptr ? std::string(name) : core::function_name(fn);
-    // LOCKSTEP_EVENT_ALLOCATE(core, &handler, ...) spells the name with its '&'.
-    while (!text.empty() && (text.front() == '&' || text.front() == ' ')) text.erase(0, 1);
-    if (text.empty()) text = core::function_name(fn);
+    std::string text = core::traced_name(name, fn);
     auto [at, fresh] =
         index_of_name_.try_emplace(std::move(text), static_cast<uint32_t>(trace_->names.size()));
     if (fresh) trace_->names.push_back(at->first);
