@@ -46,7 +46,8 @@ class lcore_trace final : public core::observer {
   // The shutdown request `ev` was queued for `reactor` (between its steps, on its lcore).
   void shutdown_request(uint32_t reactor, event* ev) noexcept;
 
-  // After the run: every lane merged into one log. `cores` maps reactor index -> lcore id.
+  // After the run (every lcore joined): every lane merged into one log, headed by
+  // `options_line` and app_stop's `rc`. *warning says what was left out, if anything.
   core::trace_log merge(const std::string& options_line, int rc, std::string* warning) const;
 
  private:
