@@ -5,7 +5,7 @@
 //              explore::flags_usage]   (--trace-out: the first failure's trace; the first
 //              seed's if none failed)
 //   cross_core --replay 'lockstep-replay/2 ...' [--trace-out FILE] [--shrink]
-//   cross_core --real [--tasks T] [-- EAL arguments...]
+//   cross_core --real [--tasks T] [--trace-out FILE] [-- EAL arguments...]
 //
 // Exit codes: 0 all runs correct; 1 a run failed (its replay command is printed); 2 bad usage;
 // 3 the real backend could not start; 4 this build has no real backend.
@@ -31,7 +31,7 @@ int usage(const char* why) {
                "cross_core: %s\n"
                "usage: cross_core [--tasks T] [--trace-out FILE] [flags]\n"
                "       cross_core --replay 'LINE' [--trace-out FILE] [--shrink] [--tasks T]\n"
-               "       cross_core --real [--tasks T] [-- EAL arguments...]\n"
+               "       cross_core --real [--tasks T] [--trace-out FILE] [-- EAL arguments...]\n"
                "%s",
                why, lockstep::explore::flags_usage());
   return 2;
@@ -133,6 +133,10 @@ int main(int argc, char** argv) {
 #ifdef LOCKSTEP_HAS_REAL
     lockstep::real::options ro;
     if (!eal_args.empty()) ro.eal_args = eal_args;
+    if (!trace_out.empty()) {
+      ro.trace = true;
+      ro.trace_path = trace_out;
+    }
     ro.shutdown_cb = cross_core::app::shutdown_request;  // SIGINT/SIGTERM: graceful shutdown
     cross_core::app a(cfg);
     lockstep::real::run_stats stats{};
