@@ -95,6 +95,22 @@ TEST(TraceViz, ShutdownStopAndDroppedEventsAreDrawn) {
   ASSERT_TRUE(lt::graphviz_accepts(lt::to_dot(g), &error)) << error;
 }
 
+TEST(TraceViz, ACutSendToAnEventThatNeverRanSaysSo) {
+  lt::trace t;
+  std::string error;
+  ASSERT_TRUE(lt::read_file(LOCKSTEP_TRACE_TEST_DATA "/ping_shutdown.trace", &t, &error)) << error;
+  const lt::graph g = lt::build_graph(t, {});
+  lt::slice_options o;
+  // The causal past of the last step reaches back to the start event, which called #6 and #8;
+  // they never ran, so they are not in anyone's past: the sends to them are cut.
+  o.causal = true;
+  std::string note;
+  size_t never_ran_stubs = 0;
+  for (const lt::node& n : lt::slice_graph(g, o, &note).nodes)
+    never_ran_stubs += n.kind == lt::node_kind::cut && n.detail == "to core 1: never ran";
+  EXPECT_EQ(never_ran_stubs, 2u);
+}
+
 TEST(TraceViz, CausalSliceKeepsExactlyThePastOfTheFailure) {
   const lt::graph g = lt::build_graph(golden_trace(), {});
   lt::slice_options o;

@@ -281,8 +281,10 @@ graph slice_graph(const graph& g, const slice_options& opts, std::string* note) 
       stub.core = outside;
       stub.step = far.step;
       stub.name = far.name;
-      stub.detail = (from_kept ? "to core " : "from core ") + core_text(far.core) + ", step " +
-                    std::to_string(far.step);
+      stub.detail = far.kind == node_kind::never_ran
+                        ? "to core " + core_text(far.core) + ": never ran"
+                        : (from_kept ? "to core " : "from core ") + core_text(far.core) +
+                              ", step " + std::to_string(far.step);
       out.nodes.push_back(std::move(stub));
       const size_t s = out.nodes.size() - 1;
       out.sends.push_back(from_kept ? edge{index[e.from], s} : edge{s, index[e.to]});
