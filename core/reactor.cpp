@@ -78,6 +78,7 @@ bool reactor::run_event() noexcept {
   running_ = ev;
   last_kind_ = step_kind::event;
   last_event_ = ev;
+  last_event_info_ = {ev->id, ev->fn, ev->name, ev->sender};
   ev->fn(ev->arg1, ev->arg2);
   running_ = nullptr;
   ev->state = event_state::done;
@@ -96,6 +97,7 @@ bool reactor::run_poller(poller* p, step_kind kind) noexcept {
   running_poller_ = p;
   last_kind_ = kind;
   last_poller_seq_ = p->seq;
+  last_poller_fn_ = p->fn;
   p->fn(p->arg);
   running_poller_ = nullptr;
   ++stats_.pollers_run;

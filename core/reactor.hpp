@@ -21,6 +21,16 @@ class reactor {
  public:
   enum class step_kind : uint8_t { none, event, poller, timer };
 
+  // What a trace needs of the last event run, copied before it ran: on a multi-threaded
+  // backend the event itself may be back in the pool, and reused by another core, by the time
+  // the step has returned.
+  struct event_info {
+    uint64_t id = 0;
+    event_fn fn = nullptr;
+    const char* name = nullptr;
+    uint16_t sender = 0;
+  };
+
   struct stats {
     uint64_t events_executed = 0;
     uint64_t pollers_run = 0;
@@ -53,7 +63,12 @@ class reactor {
   const event* running_event() const noexcept { return running_; }
   step_kind last_step_kind() const noexcept { return last_kind_; }
   const event* last_event() const noexcept { return last_event_; }  // valid until the next step
+  const event_info& last_event_info() const noexcept { return last_event_info_; }
   uint64_t last_poller_seq() const noexcept { return last_poller_seq_; }
+  // The last poller's function (the poller itself may be freed by then): traces name it.
+  poller_fn last_poller_fn() const noexcept { return last_poller_fn_; }
+  // The poller running now, or nullptr: a failed check inside a poller is traced with it.
+  const poller* running_poller() const noexcept { return running_poller_; }
   stats& counters() noexcept { return stats_; }
   const stats& counters() const noexcept { return stats_; }
 
@@ -88,7 +103,9 @@ class reactor {
 
   step_kind last_kind_ = step_kind::none;
   const event* last_event_ = nullptr;
+  event_info last_event_info_;
   uint64_t last_poller_seq_ = 0;
+  poller_fn last_poller_fn_ = nullptr;
   stats stats_;
 };
 

@@ -1,6 +1,7 @@
 // lockstep::real::run: one reactor per EAL lcore, driven by core/'s reactor logic.
 #include "eal_session.hpp"
 #include "lcore_scheduling.hpp"
+#include "lcore_trace.hpp"
 #include "mempool_event_pool.hpp"
 #include "real_limits.hpp"
 #include "ring_transport.hpp"
@@ -43,6 +44,7 @@ struct run_context {
   std::unique_ptr<mempool_event_pool> pool;
   std::unique_ptr<ring_transport> queues;
   std::unique_ptr<core::runtime> rt;
+  std::unique_ptr<lcore_trace> trace;  // when opts.trace
   // Happens-before edges between the launching thread and the lcores that ThreadSanitizer can
   // see (DPDK's own launch and wait are not instrumented).
   std::atomic<uint32_t> launched{0};
@@ -68,6 +70,7 @@ void post_shutdown_request(run_context* c) noexcept {
   ev->state = event_state::queued;
   ev->sender = external_sender;
   ev->sent_ns = c->clk.now_ns(c->main_reactor);
+  if (c->trace) c->trace->shutdown_request(c->main_reactor, ev);
   c->queues->enqueue(external_sender, c->main_reactor, ev);
 }
 
@@ -79,17 +82,47 @@ int lcore_main(void* arg) {
   const uint32_t index = rt.reactor_of(rte_lcore_id());
   core::reactor& reactor = rt.at(index);
   lcore_scheduling::reactor_of_thread = index;
+  lcore_trace* trace = c->trace.get();
+  auto step = [&reactor, trace, index] {
+    if (trace == nullptr) {
+      reactor.step();
+    } else {
+      trace->begin_step(index);
+      reactor.step();
+      trace->end_step(index, reactor);
+    }
+  };
   if (index == c->main_reactor) {
     while (!rt.stop_requested()) {
-      reactor.step();
+      step();
       if (shutdown_signals::take_request()) [[unlikely]] post_shutdown_request(c);
     }
   } else {
-    while (!rt.stop_requested()) reactor.step();
+    while (!rt.stop_requested()) step();
   }
   lcore_scheduling::reactor_of_thread = no_core;
   c->finished.fetch_add(1, std::memory_order_release);
   return 0;
+}
+
+// After the run: the lanes merged and written to opts.trace_path (a failure to write is reported,
+// not fatal: the run itself succeeded).
+void write_trace(const run_context& c) {
+  std::string options = "real-backend lcores=";
+  for (size_t i = 0; i < c.lcores.size(); ++i)
+    options += (i == 0 ? "" : ",") + std::to_string(c.lcores[i]);
+  options += " event_pool_size=" + std::to_string(c.opts.event_pool_size) + " eal_args=";
+  for (size_t i = 0; i < c.opts.eal_args.size(); ++i)
+    options += (i == 0 ? "" : ",") + c.opts.eal_args[i];
+  std::string warning, error;
+  const core::trace_log log = c.trace->merge(options, c.rt->stop_rc(), &warning);
+  if (!warning.empty()) std::fprintf(stderr, "lockstep::real::run: %s\n", warning.c_str());
+  if (!core::write_trace_file(log, c.opts.trace_path, &error)) {
+    std::fprintf(stderr, "lockstep::real::run: the trace was not written: %s\n", error.c_str());
+    return;
+  }
+  std::fprintf(stderr, "lockstep::real::run: trace written to %s (%zu records)\n",
+               c.opts.trace_path.c_str(), log.records.size());
 }
 
 int refuse(const std::string& why) {
@@ -123,6 +156,10 @@ int run_on_lcores(run_context& c, run_stats* stats) {
   p.queues = c.queues.get();
   p.clk = &c.clk;
   p.sched = &c.sched;
+  if (c.opts.trace) {
+    c.trace = std::make_unique<lcore_trace>(static_cast<uint32_t>(c.lcores.size()), c.clk);
+    p.obs = c.trace.get();
+  }
   c.rt = std::make_unique<core::runtime>(c.lcores, p);
   if (!c.rt->activate(core::runtime::scope::process))
     return refuse("another run is executing (runs do not nest)");
@@ -137,6 +174,7 @@ int run_on_lcores(run_context& c, run_stats* stats) {
   c.specials[shutdown_slot].fn = run_shutdown_request;
   c.specials[shutdown_slot].name = "shutdown_request";
   c.specials[start_slot].state = event_state::allocated;
+  if (c.trace) c.trace->on_allocate(no_core, nullptr, &c.specials[start_slot]);
   c.rt->call(&c.specials[start_slot]);  // from outside any reactor: an external sender
 
   {
@@ -169,6 +207,7 @@ int run_on_lcores(run_context& c, run_stats* stats) {
   s.leaked_events = c.pool->in_use();
   c.rt->deactivate();
   if (stats != nullptr) *stats = s;
+  if (c.trace) write_trace(c);
   return c.rt->stop_rc();
 }
 
@@ -193,9 +232,6 @@ int run(const options& opts, std::function<void()> start, run_stats* stats) {
   if (!eal_ensure(opts.eal_args, &error)) return refuse(error);
   if (rte_lcore_id() != rte_get_main_lcore())
     return refuse("run must be called from the thread that first called it (EAL's main lcore)");
-  if (opts.trace)
-    std::fprintf(stderr, "lockstep::real::run: options.trace is not implemented on the real "
-                         "backend yet; running without a trace\n");
 
   auto c = std::make_unique<run_context>();
   c->opts = opts;

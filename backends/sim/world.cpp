@@ -1,5 +1,7 @@
 #include "world.hpp"
 
+#include "../../core/function_names.hpp"
+
 #include <algorithm>
 #include <bit>
 #include <numeric>
@@ -56,6 +58,7 @@ world::world(const options& opts, std::function<void()> start)
   if (opts_.trace) {
     trace_ = std::make_shared<trace_log>();
     trace_->replay = format_replay(opts_);
+    trace_->cores = opts_.cores;
   }
   for (event* ev : {&start_event_, &shutdown_event_}) {
     ev->arg1 = this;
@@ -124,7 +127,7 @@ result world::execute() {
   r.stalls = stalls_;
   r.replay = format_replay(opts_);
   if (trace_) {
-    trace_->outcome = r.outcome;
+    trace_->outcome = to_string(r.outcome);
     trace_->rc = r.rc;
     trace_->steps = r.steps;
     trace_->virtual_ns = r.virtual_ns;
@@ -243,20 +246,26 @@ void world::step_core(uint32_t core) {
   mix(start_ns);
   mix(cost_ns);
   if (trace_) {
+    trace_record rec{};
+    rec.core = core;
+    rec.id = id;
+    rec.start_ns = start_ns;
+    rec.end_ns = start_ns + cost_ns;
     switch (kind) {
       case core::reactor::step_kind::event: {
         const event* ev = r.last_event();
-        record(record_kind::execute, core, core, id, ev->sender == external_sender ? no_core : ev->sender,
-               intern_name(ev->name != nullptr ? static_cast<const void*>(ev->name)
-                                               : reinterpret_cast<const void*>(ev->fn),
-                           ev->name, ev->fn),
-               0, start_ns, start_ns + cost_ns);
+        rec.kind = record_kind::execute;
+        rec.sender = ev->sender == external_sender ? no_core : ev->sender;
+        rec.name = intern_name(ev->name, reinterpret_cast<const void*>(ev->fn));
+        record(rec);
         break;
       }
       case core::reactor::step_kind::poller:
       case core::reactor::step_kind::timer:
-        record(kind == core::reactor::step_kind::poller ? record_kind::poller : record_kind::timer,
-               core, core, id, 0, 0, 0, start_ns, start_ns + cost_ns);
+        rec.kind = kind == core::reactor::step_kind::poller ? record_kind::poller
+                                                            : record_kind::timer;
+        rec.name = intern_name(nullptr, reinterpret_cast<const void*>(r.last_poller_fn()));
+        record(rec);
         break;
       case core::reactor::step_kind::none:
         break;
@@ -271,8 +280,14 @@ void world::maybe_request_shutdown() noexcept {
   mix(0x5348555444574E00ull ^ steps_);  // "SHUTDWN"
   on_allocate(no_core, nullptr, &shutdown_event_);
   rt_->call(&shutdown_event_);
-  if (trace_) record(record_kind::shutdown_request, no_core, 0, shutdown_event_.id, 0, 0, 0,
-                     time_ns_[0], time_ns_[0]);
+  if (trace_) {
+    trace_record rec{};
+    rec.kind = record_kind::shutdown_request;
+    rec.target = 0;
+    rec.id = shutdown_event_.id;
+    rec.start_ns = rec.end_ns = time_ns_[0];
+    record(rec);
+  }
 }
 
 uint64_t world::now_ns(uint32_t reactor) const noexcept {
@@ -284,7 +299,28 @@ void world::fail(const char* message) noexcept {
   const uint32_t core = running_;
   const uint64_t t = core == no_core ? 0 : time_ns_[core];
   mix(0x4641494C00000000ull ^ steps_);  // "FAIL"
-  if (trace_) record(record_kind::check_failed, core, core, 0, 0, 0, 0, t, t);
+  if (trace_) {
+    // The failing step never finishes, so no execute record follows: this record names what
+    // was running instead.
+    trace_record rec{};
+    rec.kind = record_kind::check_failed;
+    rec.core = core;
+    rec.start_ns = rec.end_ns = t;
+    rec.detail = static_cast<uint8_t>(failed_in::none);
+    if (core != no_core) {
+      const core::reactor& r = rt_->at(core);
+      if (const event* ev = r.running_event()) {
+        rec.detail = static_cast<uint8_t>(failed_in::event);
+        rec.id = ev->id;
+        rec.name = intern_name(ev->name, reinterpret_cast<const void*>(ev->fn));
+      } else if (const poller* p = r.running_poller()) {
+        rec.detail = static_cast<uint8_t>(failed_in::poller);
+        rec.id = p->seq;
+        rec.name = intern_name(nullptr, reinterpret_cast<const void*>(p->fn));
+      }
+    }
+    record(rec);
+  }
   std::longjmp(on_failure_, 1);
 }
 
@@ -294,11 +330,15 @@ void world::on_allocate(uint32_t reactor, const event* by, event* ev) noexcept {
   ev->id = ++next_event_id_;
   mix((uint64_t{ev->target} << 48) ^ ev->id);
   if (trace_) {
-    record(record_kind::allocate, reactor, ev->target, ev->id, by != nullptr ? by->id : 0,
-           intern_name(ev->name != nullptr ? static_cast<const void*>(ev->name)
-                                           : reinterpret_cast<const void*>(ev->fn),
-                       ev->name, ev->fn),
-           0, now_ns(reactor), now_ns(reactor));
+    trace_record rec{};
+    rec.kind = record_kind::allocate;
+    rec.core = reactor;
+    rec.target = ev->target;
+    rec.id = ev->id;
+    rec.by = by != nullptr ? by->id : 0;
+    rec.name = intern_name(ev->name, reinterpret_cast<const void*>(ev->fn));
+    rec.start_ns = rec.end_ns = now_ns(reactor);
+    record(rec);
   }
 }
 
@@ -306,11 +346,16 @@ void world::on_allocate_failed(uint32_t reactor, const event* by, uint32_t targe
                                event_fn fn, const char* name, bool invalid_core) noexcept {
   mix(0xA110CFA100000000ull ^ (uint64_t{target_core} << 8) ^ reactor);
   if (trace_) {
-    record(record_kind::allocate_failed, reactor, target_core, 0, by != nullptr ? by->id : 0,
-           intern_name(name != nullptr ? static_cast<const void*>(name)
-                                       : reinterpret_cast<const void*>(fn),
-                       name, fn),
-           invalid_core ? 1 : 0, now_ns(reactor), now_ns(reactor));
+    trace_record rec{};
+    rec.kind = record_kind::allocate_failed;
+    rec.detail = static_cast<uint8_t>(invalid_core ? alloc_failure::not_a_core
+                                                   : alloc_failure::no_event);
+    rec.core = reactor;
+    rec.target = target_core;
+    rec.by = by != nullptr ? by->id : 0;
+    rec.name = intern_name(name, reinterpret_cast<const void*>(fn));
+    rec.start_ns = rec.end_ns = now_ns(reactor);
+    record(rec);
   }
 }
 
@@ -318,33 +363,47 @@ void world::on_call(uint32_t reactor, const event* ev) noexcept {
   mix(0xCA11000000000000ull ^ ev->id);
   if (trace_) {
     const event* by = reactor == no_core ? nullptr : rt_->at(reactor).running_event();
-    record(record_kind::call, reactor, ev->target, ev->id, by != nullptr ? by->id : 0, 0, 0,
-           now_ns(reactor), now_ns(reactor));
+    trace_record rec{};
+    rec.kind = record_kind::call;
+    rec.core = reactor;
+    rec.target = ev->target;
+    rec.id = ev->id;
+    rec.by = by != nullptr ? by->id : 0;
+    rec.start_ns = rec.end_ns = now_ns(reactor);
+    record(rec);
   }
 }
 
 void world::on_stop(uint32_t reactor, int rc) noexcept {
   mix(0x5709000000000000ull ^ static_cast<uint32_t>(rc));
-  if (trace_) record(record_kind::stop, reactor, reactor, 0, 0, 0, rc, now_ns(reactor),
-                     now_ns(reactor));
+  if (trace_) {
+    trace_record rec{};
+    rec.kind = record_kind::stop;
+    rec.core = reactor;
+    rec.rc = rc;
+    rec.start_ns = rec.end_ns = now_ns(reactor);
+    record(rec);
+  }
 }
 
 void world::mix(uint64_t v) noexcept {
   hash_ = std::rotl(hash_ ^ v, 27) * 0x9E3779B97F4A7C15ull;
 }
 
-void world::record(record_kind kind, uint32_t core, uint32_t target, uint64_t id, uint64_t by,
-                   uint32_t name, int rc, uint64_t start_ns, uint64_t end_ns) {
-  trace_->records.push_back(trace_record{kind, core, target, name, rc, steps_, start_ns, end_ns,
-                                         id, by});
+void world::record(const trace_record& r) {
+  trace_->records.push_back(r);
+  trace_->records.back().step = steps_;
 }
 
-uint32_t world::intern_name(const void* key, const char* name, event_fn fn) {
-  auto [it, inserted] = name_index_.try_emplace(key, 0);
+uint32_t world::intern_name(const char* name, const void* fn) {
+  const void* key = name != nullptr ? static_cast<const void*>(name) : fn;
+  auto [it, inserted] = name_of_key_.try_emplace(key, 0);
   if (inserted) {
-    it->second = static_cast<uint32_t>(trace_->names.size());
-    trace_->names.push_back(name != nullptr ? std::string(name)
-                                            : describe_function(reinterpret_cast<const void*>(fn)));
+    std::string text = core::traced_name(name, fn);
+    auto [at, fresh] =
+        index_of_name_.try_emplace(std::move(text), static_cast<uint32_t>(trace_->names.size()));
+    if (fresh) trace_->names.push_back(at->first);
+    it->second = at->second;
   }
   return it->second;
 }

@@ -14,17 +14,23 @@
 #include "decision_source.hpp"
 #include "sim_pool.hpp"
 #include "sim_transport.hpp"
-#include "trace.hpp"
+#include "../../core/trace_log.hpp"
 
 #include <lockstep/sim.hpp>
 
 #include <csetjmp>
 #include <functional>
 #include <memory>
+#include <string>
 #include <unordered_map>
 #include <vector>
 
 namespace lockstep::sim {
+
+using core::alloc_failure;
+using core::failed_in;
+using core::record_kind;
+using core::trace_record;
 
 // Virtual cost of one step, in nanoseconds: [min, min + span).
 inline constexpr uint64_t event_cost_min_ns = 40;
@@ -62,9 +68,10 @@ class world final : core::clock, core::scheduling, core::observer {
   void maybe_stall() noexcept;
   uint64_t stalled_mask() const noexcept;
   void mix(uint64_t v) noexcept;
-  void record(record_kind kind, uint32_t core, uint32_t target, uint64_t id, uint64_t by,
-              uint32_t name, int rc, uint64_t start_ns, uint64_t end_ns);
-  uint32_t intern_name(const void* key, const char* name, event_fn fn);
+  void record(const trace_record& r);
+  // The names-table index of a function: `name` when the caller gave one, else the symbol of
+  // `fn` (looked up once per function).
+  uint32_t intern_name(const char* name, const void* fn);
   static void run_start(void* world_ptr, void*);
   static void run_shutdown_request(void* world_ptr, void*);
 
@@ -95,7 +102,9 @@ class world final : core::clock, core::scheduling, core::observer {
   std::jmp_buf on_failure_;
 
   std::shared_ptr<trace_log> trace_;  // when opts_.trace
-  std::unordered_map<const void*, uint32_t> name_index_;  // lookups only, never iterated
+  // Lookups only, never iterated: the names table is in first-use order.
+  std::unordered_map<const void*, uint32_t> name_of_key_;      // a name pointer or a function
+  std::unordered_map<std::string, uint32_t> index_of_name_;    // equal texts share one entry
 };
 
 }  // namespace lockstep::sim

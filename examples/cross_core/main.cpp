@@ -1,9 +1,11 @@
 // cross_core: explore the cross-core request/response example in the simulator over many
 // seeds, replay one seed, or run it on the real backend.
 //
-//   cross_core [--tasks T] [exploration and simulator flags: see explore::flags_usage]
+//   cross_core [--tasks T] [--trace-out FILE] [exploration and simulator flags: see
+//              explore::flags_usage]   (--trace-out: the first failure's trace; the first
+//              seed's if none failed)
 //   cross_core --replay 'lockstep-replay/2 ...' [--trace-out FILE] [--shrink]
-//   cross_core --real [--tasks T] [-- EAL arguments...]
+//   cross_core --real [--tasks T] [--trace-out FILE] [-- EAL arguments...]
 //
 // Exit codes: 0 all runs correct; 1 a run failed (its replay command is printed); 2 bad usage;
 // 3 the real backend could not start; 4 this build has no real backend.
@@ -27,9 +29,10 @@ namespace {
 int usage(const char* why) {
   std::fprintf(stderr,
                "cross_core: %s\n"
-               "usage: cross_core [--tasks T] [flags]\n"
+               "usage: cross_core [--tasks T] [--trace-out FILE] [flags]\n"
                "       cross_core --replay 'LINE' [--trace-out FILE] [--shrink] [--tasks T]\n"
-               "       cross_core --real [--tasks T] [-- EAL arguments...]\n%s",
+               "       cross_core --real [--tasks T] [--trace-out FILE] [-- EAL arguments...]\n"
+               "%s",
                why, lockstep::explore::flags_usage());
   return 2;
 }
@@ -55,6 +58,26 @@ std::string run_once(const cross_core::config& cfg, const lockstep::sim::options
   if (!a.complete_and_correct()) return "not every task completed exactly once on its origin";
   if (r->leaked_events != 0) return std::to_string(r->leaked_events) + " events leaked";
   return {};
+}
+
+// The options of a replay line, or `fallback` if the line does not parse (it always should: the
+// explorer wrote it).
+lockstep::sim::options parse_or_keep(const std::string& line, lockstep::sim::options fallback) {
+  lockstep::sim::options o = fallback;
+  std::string error;
+  if (!lockstep::sim::parse_replay(line, &o, &error)) {
+    std::fprintf(stderr, "cross_core: cannot reread the replay line (%s)\n", error.c_str());
+    return fallback;
+  }
+  return o;
+}
+
+// FILE.trace -> FILE.svg: where the printed trace_viz command draws it.
+std::string svg_name(const std::string& trace_path) {
+  const size_t dot = trace_path.rfind('.');
+  const size_t slash = trace_path.rfind('/');
+  const bool has_ext = dot != std::string::npos && (slash == std::string::npos || dot > slash);
+  return (has_ext ? trace_path.substr(0, dot) : trace_path) + ".svg";
 }
 
 }  // namespace
@@ -110,6 +133,10 @@ int main(int argc, char** argv) {
 #ifdef LOCKSTEP_HAS_REAL
     lockstep::real::options ro;
     if (!eal_args.empty()) ro.eal_args = eal_args;
+    if (!trace_out.empty()) {
+      ro.trace = true;
+      ro.trace_path = trace_out;
+    }
     ro.shutdown_cb = cross_core::app::shutdown_request;  // SIGINT/SIGTERM: graceful shutdown
     cross_core::app a(cfg);
     lockstep::real::run_stats stats{};
@@ -166,5 +193,20 @@ int main(int argc, char** argv) {
         return run_once(cfg, o, r);
       });
   lockstep::explore::print_summary(sum, stdout);
+  if (!trace_out.empty()) {
+    // Rerun one seed with the trace on (recording does not change the run): the first failure,
+    // or, when every seed passed, the first seed this process explored.
+    lockstep::sim::options to = so;
+    to.seed = eo.first_seed + eo.shard_index;
+    if (!sum.failures.empty()) to = parse_or_keep(sum.failures.front().result.replay, to);
+    to.trace = true;
+    lockstep::sim::result r;
+    const std::string why = run_once(cfg, to, &r);
+    if (!lockstep::sim::write_trace(r, trace_out)) return 1;
+    std::printf("trace of seed %" PRIu64 " (%s) written to %s\n  draw it: trace_viz %s -o %s"
+                " [--causal --depth 30]\n",
+                to.seed, why.empty() ? "passed" : ("failed: " + why).c_str(), trace_out.c_str(),
+                trace_out.c_str(), svg_name(trace_out).c_str());
+  }
   return sum.failures.empty() ? 0 : 1;
 }

@@ -35,8 +35,12 @@ struct options {
   // Called as an event on the main lcore when SIGINT or SIGTERM arrives during the run;
   // nullptr means app_stop(0). Requests that arrive while one is queued or running coalesce.
   void (*shutdown_cb)() = nullptr;
-  // Reserved for recording the trace on real lcores; not implemented yet (ignored).
+  // Record the run's trace (per-lcore buffers; off by default) and write it to trace_path when
+  // the run ends, in the simulator's trace format (docs/trace_format.md): cores are reactor
+  // indices (the header's options line lists their lcores), times are TSC nanoseconds since the
+  // run began. A failed check aborts the process before the trace is written.
   bool trace = false;
+  std::string trace_path = "lockstep_real.trace";
 };
 
 struct run_stats {

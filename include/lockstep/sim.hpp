@@ -16,6 +16,10 @@
 #include <string>
 #include <vector>
 
+namespace lockstep::core {
+struct trace_log;
+}  // namespace lockstep::core
+
 namespace lockstep::sim {
 
 enum class strategy { random, pct };
@@ -74,7 +78,8 @@ struct fault_settings {
 };
 std::string to_string(const fault_settings& f);
 
-struct trace_log;  // the recorded trace (see trace.hpp in the sources; written by write_trace)
+// The recorded trace (core/trace_log.hpp in the sources; written by write_trace).
+using trace_log = core::trace_log;
 
 struct result {
   sim::outcome outcome = sim::outcome::hang;

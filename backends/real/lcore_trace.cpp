@@ -1,0 +1,283 @@
+#include "lcore_trace.hpp"
+
+#include "../../core/function_names.hpp"
+
+#include <algorithm>
+#include <map>
+#include <set>
+#include <unordered_map>
+
+namespace lockstep::real {
+
+lcore_trace::lcore_trace(uint32_t reactors, const core::clock& clk) : clk_(clk) {
+  for (uint32_t i = 0; i <= reactors; ++i) lanes_.push_back(std::make_unique<lane>());
+}
+
+lcore_trace::lane& lcore_trace::lane_of(uint32_t reactor) noexcept {
+  return reactor < lanes_.size() - 1 ? *lanes_[reactor] : *lanes_.back();
+}
+
+void lcore_trace::append(uint32_t reactor, const raw& r) noexcept {
+  const bool external = reactor >= lanes_.size() - 1;
+  std::unique_lock<std::mutex> lock(external_mutex_, std::defer_lock);
+  if (external) lock.lock();
+  lane& l = lane_of(reactor);
+  if (l.records.size() >= trace_lane_records_max) {
+    l.full = true;
+    return;
+  }
+  // Allocation failure of the buffer itself: drop the record rather than throw from a hook.
+  try {
+    l.records.push_back(r);
+    l.records.back().local_step = l.step;
+  } catch (...) {
+    l.full = true;
+  }
+}
+
+void lcore_trace::on_allocate(uint32_t reactor, const event* by, event* ev) noexcept {
+  ev->id = next_event_id_.fetch_add(1, std::memory_order_relaxed) + 1;
+  raw r{};
+  r.rec.kind = core::record_kind::allocate;
+  r.rec.core = reactor;
+  r.rec.target = ev->target;
+  r.rec.id = ev->id;
+  r.rec.by = by != nullptr ? by->id : 0;
+  r.rec.start_ns = r.rec.end_ns = clk_.now_ns(reactor);
+  r.name_literal = ev->name;
+  r.fn = reinterpret_cast<const void*>(ev->fn);
+  append(reactor, r);
+}
+
+void lcore_trace::on_allocate_failed(uint32_t reactor, const event* by, uint32_t target_core,
+                                     event_fn fn, const char* name, bool invalid_core) noexcept {
+  raw r{};
+  r.rec.kind = core::record_kind::allocate_failed;
+  r.rec.detail = static_cast<uint8_t>(invalid_core ? core::alloc_failure::not_a_core
+                                                   : core::alloc_failure::no_event);
+  r.rec.core = reactor;
+  r.rec.target = target_core;
+  r.rec.by = by != nullptr ? by->id : 0;
+  r.rec.start_ns = r.rec.end_ns = clk_.now_ns(reactor);
+  r.name_literal = name;
+  r.fn = reinterpret_cast<const void*>(fn);
+  append(reactor, r);
+}
+
+void lcore_trace::on_call(uint32_t reactor, const event* ev) noexcept {
+  raw r{};
+  r.rec.kind = core::record_kind::call;
+  r.rec.core = reactor;
+  r.rec.target = ev->target;
+  r.rec.id = ev->id;
+  r.rec.start_ns = r.rec.end_ns = ev->sent_ns;
+  append(reactor, r);
+}
+
+void lcore_trace::on_stop(uint32_t reactor, int rc) noexcept {
+  raw r{};
+  r.rec.kind = core::record_kind::stop;
+  r.rec.core = reactor;
+  r.rec.rc = rc;
+  r.rec.start_ns = r.rec.end_ns = clk_.now_ns(reactor);
+  append(reactor, r);
+}
+
+void lcore_trace::begin_step(uint32_t reactor) noexcept {
+  lane_of(reactor).step_start_ns = clk_.now_ns(reactor);
+}
+
+void lcore_trace::end_step(uint32_t reactor, const core::reactor& re) noexcept {
+  lane& l = lane_of(reactor);
+  raw r{};
+  r.rec.core = reactor;
+  r.rec.start_ns = l.step_start_ns;
+  r.rec.end_ns = clk_.now_ns(reactor);
+  switch (re.last_step_kind()) {
+    case core::reactor::step_kind::event: {
+      const auto& info = re.last_event_info();
+      r.rec.kind = core::record_kind::execute;
+      r.rec.id = info.id;
+      r.rec.sender = info.sender == external_sender ? no_core : info.sender;
+      r.name_literal = info.name;
+      r.fn = reinterpret_cast<const void*>(info.fn);
+      break;
+    }
+    case core::reactor::step_kind::poller:
+    case core::reactor::step_kind::timer:
+      r.rec.kind = re.last_step_kind() == core::reactor::step_kind::poller
+                       ? core::record_kind::poller
+                       : core::record_kind::timer;
+      r.rec.id = re.last_poller_seq();
+      r.fn = reinterpret_cast<const void*>(re.last_poller_fn());
+      break;
+    case core::reactor::step_kind::none:
+      return;  // an idle pass: nothing ran, no step
+  }
+  append(reactor, r);
+  ++l.step;
+}
+
+void lcore_trace::shutdown_request(uint32_t reactor, event* ev) noexcept {
+  // The request event is the backend's own (not from the pool): it gets an id and its
+  // allocation and call are recorded as from outside any core, as in the simulator.
+  ev->id = next_event_id_.fetch_add(1, std::memory_order_relaxed) + 1;
+  const uint64_t now = clk_.now_ns(reactor);
+  raw r{};
+  r.rec.kind = core::record_kind::shutdown_request;
+  r.rec.target = ev->target;
+  r.rec.id = ev->id;
+  r.rec.start_ns = r.rec.end_ns = now;
+  append(reactor, r);
+  r.rec.kind = core::record_kind::allocate;
+  r.name_literal = ev->name;
+  r.fn = reinterpret_cast<const void*>(ev->fn);
+  append(reactor, r);
+  r.rec.kind = core::record_kind::call;
+  append(reactor, r);
+}
+
+core::trace_log lcore_trace::merge(const std::string& options_line, int rc,
+                                   std::string* warning) const {
+  // A unit: the records of one step of one lane (with what happened just before it on that
+  // lane, between steps), or a single record of the external lane.
+  struct unit {
+    uint32_t lane;
+    size_t begin, end;  // records [begin, end) of the lane
+    uint64_t time_ns;
+  };
+  const uint32_t lane_count = static_cast<uint32_t>(lanes_.size());
+  std::vector<std::vector<unit>> units(lane_count);
+  for (uint32_t li = 0; li < lane_count; ++li) {
+    const auto& recs = lanes_[li]->records;
+    const bool external = li == lane_count - 1;
+    for (size_t b = 0; b < recs.size();) {
+      size_t e = b + 1;
+      while (!external && e < recs.size() && recs[e].local_step == recs[b].local_step) ++e;
+      uint64_t t = recs[b].rec.start_ns;
+      for (size_t k = b; k < e; ++k) {
+        const auto kind = recs[k].rec.kind;
+        if (kind == core::record_kind::execute || kind == core::record_kind::poller ||
+            kind == core::record_kind::timer)
+          t = recs[k].rec.start_ns;
+      }
+      units[li].push_back({li, b, e, t});
+      b = e;
+    }
+  }
+  // Merge by time, but a unit waits until the calls of the events it runs and the allocations
+  // of the events it calls have been placed (clocks of different lcores are read at different
+  // moments: time alone could put an execution before its call).
+  std::set<uint64_t> allocated, called;  // ordered containers: the merge must be reproducible
+  auto ready = [&](const unit& u) {
+    const auto& recs = lanes_[u.lane]->records;
+    std::set<uint64_t> own_allocs, own_calls;
+    for (size_t k = u.begin; k < u.end; ++k) {
+      const core::trace_record& r = recs[k].rec;
+      if (r.kind == core::record_kind::allocate) own_allocs.insert(r.id);
+      if (r.kind == core::record_kind::call) {
+        if (allocated.count(r.id) == 0 && own_allocs.count(r.id) == 0) return false;
+        own_calls.insert(r.id);
+      }
+      if (r.kind == core::record_kind::execute && called.count(r.id) == 0 &&
+          own_calls.count(r.id) == 0)
+        return false;
+    }
+    return true;
+  };
+  std::vector<size_t> head(lane_count, 0);
+  std::vector<const unit*> order;
+  for (;;) {
+    const unit* best = nullptr;
+    const unit* best_ready = nullptr;
+    for (uint32_t li = 0; li < lane_count; ++li) {
+      if (head[li] >= units[li].size()) continue;
+      const unit* u = &units[li][head[li]];
+      if (best == nullptr || u->time_ns < best->time_ns) best = u;
+      if ((best_ready == nullptr || u->time_ns < best_ready->time_ns) && ready(*u)) best_ready = u;
+    }
+    if (best == nullptr) break;
+    // Nothing ready can only mean a lane stopped recording: take the earliest; the filter
+    // below drops what it cannot place.
+    const unit* take = best_ready != nullptr ? best_ready : best;
+    order.push_back(take);
+    ++head[take->lane];
+    for (size_t k = take->begin; k < take->end; ++k) {
+      const core::trace_record& r = lanes_[take->lane]->records[k].rec;
+      if (r.kind == core::record_kind::allocate) allocated.insert(r.id);
+      if (r.kind == core::record_kind::call) called.insert(r.id);
+    }
+  }
+
+  core::trace_log log;
+  log.replay = options_line;
+  log.cores = lane_count - 1;
+  log.outcome = "stopped";
+  log.rc = rc;
+  std::unordered_map<std::string, uint32_t> index_of_name;  // lookups only
+  std::map<std::pair<const char*, const void*>, uint32_t> name_of_key;
+  auto intern = [&](const raw& r) -> uint32_t {
+    if (r.name_literal == nullptr && r.fn == nullptr) return 0;
+    auto [it, inserted] = name_of_key.try_emplace({r.name_literal, r.fn}, 0);
+    if (inserted) {
+      std::string text = core::traced_name(r.name_literal, r.fn);
+      auto [at, fresh] =
+          index_of_name.try_emplace(std::move(text), static_cast<uint32_t>(log.names.size()));
+      if (fresh) log.names.push_back(at->first);
+      it->second = at->second;
+    }
+    return it->second;
+  };
+  std::set<uint64_t> alloc_seen, call_seen, exec_seen;
+  std::map<uint64_t, uint32_t> target_of;
+  uint64_t dropped = 0;
+  for (size_t step = 0; step < order.size(); ++step) {
+    const unit& u = *order[step];
+    for (size_t k = u.begin; k < u.end; ++k) {
+      const raw& r = lanes_[u.lane]->records[k];
+      core::trace_record rec = r.rec;
+      rec.step = step;
+      bool keep = true;
+      switch (rec.kind) {
+        case core::record_kind::allocate:
+          keep = alloc_seen.insert(rec.id).second;
+          if (keep) target_of[rec.id] = rec.target;
+          break;
+        case core::record_kind::call:
+          keep = alloc_seen.count(rec.id) != 0 && call_seen.insert(rec.id).second;
+          break;
+        case core::record_kind::execute: {
+          auto t = target_of.find(rec.id);
+          keep = call_seen.count(rec.id) != 0 && t != target_of.end() && t->second == rec.core &&
+                 exec_seen.insert(rec.id).second;
+          break;
+        }
+        default:
+          break;
+      }
+      if (!keep) {
+        ++dropped;
+        continue;
+      }
+      if (rec.kind == core::record_kind::allocate || rec.kind == core::record_kind::allocate_failed ||
+          rec.kind == core::record_kind::execute || rec.kind == core::record_kind::poller ||
+          rec.kind == core::record_kind::timer)
+        rec.name = intern(r);
+      if (rec.kind == core::record_kind::execute || rec.kind == core::record_kind::poller ||
+          rec.kind == core::record_kind::timer)
+        ++log.steps;
+      log.virtual_ns = std::max(log.virtual_ns, rec.end_ns);
+      log.records.push_back(rec);
+    }
+  }
+  bool full = false;
+  for (const auto& l : lanes_) full |= l->full;
+  warning->clear();
+  if (full || dropped != 0)
+    *warning = "the trace is incomplete: a lane reached " + std::to_string(trace_lane_records_max) +
+               " records (" + std::to_string(dropped) + " records referring to unrecorded "
+               "events left out)";
+  return log;
+}
+
+}  // namespace lockstep::real

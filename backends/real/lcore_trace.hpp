@@ -1,0 +1,76 @@
+// The trace on real lcores (options.trace): the same format as the simulator's
+// (docs/trace_format.md), recorded without sharing on the hot path.
+//
+// Every reactor appends to its own lane; threads that are not lcores (and the launching thread
+// before the lcores start) append to one external lane under a mutex. Event ids come from one
+// relaxed atomic counter. A lane numbers its own steps; after the run (every lcore joined),
+// merge() orders the steps of all lanes into one sequence — by TSC start time, but never
+// putting an execution before the call of its event or a call before its allocation — and
+// numbers them globally. Names are looked up at merge time, off the hot path.
+//
+// A lane holds at most trace_lane_records_max records; past that, recording stops on that lane
+// and merge() drops what refers to unrecorded events (and says so).
+// Threading: each lane is written only by its reactor's thread; merge() runs after the run.
+#pragma once
+
+#include "../../core/backend.hpp"
+#include "../../core/reactor.hpp"
+#include "../../core/trace_log.hpp"
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+namespace lockstep::real {
+
+// Records per lane: ~4M x 64 bytes = 256 MiB per busy lcore at most.
+inline constexpr size_t trace_lane_records_max = size_t{1} << 22;
+
+class lcore_trace final : public core::observer {
+ public:
+  lcore_trace(uint32_t reactors, const core::clock& clk);
+
+  // core::observer (called on the thread of the reactor concerned)
+  void on_allocate(uint32_t reactor, const event* by, event* ev) noexcept override;
+  void on_allocate_failed(uint32_t reactor, const event* by, uint32_t target_core, event_fn fn,
+                          const char* name, bool invalid_core) noexcept override;
+  void on_call(uint32_t reactor, const event* ev) noexcept override;
+  void on_stop(uint32_t reactor, int rc) noexcept override;
+
+  // Around each step of a reactor, on its lcore.
+  void begin_step(uint32_t reactor) noexcept;
+  void end_step(uint32_t reactor, const core::reactor& r) noexcept;
+  // The shutdown request `ev` was queued for `reactor` (between its steps, on its lcore).
+  void shutdown_request(uint32_t reactor, event* ev) noexcept;
+
+  // After the run (every lcore joined): every lane merged into one log, headed by
+  // `options_line` and app_stop's `rc`. *warning says what was left out, if anything.
+  core::trace_log merge(const std::string& options_line, int rc, std::string* warning) const;
+
+ private:
+  struct raw {
+    core::trace_record rec;
+    const char* name_literal;  // the name the caller spelled, or nullptr
+    const void* fn;            // the function, to look its name up at merge time
+    uint64_t local_step;
+  };
+  struct alignas(64) lane {
+    std::vector<raw> records;
+    uint64_t step = 0;          // this lane's steps so far
+    uint64_t step_start_ns = 0;
+    bool full = false;
+  };
+
+  lane& lane_of(uint32_t reactor) noexcept;
+  void append(uint32_t reactor, const raw& r) noexcept;
+
+  const core::clock& clk_;
+  std::vector<std::unique_ptr<lane>> lanes_;  // [reactors] is the external lane
+  std::mutex external_mutex_;
+  std::atomic<uint64_t> next_event_id_{0};
+};
+
+}  // namespace lockstep::real

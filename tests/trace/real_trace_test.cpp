@@ -1,0 +1,108 @@
+// The real backend's trace (options.trace): written in the simulator's format, read back by
+// the trace reader (which checks that every execution follows its call and every call its
+// allocation), with the run's counts and the functions' names.
+#include <trace_reader.hpp>
+
+#include <gtest/gtest.h>
+#include <lockstep/real.hpp>
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <sstream>
+#include <string>
+#include <unistd.h>
+
+namespace {
+
+namespace lt = lockstep::trace;
+
+struct ping {
+  uint32_t rounds = 0;
+  uint32_t answered = 0;  // on the main core only
+  uint32_t origin = lockstep::no_core;
+  uint32_t other = lockstep::no_core;
+};
+
+void on_answer(void* arg, void*) {
+  auto* p = static_cast<ping*>(arg);
+  if (++p->answered == p->rounds) lockstep::app_stop(0);
+}
+
+// Static: only the symbol table names it.
+static void send_result_to_origin(void* arg, void*) {
+  auto* p = static_cast<ping*>(arg);
+  lockstep::event* ev = lockstep::event_allocate(p->origin, on_answer, p, nullptr);
+  ASSERT_NE(ev, nullptr);
+  lockstep::event_call(ev);
+}
+
+lockstep::real::options real_options(const std::string& trace_path) {
+  lockstep::real::options o;
+  o.eal_args = {"-l", "0-1", "--no-huge", "--no-pci", "-m", "256", "--no-shconf"};
+  if (const char* env = std::getenv("LOCKSTEP_TEST_EAL_ARGS"); env != nullptr && *env != '\0') {
+    o.eal_args.clear();
+    std::istringstream in(env);
+    for (std::string a; in >> a;) o.eal_args.push_back(a);
+  }
+  o.event_pool_size = 1023;
+  o.trace = !trace_path.empty();
+  o.trace_path = trace_path;
+  return o;
+}
+
+int run_ping(ping* p, const lockstep::real::options& o, lockstep::real::run_stats* stats) {
+  return lockstep::real::run(
+      o,
+      [p] {
+        p->origin = lockstep::current_core();
+        p->other = lockstep::next_core(p->origin);
+        if (p->other == lockstep::no_core) p->other = lockstep::first_core();
+        for (uint32_t i = 0; i < p->rounds; ++i)
+          lockstep::event_call(
+              lockstep::event_allocate(p->other, send_result_to_origin, p, nullptr));
+      },
+      stats);
+}
+
+TEST(RealTrace, IsReadableAndMatchesTheRun) {
+  const std::string path = (std::filesystem::temp_directory_path() /
+                            ("lockstep_real_trace_" + std::to_string(::getpid()) + ".trace"))
+                               .string();
+  ping p;
+  p.rounds = 50;
+  lockstep::real::run_stats stats;
+  ASSERT_EQ(run_ping(&p, real_options(path), &stats), 0);
+  ASSERT_EQ(p.answered, 50u);
+  lt::trace t;
+  std::string error;
+  ASSERT_TRUE(lt::read_file(path, &t, &error)) << error;
+  std::filesystem::remove(path);
+  EXPECT_EQ(t.cores, 2u);
+  EXPECT_EQ(t.outcome, "stopped");
+  EXPECT_EQ(t.options.rfind("real-backend lcores=", 0), 0u) << t.options;
+  size_t execs = 0, allocs = 0, sends_named = 0;
+  for (const lt::record& r : t.records) {
+    execs += r.kind == lt::kind::exec;
+    allocs += r.kind == lt::kind::alloc;
+    sends_named += r.kind == lt::kind::exec && t.name_of(r) == "send_result_to_origin";
+  }
+  EXPECT_EQ(execs, stats.events_executed);  // start + 50 requests + 50 answers
+  EXPECT_EQ(execs, 101u);
+  EXPECT_EQ(allocs, 101u);
+  EXPECT_EQ(sends_named, 50u);
+  EXPECT_NE(std::find(t.names.begin(), t.names.end(), "on_answer"), t.names.end());
+}
+
+TEST(RealTrace, OffByDefault) {
+  lockstep::real::options o = real_options("");
+  EXPECT_FALSE(lockstep::real::options{}.trace);
+  const std::string path = "lockstep_real.trace";
+  std::filesystem::remove(path);
+  ping p;
+  p.rounds = 3;
+  ASSERT_EQ(run_ping(&p, o, nullptr), 0);
+  EXPECT_FALSE(std::filesystem::exists(path));
+}
+
+}  // namespace

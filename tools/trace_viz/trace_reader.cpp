@@ -1,0 +1,448 @@
+#include "trace_reader.hpp"
+
+#include <cerrno>
+#include <charconv>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+#include <unordered_map>
+#include <unordered_set>
+
+namespace lockstep::trace {
+namespace {
+
+// A core number must stay below this, whatever the header says: the simulator's own limit is
+// far lower, and a garbage header must not make later stages allocate per-core state for it.
+constexpr uint32_t cores_max = 4096;
+
+// A parse failure: thrown inside the reader only, turned into the error string at its edge.
+struct bad_line {
+  uint32_t line;
+  std::string what;
+};
+
+std::string shown(std::string_view s) {
+  constexpr size_t shown_max = 60;
+  std::string out;
+  for (char c : s.substr(0, shown_max)) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u >= 0x7f) {
+      char hex[8];
+      std::snprintf(hex, sizeof hex, "\\x%02x", u);
+      out += hex;
+    } else {
+      out += c;
+    }
+  }
+  if (s.size() > shown_max) out += "...";
+  return "'" + out + "'";
+}
+
+std::vector<std::string_view> split_fields(std::string_view line) {
+  std::vector<std::string_view> fields;
+  size_t at = 0;
+  for (;;) {
+    const size_t space = line.find(' ', at);
+    fields.push_back(line.substr(at, space == std::string_view::npos ? line.npos : space - at));
+    if (space == std::string_view::npos) return fields;
+    at = space + 1;
+  }
+}
+
+// The lines of the text; each must end in '\n' (a missing one means the file was cut).
+class line_source {
+ public:
+  explicit line_source(std::string_view text) : text_(text) {}
+
+  uint32_t number() const noexcept { return number_; }
+  bool at_end() const noexcept { return pos_ >= text_.size(); }
+
+  // The next line; `expected` says what should come, for the error when the text ends.
+  std::string_view next(const std::string& expected) {
+    if (at_end())
+      throw bad_line{number_ + 1, "the trace ends here, but " + expected +
+                                      " should follow (truncated trace?)"};
+    ++number_;
+    const size_t nl = text_.find('\n', pos_);
+    if (nl == std::string_view::npos)
+      throw bad_line{number_, "the last line has no newline (truncated trace?)"};
+    std::string_view line = text_.substr(pos_, nl - pos_);
+    pos_ = nl + 1;
+    for (char c : line) {
+      const auto u = static_cast<unsigned char>(c);
+      if (u < 0x20 || u == 0x7f)
+        throw bad_line{number_, "control character in the line (not a text trace?): " +
+                                    shown(line)};
+    }
+    return line;
+  }
+
+ private:
+  std::string_view text_;
+  size_t pos_ = 0;
+  uint32_t number_ = 0;
+};
+
+class parser {
+ public:
+  parser(std::string_view text, trace* out) : lines_(text), t_(*out) {}
+
+  void run() {
+    header();
+    names();
+    records();
+    const std::string_view end = lines_.next("the line 'end'");
+    if (end != "end")
+      fail("expected 'end' after " + std::to_string(t_.records.size()) + " records, got " +
+           shown(end));
+    if (!lines_.at_end()) {
+      lines_.next("");
+      fail("text after 'end'");
+    }
+  }
+
+ private:
+  [[noreturn]] void fail(const std::string& what) { throw bad_line{lines_.number(), what}; }
+
+  // The rest of a line that starts with `word` and a space (or is `word` alone when `empty_ok`).
+  std::string_view tagged(std::string_view word, const std::string& expected, bool empty_ok) {
+    const std::string_view line = lines_.next("the '" + std::string(word) + "' line");
+    if (empty_ok && line == word) return {};
+    if (line.size() <= word.size() || line.substr(0, word.size()) != word ||
+        line[word.size()] != ' ')
+      fail("expected " + expected + ", got " + shown(line));
+    return line.substr(word.size() + 1);
+  }
+
+  uint64_t number(std::string_view field, const char* what, uint64_t max = UINT64_MAX) {
+    uint64_t v = 0;
+    const char* end = field.data() + field.size();
+    auto [ptr, ec] = std::from_chars(field.data(), end, v);
+    if (field.empty() || ec != std::errc() || ptr != end)
+      fail(std::string(what) + ": expected an unsigned decimal number, got " + shown(field));
+    if (v > max)
+      fail(std::string(what) + ": " + std::string(field) + " is out of range (at most " +
+           std::to_string(max) + ")");
+    return v;
+  }
+
+  int32_t signed_number(std::string_view field, const char* what) {
+    int32_t v = 0;
+    const char* end = field.data() + field.size();
+    auto [ptr, ec] = std::from_chars(field.data(), end, v);
+    if (field.empty() || ec != std::errc() || ptr != end)
+      fail(std::string(what) + ": expected a 32-bit decimal integer, got " + shown(field));
+    return v;
+  }
+
+  uint32_t core(std::string_view field, const char* what, bool outside_ok) {
+    if (field == "-") {
+      if (!outside_ok) fail(std::string(what) + ": '-' (outside any core) is not allowed here");
+      return outside;
+    }
+    const uint64_t c = number(field, what);
+    if (c >= t_.cores)
+      fail(std::string(what) + ": core " + std::string(field) + " does not exist (the trace has " +
+           std::to_string(t_.cores) + " cores)");
+    return static_cast<uint32_t>(c);
+  }
+
+  // "key=value" with the given key.
+  std::string_view keyed(std::string_view field, std::string_view key) {
+    if (field.size() <= key.size() || field.substr(0, key.size()) != key ||
+        field[key.size()] != '=')
+      fail("expected " + std::string(key) + "=..., got " + shown(field));
+    return field.substr(key.size() + 1);
+  }
+
+  void header() {
+    const std::string_view first = lines_.next("the header 'lockstep-trace " +
+                                                std::to_string(format_version) + "'");
+    const std::string_view magic = "lockstep-trace ";
+    if (first.substr(0, magic.size()) != magic)
+      fail("not a lockstep trace: expected 'lockstep-trace " + std::to_string(format_version) +
+           "', got " + shown(first));
+    const std::string_view v = first.substr(magic.size());
+    uint64_t version = 0;
+    auto [ptr, ec] = std::from_chars(v.data(), v.data() + v.size(), version);
+    if (v.empty() || ec != std::errc() || ptr != v.data() + v.size())
+      fail("bad format version " + shown(v) + ": expected a number");
+    if (version != format_version)
+      fail("trace format version " + std::string(v) + ", but this reader reads version " +
+           std::to_string(format_version) + " only (write the trace again with this build)");
+    t_.version = format_version;
+
+    t_.options = tagged("options", "'options <replay line>'", false);
+    t_.cores = static_cast<uint32_t>(
+        number(tagged("cores", "'cores <count>'", false), "cores", cores_max));
+    if (t_.cores == 0) fail("cores: a run has at least one core");
+
+    const auto out = split_fields(
+        tagged("outcome", "'outcome <outcome> rc= steps= virtual_ns= hash='", false));
+    if (out.size() != 5)
+      fail("expected 'outcome <outcome> rc=N steps=N virtual_ns=N hash=X' (5 fields), got " +
+           std::to_string(out.size()));
+    t_.outcome = std::string(out[0]);
+    if (t_.outcome != "stopped" && t_.outcome != "hang" && t_.outcome != "step_limit" &&
+        t_.outcome != "failed")
+      fail("unknown outcome " + shown(out[0]) + " (expected stopped, hang, step_limit or failed)");
+    t_.rc = signed_number(keyed(out[1], "rc"), "rc");
+    t_.steps = number(keyed(out[2], "steps"), "steps");
+    t_.virtual_ns = number(keyed(out[3], "virtual_ns"), "virtual_ns");
+    const std::string_view hash = keyed(out[4], "hash");
+    if (hash.size() != 16 || hash.find_first_not_of("0123456789abcdef") != hash.npos)
+      fail("hash: expected 16 lowercase hex digits, got " + shown(hash));
+    t_.hash = std::string(hash);
+
+    t_.failure = tagged("failure", "'failure' or 'failure <message>'", true);
+  }
+
+  void names() {
+    const uint64_t n = number(tagged("names", "'names <count>'", false), "names", UINT32_MAX - 1);
+    for (uint64_t i = 1; i <= n; ++i) {
+      const std::string_view rest = tagged("name", "name " + std::to_string(i) + " of " +
+                                                       std::to_string(n) + " ('name " +
+                                                       std::to_string(i) + " <text>')",
+                                           false);
+      const size_t space = rest.find(' ');
+      const std::string_view index = rest.substr(0, space);
+      if (number(index, "name index") != i)
+        fail("names must be numbered in order: expected 'name " + std::to_string(i) + " ...', got " +
+             shown(rest));
+      if (space == std::string_view::npos || space + 1 == rest.size())
+        fail("name " + std::to_string(i) + " is empty");
+      t_.names.emplace_back(rest.substr(space + 1));
+    }
+  }
+
+  uint32_t name_index(std::string_view field) {
+    const uint64_t v = number(field, "NAME");
+    if (v >= t_.names.size())
+      fail("NAME " + std::string(field) + " is not in the names table (it has " +
+           std::to_string(t_.names.size() - 1) + " names)");
+    return static_cast<uint32_t>(v);
+  }
+
+  void records() {
+    const uint64_t n = number(tagged("records", "'records <count>'", false), "records");
+    for (uint64_t i = 0; i < n; ++i) {
+      const std::string_view line = lines_.next("record " + std::to_string(i + 1) + " of " +
+                                                std::to_string(n));
+      if (line == "end")
+        fail("'end' after " + std::to_string(i) + " records, but the header announced " +
+             std::to_string(n) + " (records lost, or a wrong count)");
+      t_.records.push_back(record_line(line));
+    }
+  }
+
+  [[noreturn]] void fail_fields(const std::vector<std::string_view>& f, size_t n,
+                                const char* layout) {
+    fail("expected " + std::to_string(n) + " fields (" + layout + "), got " +
+         std::to_string(f.size()));
+  }
+
+  record record_line(std::string_view line) {
+    const auto f = split_fields(line);
+    record r;
+    r.line = lines_.number();
+    const std::string_view tag = f[0];
+    auto fields = [&](size_t n, const char* layout) {
+      if (f.size() != n) fail_fields(f, n, layout);
+    };
+    if (tag == "alloc") {
+      fields(8, "alloc STEP CORE T_NS ID TARGET BY NAME");
+      r.kind = kind::alloc;
+    } else if (tag == "alloc_failed") {
+      fields(8, "alloc_failed STEP CORE T_NS TARGET BY NAME REASON");
+      r.kind = kind::alloc_failed;
+    } else if (tag == "call") {
+      fields(7, "call STEP CORE T_NS ID TARGET BY");
+      r.kind = kind::call;
+    } else if (tag == "exec") {
+      fields(8, "exec STEP CORE START_NS END_NS ID SENDER NAME");
+      r.kind = kind::exec;
+    } else if (tag == "poller" || tag == "timer") {
+      fields(7, tag == "poller" ? "poller STEP CORE START_NS END_NS POLLER NAME"
+                                : "timer STEP CORE START_NS END_NS POLLER NAME");
+      r.kind = tag == "poller" ? kind::poller : kind::timer;
+    } else if (tag == "stop") {
+      fields(5, "stop STEP CORE T_NS RC");
+      r.kind = kind::stop;
+    } else if (tag == "shutdown_request") {
+      fields(4, "shutdown_request STEP T_NS ID");
+      r.kind = kind::shutdown_request;
+    } else if (tag == "check_failed") {
+      fields(7, "check_failed STEP CORE T_NS IN ID NAME");
+      r.kind = kind::check_failed;
+    } else {
+      fail("unknown record " + shown(tag) +
+           " (expected alloc, alloc_failed, call, exec, poller, timer, stop, shutdown_request "
+           "or check_failed)");
+    }
+    r.step = number(f[1], "STEP");
+    if (r.step < last_step_)
+      fail("STEP " + std::string(f[1]) + " goes back in time (the previous record is at step " +
+           std::to_string(last_step_) + ")");
+    last_step_ = r.step;
+    if (r.kind == kind::shutdown_request) {
+      r.start_ns = r.end_ns = number(f[2], "T_NS");
+      r.id = event_id(f[3]);
+      r.target = 0;
+      return r;
+    }
+    // Only the simulator's start event and the shutdown request come from outside a core, and
+    // a framework invariant can fail between steps.
+    const bool outside_ok =
+        r.kind == kind::alloc || r.kind == kind::call || r.kind == kind::check_failed;
+    r.core = core(f[2], "CORE", outside_ok);
+    r.start_ns = r.end_ns = number(f[3], r.kind == kind::exec || r.kind == kind::poller ||
+                                                 r.kind == kind::timer
+                                             ? "START_NS"
+                                             : "T_NS");
+    switch (r.kind) {
+      case kind::alloc:
+        r.id = event_id(f[4]);
+        r.target = core(f[5], "TARGET", false);
+        r.by = number(f[6], "BY");
+        r.name = name_index(f[7]);
+        if (!allocated_.insert(r.id).second)
+          fail("event " + std::string(f[4]) + " is allocated a second time");
+        break;
+      case kind::alloc_failed: {
+        // The target may be any number here: allocating for a core that does not exist is
+        // precisely one way to fail.
+        r.target = f[4] == "-" ? outside : static_cast<uint32_t>(number(f[4], "TARGET", UINT32_MAX - 1));
+        r.by = number(f[5], "BY");
+        r.name = name_index(f[6]);
+        if (f[7] == "no_event") {
+          r.reason = alloc_reason::no_event;
+        } else if (f[7] == "not_a_core") {
+          r.reason = alloc_reason::not_a_core;
+        } else {
+          fail("REASON: expected no_event or not_a_core, got " + shown(f[7]));
+        }
+        break;
+      }
+      case kind::call: {
+        r.id = event_id(f[4]);
+        r.target = core(f[5], "TARGET", false);
+        r.by = number(f[6], "BY");
+        if (allocated_.count(r.id) == 0)
+          fail("event " + std::string(f[4]) + " is called but was never allocated");
+        if (!called_.emplace(r.id, r.target).second)
+          fail("event " + std::string(f[4]) + " is called a second time");
+        break;
+      }
+      case kind::exec: {
+        r.end_ns = number(f[4], "END_NS");
+        if (r.end_ns < r.start_ns) fail("END_NS is before START_NS");
+        r.id = event_id(f[5]);
+        r.sender = core(f[6], "SENDER", true);
+        r.name = name_index(f[7]);
+        auto called = called_.find(r.id);
+        if (called == called_.end())
+          fail("event " + std::string(f[5]) + " runs but was never called");
+        if (called->second != r.core)
+          fail("event " + std::string(f[5]) + " runs on core " + std::to_string(r.core) +
+               " but was called for core " + std::to_string(called->second));
+        if (!executed_.insert(r.id).second)
+          fail("event " + std::string(f[5]) + " runs a second time");
+        break;
+      }
+      case kind::poller:
+      case kind::timer:
+        r.end_ns = number(f[4], "END_NS");
+        if (r.end_ns < r.start_ns) fail("END_NS is before START_NS");
+        r.id = number(f[5], "POLLER");
+        r.name = name_index(f[6]);
+        break;
+      case kind::stop:
+        r.rc = signed_number(f[4], "RC");
+        break;
+      case kind::check_failed:
+        if (f[4] == "event") {
+          r.in = failed_in::event;
+        } else if (f[4] == "poller") {
+          r.in = failed_in::poller;
+        } else if (f[4] == "none") {
+          r.in = failed_in::none;
+        } else {
+          fail("IN: expected event, poller or none, got " + shown(f[4]));
+        }
+        r.id = number(f[5], "ID");
+        r.name = name_index(f[6]);
+        if (r.in == failed_in::event && called_.count(r.id) == 0)
+          fail("the failing event " + std::string(f[5]) + " was never called");
+        break;
+      case kind::shutdown_request:
+        break;
+    }
+    return r;
+  }
+
+  uint64_t event_id(std::string_view field) {
+    const uint64_t id = number(field, "ID");
+    if (id == 0) fail("ID: event ids start at 1");
+    return id;
+  }
+
+  line_source lines_;
+  trace& t_;
+  uint64_t last_step_ = 0;
+  // Lookups only: the order of records is the order of the file.
+  std::unordered_set<uint64_t> allocated_;
+  std::unordered_map<uint64_t, uint32_t> called_;  // event id -> target core
+  std::unordered_set<uint64_t> executed_;
+};
+
+}  // namespace
+
+const char* to_string(kind k) noexcept {
+  switch (k) {
+    case kind::alloc: return "alloc";
+    case kind::alloc_failed: return "alloc_failed";
+    case kind::call: return "call";
+    case kind::exec: return "exec";
+    case kind::poller: return "poller";
+    case kind::timer: return "timer";
+    case kind::stop: return "stop";
+    case kind::shutdown_request: return "shutdown_request";
+    case kind::check_failed: return "check_failed";
+  }
+  return "?";
+}
+
+bool parse(std::string_view text, trace* out, std::string* error) {
+  *out = trace{};
+  try {
+    parser(text, out).run();
+  } catch (const bad_line& e) {
+    *error = "line " + std::to_string(e.line) + ": " + e.what;
+    *out = trace{};
+    return false;
+  }
+  return true;
+}
+
+bool read_file(const std::string& path, trace* out, std::string* error) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    *error = path + ": cannot open: " + std::strerror(errno);
+    return false;
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (in.bad()) {
+    *error = path + ": read error";
+    return false;
+  }
+  std::string why;
+  if (!parse(text.str(), out, &why)) {
+    *error = path + ":" + why.substr(std::strlen("line "));
+    return false;
+  }
+  return true;
+}
+
+}  // namespace lockstep::trace
