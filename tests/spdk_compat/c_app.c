@@ -34,10 +34,12 @@ static void on_core(void *arg1, void *arg2)
   SPDK_INFOLOG(c_app_ident, "on_core %u (identifier flag)\n", target);
   SPDK_INFOLOG("c_app_literal", "on_core %u (literal flag)\n", target);
   SPDK_DEBUGLOG(c_app_ident, "debug on core %u\n", target);
-  if (spdk_env_get_current_core() != target) {
-    g_c_app.events_wrong_core++; /* read only after the run: the simulator is one thread */
+  const uint32_t here = spdk_env_get_current_core();
+  LOCKSTEP_C_CHECK(here < 128, "core ids are below 128");
+  if (here != target) {
+    g_c_app.events_wrong_core[here]++;
   }
-  g_c_app.events_run++;
+  g_c_app.events_run[here]++;
   struct spdk_event *back = spdk_event_allocate(spdk_env_get_first_core(), back_on_first, NULL,
                                                 NULL);
   LOCKSTEP_C_CHECK(back != NULL, "the test's pool is large enough");

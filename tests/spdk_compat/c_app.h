@@ -10,8 +10,10 @@ extern "C" {
 struct c_app_result {
   uint32_t cores_seen;        // SPDK_ENV_FOREACH_CORE iterations
   uint32_t last_core;         // spdk_env_get_last_core
-  uint32_t events_run;        // on_core events run (one per core, twice: macro and address)
-  uint32_t events_wrong_core; // on_core ran elsewhere than its target
+  // Per core (written by that core only, so that the real backend's cores do not race):
+  uint32_t events_run[128];        // on_core events run (three per core: macro, function,
+                                   // function through its address)
+  uint32_t events_wrong_core[128]; // on_core ran elsewhere than its target
   uint32_t poller_runs;
   uint64_t ticks_hz;
   int poller_unregistered;    // the poller set itself to NULL
