@@ -204,8 +204,8 @@ trace_file read_trace(const std::string& path) {
 }
 
 RC_GTEST_PROP(SpdkEventExample, ReplayReproducesAFlawAndTheTraceShowsIt, ()) {
-  // Claim: a failing seed of the seed's code, rerun from its replay line, fails again with the
-  // same message and trace hash, and its trace records the failed allocation of the event the
+  // Claim: a failing seed of the seed's code, rerun from its replay line (with the trace
+  // recorded), fails again in the same step with the same message and trace hash, and its trace records the failed allocation of the event the
   // flaw concerns (send_result_to_origin or shutdown_component_on_core) on the core and in the
   // step where the check fired.
   const auto cores = *rc::gen::inRange<uint32_t>(2, 7);
@@ -230,6 +230,7 @@ RC_GTEST_PROP(SpdkEventExample, ReplayReproducesAFlawAndTheTraceShowsIt, ()) {
   RC_ASSERT(again.r.failure == first.r.failure);
   RC_ASSERT(again.r.outcome == first.r.outcome);
   RC_ASSERT(again.r.steps == first.r.steps);
+  RC_ASSERT(again.r.trace_hash == first.r.trace_hash);
 
   const std::string path = ::testing::TempDir() + "spdk_event_replay_trace.txt";
   RC_ASSERT(lockstep::sim::write_trace(again.r, path));
