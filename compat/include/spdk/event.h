@@ -76,8 +76,12 @@ void spdk_app_opts_init(struct spdk_app_opts *opts, size_t opts_size);
 /* Runs the application on lockstep's real (DPDK) backend: one reactor per core of
  * opts->reactor_mask, start_fn(ctx) as the first event on the main core. Blocks until
  * spdk_app_stop is called and every reactor has stopped; returns spdk_app_stop's rc.
- * Returns a negative errno with an SPDK_ERRLOG line when the options are invalid (-EINVAL),
- * when this build has no real backend (-ENOTSUP), or when EAL cannot start.
+ * Fails without running start_fn: -EINVAL (with an SPDK_ERRLOG line) for invalid options
+ * (NULL, opts_size not sizeof(struct spdk_app_opts), a malformed reactor_mask, a main_core
+ * outside it); -ENOTSUP when this build has no real backend; -1 (lockstep::real::run_failed,
+ * with EAL's message) when EAL cannot start. DPDK initializes EAL once per process: a second
+ * spdk_app_start in one process runs on the first one's lcores (and says so). Call from the
+ * main thread, outside any reactor.
  * To run the same start function in the simulator, see lockstep/spdk_compat.hpp (run_sim). */
 int spdk_app_start(struct spdk_app_opts *opts, spdk_msg_fn start_fn, void *ctx);
 
