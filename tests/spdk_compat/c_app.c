@@ -5,6 +5,8 @@
 
 #include "c_app.h"
 
+SPDK_LOG_REGISTER_COMPONENT(c_app_ident);
+
 struct c_app_result g_c_app;
 
 static uint32_t g_expected;      /* events still to run */
