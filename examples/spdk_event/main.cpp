@@ -1,14 +1,15 @@
 // spdk_event: the SPDK event example (the seed's C code, or its corrected form) in the
-// simulator: explore many seeds, or replay one and write its trace.
+// simulator: explore many seeds, or replay one, write its trace, shrink it.
 //
-//   spdk_event [--variant seed|fixed] [--seeds N] [--first-seed S] [--cores C] [--tasks T]
-//              [--alloc-fail-ppm P] [--alloc-fail-nth N] [--pool EVENTS]
-//              [--strategy random|pct] [--shard i/n] [--keep-going]
-//   spdk_event [--variant seed|fixed] [--tasks T] --replay 'lockstep-replay/1 ...'
-//              [--trace-out FILE] [--log] [-L FLAG]
+//   spdk_event [--variant seed|fixed] [--tasks T] [exploration and simulator flags: see
+//              explore::flags_usage]
+//   spdk_event [--variant seed|fixed] [--tasks T] --replay 'lockstep-replay/2 ...'
+//              [--trace-out FILE] [--shrink] [--log] [-L FLAG]
 //
 // The application's state is process-wide (it is C code in SPDK's style), so seeds run one
-// after another in this process; shard the seed range over processes to use more CPUs.
+// after another in this process (--jobs 1); shard the seed range over processes (--shard i/n)
+// to use more CPUs. --log prints the run's SPDK log (NOTICE and up), -L FLAG also that flag's
+// SPDK_INFOLOG lines; both are meant for a replay.
 // Exit codes: 0 every run correct; 1 a run failed (its replay command is printed); 2 bad usage.
 #include "spdk_event_app.h"
 
@@ -27,13 +28,10 @@ namespace {
 int usage(const std::string& why) {
   std::fprintf(stderr,
                "spdk_event: %s\n"
-               "usage: spdk_event [--variant seed|fixed] [--seeds N] [--first-seed S]\n"
-               "                  [--cores C] [--tasks T] [--alloc-fail-ppm P]\n"
-               "                  [--alloc-fail-nth N] [--pool EVENTS]\n"
-               "                  [--strategy random|pct] [--shard i/n] [--keep-going]\n"
+               "usage: spdk_event [--variant seed|fixed] [--tasks T] [flags]\n"
                "       spdk_event [--variant seed|fixed] [--tasks T] --replay 'LINE'\n"
-               "                  [--trace-out FILE] [--log] [-L FLAG]\n",
-               why.c_str());
+               "                  [--trace-out FILE] [--shrink] [--log] [-L FLAG]\n%s",
+               why.c_str(), lockstep::explore::flags_usage());
   return 2;
 }
 
@@ -82,7 +80,15 @@ int main(int argc, char** argv) {
   spdk_log_level print_level = SPDK_LOG_DISABLED;
   std::string scenario_args;  // repeated in the replay command
 
+  bool shrink = false;
   for (int i = 1; i < argc; ++i) {
+    std::string error;
+    const int used = lockstep::explore::parse_flag(argc, argv, i, &eo, &so, &error);
+    if (used < 0) return usage(error);
+    if (used > 0) {
+      i += used - 1;
+      continue;
+    }
     const std::string arg = argv[i];
     auto value = [&]() -> const char* {
       if (i + 1 >= argc) {
@@ -101,45 +107,15 @@ int main(int argc, char** argv) {
       } else {
         return usage("--variant takes seed or fixed");
       }
-    } else if (arg == "--seeds") {
-      if (!parse_number(value(), UINT64_MAX, &eo.seeds)) return usage("bad --seeds");
-    } else if (arg == "--first-seed") {
-      if (!parse_number(value(), UINT64_MAX, &eo.first_seed)) return usage("bad --first-seed");
-    } else if (arg == "--cores") {
-      if (!parse_number(value(), lockstep::sim::max_cores, &v) || v == 0)
-        return usage("--cores takes 1..63");
-      so.cores = static_cast<uint32_t>(v);
     } else if (arg == "--tasks") {
       if (!parse_number(value(), 1'000'000, &v)) return usage("--tasks takes 0..1000000");
       cfg.tasks = static_cast<uint32_t>(v);
-    } else if (arg == "--alloc-fail-ppm") {
-      if (!parse_number(value(), 1'000'000, &v)) return usage("--alloc-fail-ppm takes 0..1000000");
-      so.alloc_fail_ppm = static_cast<uint32_t>(v);
-    } else if (arg == "--alloc-fail-nth") {
-      if (!parse_number(value(), UINT32_MAX, &v)) return usage("bad --alloc-fail-nth");
-      so.alloc_fail_nth = static_cast<uint32_t>(v);
-    } else if (arg == "--pool") {
-      if (!parse_number(value(), 1u << 24, &v) || v == 0) return usage("bad --pool");
-      so.event_pool_size = static_cast<uint32_t>(v);
-    } else if (arg == "--strategy") {
-      const std::string s = value();
-      if (s == "random") {
-        so.strategy = lockstep::sim::strategy::random;
-      } else if (s == "pct") {
-        so.strategy = lockstep::sim::strategy::pct;
-      } else {
-        return usage("--strategy takes random or pct");
-      }
-    } else if (arg == "--shard") {
-      std::string error;
-      if (!lockstep::explore::parse_shard(value(), &eo.shard_index, &eo.shard_count, &error))
-        return usage(error);
-    } else if (arg == "--keep-going") {
-      eo.stop_at_first_failure = false;
     } else if (arg == "--replay") {
       replay = value();
     } else if (arg == "--trace-out") {
       trace_out = value();
+    } else if (arg == "--shrink") {
+      shrink = true;
     } else if (arg == "--log") {
       print_level = SPDK_LOG_NOTICE;
     } else if (arg == "-L") {
@@ -149,6 +125,9 @@ int main(int argc, char** argv) {
       return usage("unknown argument '" + arg + "'");
     }
   }
+  if (eo.jobs != 1)
+    return usage("--jobs must be 1: the C application's state is process-wide; shard the seeds "
+                 "over processes with --shard i/n instead");
   scenario_args = std::string(" --variant ") + app->variant + " --tasks " +
                   std::to_string(cfg.tasks);
 
@@ -173,6 +152,17 @@ int main(int argc, char** argv) {
       std::printf("trace written to %s\n", trace_out.c_str());
     }
     std::printf("verdict: %s\n", why.empty() ? "correct" : why.c_str());
+    if (shrink && !why.empty()) {
+      so.trace = false;
+      const auto sh = lockstep::explore::shrink(
+          so, [&](const lockstep::sim::options& o, lockstep::sim::result* res) {
+            return run_once(*app, cfg, o, res, SPDK_LOG_DISABLED);
+          });
+      std::printf("shrunk in %" PRIu64 " runs: %" PRIu64 " non-zero decisions (from %" PRIu64
+                  "), verdict: %s\n  rerun: %s%s --replay %s --trace-out shrunk.trace\n",
+                  sh.runs, sh.nonzero_after, sh.nonzero_before, sh.why.c_str(), argv[0],
+                  scenario_args.c_str(), lockstep::explore::shell_quote(sh.result.replay).c_str());
+    }
     return why.empty() ? 0 : 1;
   }
 
@@ -183,13 +173,6 @@ int main(int argc, char** argv) {
       eo, so, [&](const lockstep::sim::options& o, lockstep::sim::result* r) {
         return run_once(*app, cfg, o, r, print_level);
       });
-  std::printf("explored %" PRIu64 " seeds in %.2fs: stopped %" PRIu64 ", hang %" PRIu64
-              ", step_limit %" PRIu64 ", failed %" PRIu64 "; %" PRIu64 " events\n",
-              sum.seeds_run, sum.wall_seconds, sum.outcomes[0], sum.outcomes[1], sum.outcomes[2],
-              sum.outcomes[3], sum.events_executed);
-  for (const auto& f : sum.failures) {
-    std::printf("FAILED seed %" PRIu64 ": %s\n  replay: %s --trace-out trace.txt\n", f.seed,
-                f.why.c_str(), f.replay_command.c_str());
-  }
+  lockstep::explore::print_summary(sum, stdout);
   return sum.failures.empty() ? 0 : 1;
 }
