@@ -1,0 +1,102 @@
+// spdk/event.h, spdk/env.h, spdk/thread.h and lockstep/spdk_check.h onto lockstep's API.
+#include "spdk/event.h"
+
+#include "lockstep/spdk_check.h"
+
+#include <lockstep/lockstep.hpp>
+
+#include <cstdio>
+
+namespace {
+
+lockstep::event* to_lockstep(spdk_event* ev) noexcept {
+  return reinterpret_cast<lockstep::event*>(ev);
+}
+spdk_event* to_spdk(lockstep::event* ev) noexcept { return reinterpret_cast<spdk_event*>(ev); }
+lockstep::poller* to_lockstep(spdk_poller* p) noexcept {
+  return reinterpret_cast<lockstep::poller*>(p);
+}
+spdk_poller* to_spdk(lockstep::poller* p) noexcept { return reinterpret_cast<spdk_poller*>(p); }
+
+}  // namespace
+
+extern "C" {
+
+// The parentheses keep the function-like macros of spdk/event.h from expanding here.
+struct spdk_event*(spdk_event_allocate)(uint32_t lcore, spdk_event_fn fn, void* arg1,
+                                        void* arg2) {
+  return to_spdk(lockstep::event_allocate(lcore, fn, arg1, arg2));
+}
+
+struct spdk_event* lockstep_spdk_event_allocate_named(uint32_t lcore, spdk_event_fn fn,
+                                                      void* arg1, void* arg2,
+                                                      const char* fn_name) {
+  return to_spdk(lockstep::event_allocate_named(lcore, fn, arg1, arg2, fn_name));
+}
+
+void lockstep_spdk_event_call_at(struct spdk_event* event, const char* file, int line,
+                                 const char* func) {
+  // Inside a run a NULL event is the classic unchecked allocation: name the caller, not this
+  // file. Outside a run lockstep's own refusal applies.
+  if (event == nullptr && lockstep::core_count() != 0) {
+    // The failure path leaves this frame without unwinding it: the message may not own heap
+    // memory, so it lives in a per-thread buffer.
+    thread_local char msg[512];
+    std::snprintf(msg, sizeof msg,
+                  "spdk_event_call(NULL) in %s(): spdk_event_allocate returned NULL (pool "
+                  "exhausted or allocation fault injected) and the caller did not check it",
+                  func != nullptr ? func : "?");
+    lockstep::detail::check_failed("event != NULL", msg, file != nullptr ? file : "?", line);
+  }
+  lockstep::event_call(to_lockstep(event));
+}
+
+void(spdk_event_call)(struct spdk_event* event) {
+  lockstep_spdk_event_call_at(event, "?", 0, "?");
+}
+
+uint32_t spdk_env_get_current_core(void) { return lockstep::current_core(); }
+uint32_t spdk_env_get_core_count(void) { return lockstep::core_count(); }
+uint32_t spdk_env_get_first_core(void) { return lockstep::first_core(); }
+uint32_t spdk_env_get_next_core(uint32_t prev_core) { return lockstep::next_core(prev_core); }
+
+uint32_t spdk_env_get_last_core(void) {
+  uint32_t last = lockstep::no_core;
+  for (uint32_t c = lockstep::first_core(); c != lockstep::no_core; c = lockstep::next_core(c))
+    last = c;
+  return last;
+}
+
+// lockstep's ticks are nanoseconds on both backends, so that tick arithmetic in application
+// code means the same thing in the simulator and on hardware.
+uint64_t spdk_get_ticks(void) { return lockstep::now_ns(); }
+uint64_t spdk_get_ticks_hz(void) { return 1'000'000'000; }
+
+struct spdk_poller* spdk_poller_register(spdk_poller_fn fn, void* arg,
+                                         uint64_t period_microseconds) {
+  return to_spdk(lockstep::poller_register(fn, arg, period_microseconds));
+}
+
+struct spdk_poller* spdk_poller_register_named(spdk_poller_fn fn, void* arg,
+                                               uint64_t period_microseconds, const char*) {
+  return to_spdk(lockstep::poller_register(fn, arg, period_microseconds));
+}
+
+void spdk_poller_unregister(struct spdk_poller** ppoller) {
+  if (ppoller == nullptr) {
+    lockstep::poller_unregister(nullptr);  // misuse: lockstep's check names it
+    return;
+  }
+  lockstep::poller* p = to_lockstep(*ppoller);
+  lockstep::poller_unregister(&p);
+  *ppoller = to_spdk(p);
+}
+
+void spdk_app_stop(int rc) { lockstep::app_stop(rc); }
+
+void lockstep_c_check_failed(const char* condition, const char* message, const char* file,
+                             int line) {
+  lockstep::detail::check_failed(condition, message, file, line);
+}
+
+}  // extern "C"

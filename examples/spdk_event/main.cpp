@@ -1,0 +1,178 @@
+// spdk_event: the SPDK event example (the seed's C code, or its corrected form) in the
+// simulator: explore many seeds, or replay one, write its trace, shrink it.
+//
+//   spdk_event [--variant seed|fixed] [--tasks T] [exploration and simulator flags: see
+//              explore::flags_usage]
+//   spdk_event [--variant seed|fixed] [--tasks T] --replay 'lockstep-replay/2 ...'
+//              [--trace-out FILE] [--shrink] [--log] [-L FLAG]
+//
+// The application's state is process-wide (it is C code in SPDK's style), so seeds run one
+// after another in this process (--jobs 1); shard the seed range over processes (--shard i/n)
+// to use more CPUs. --log prints the run's SPDK log (NOTICE and up), -L FLAG also that flag's
+// SPDK_INFOLOG lines; both are meant for a replay.
+// Exit codes: 0 every run correct; 1 a run failed (its replay command is printed); 2 bad usage.
+#include "spdk_event_app.h"
+
+#include <lockstep/explore.hpp>
+#include <lockstep/sim.hpp>
+#include <lockstep/spdk_compat.hpp>
+
+#include <cerrno>
+#include <cinttypes>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+
+namespace {
+
+int usage(const std::string& why) {
+  std::fprintf(stderr,
+               "spdk_event: %s\n"
+               "usage: spdk_event [--variant seed|fixed] [--tasks T] [flags]\n"
+               "       spdk_event [--variant seed|fixed] [--tasks T] --replay 'LINE'\n"
+               "                  [--trace-out FILE] [--shrink] [--log] [-L FLAG]\n%s",
+               why.c_str(), lockstep::explore::flags_usage());
+  return 2;
+}
+
+bool parse_number(const char* text, uint64_t max, uint64_t* out) {
+  char* end = nullptr;
+  errno = 0;
+  const unsigned long long v = std::strtoull(text, &end, 10);
+  if (errno != 0 || end == text || *end != '\0' || text[0] == '-' || v > max) return false;
+  *out = v;
+  return true;
+}
+
+// Runs the application once in the simulator and judges the run: empty when correct.
+std::string run_once(const spdk_event_app& app, spdk_event_app_config cfg,
+                     const lockstep::sim::options& o, lockstep::sim::result* r,
+                     spdk_log_level print_level) {
+  lockstep::spdk_compat::sim_log log;
+  log.print_level = print_level;
+  *r = lockstep::spdk_compat::run_sim(o, app.start, &cfg, log);
+  std::string why;
+  char text[256] = {};
+  if (r->outcome != lockstep::sim::outcome::stopped) {
+    why = std::string("outcome ") + lockstep::sim::to_string(r->outcome) +
+          (r->failure.empty() ? "" : ": " + r->failure);
+  } else if (r->rc != 0) {
+    why = "spdk_app_stop rc " + std::to_string(r->rc);
+  } else if (app.verify(text, sizeof text) != 0) {
+    why = text;
+  } else if (r->leaked_events != 0) {
+    why = std::to_string(r->leaked_events) + " events allocated and never called";
+  }
+  app.reset();
+  return why;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  lockstep::explore::options eo;
+  eo.jobs = 1;  // the C application's state is process-wide: one run at a time
+  lockstep::sim::options so;
+  spdk_event_app_config cfg{};
+  cfg.tasks = 16;
+  const spdk_event_app* app = &spdk_event_app_fixed;
+  std::string replay, trace_out;
+  spdk_log_level print_level = SPDK_LOG_DISABLED;
+  std::string scenario_args;  // repeated in the replay command
+
+  bool shrink = false;
+  for (int i = 1; i < argc; ++i) {
+    std::string error;
+    const int used = lockstep::explore::parse_flag(argc, argv, i, &eo, &so, &error);
+    if (used < 0) return usage(error);
+    if (used > 0) {
+      i += used - 1;
+      continue;
+    }
+    const std::string arg = argv[i];
+    auto value = [&]() -> const char* {
+      if (i + 1 >= argc) {
+        usage(arg + " needs a value");
+        std::exit(2);
+      }
+      return argv[++i];
+    };
+    uint64_t v = 0;
+    if (arg == "--variant") {
+      const std::string s = value();
+      if (s == "seed") {
+        app = &spdk_event_app_seed;
+      } else if (s == "fixed") {
+        app = &spdk_event_app_fixed;
+      } else {
+        return usage("--variant takes seed or fixed");
+      }
+    } else if (arg == "--tasks") {
+      if (!parse_number(value(), 1'000'000, &v)) return usage("--tasks takes 0..1000000");
+      cfg.tasks = static_cast<uint32_t>(v);
+    } else if (arg == "--replay") {
+      replay = value();
+    } else if (arg == "--trace-out") {
+      trace_out = value();
+    } else if (arg == "--shrink") {
+      shrink = true;
+    } else if (arg == "--log") {
+      print_level = SPDK_LOG_NOTICE;
+    } else if (arg == "-L") {
+      if (spdk_log_set_flag(value()) != 0) return usage("bad -L flag");
+      print_level = SPDK_LOG_NOTICE;
+    } else {
+      return usage("unknown argument '" + arg + "'");
+    }
+  }
+  if (eo.jobs != 1)
+    return usage("--jobs must be 1: the C application's state is process-wide; shard the seeds "
+                 "over processes with --shard i/n instead");
+  scenario_args = std::string(" --variant ") + app->variant + " --tasks " +
+                  std::to_string(cfg.tasks);
+
+  if (!replay.empty()) {
+    std::string error;
+    if (!lockstep::sim::parse_replay(replay, &so, &error)) return usage(error);
+    if (!trace_out.empty()) so.trace = true;
+    std::printf("replay (%s, %u tasks): %s\n", app->variant, cfg.tasks,
+                lockstep::sim::format_replay(so).c_str());
+    std::fflush(stdout);
+    lockstep::sim::result r;
+    const std::string why = run_once(*app, cfg, so, &r, print_level);
+    std::printf("outcome %s rc=%d steps=%" PRIu64 " virtual_ns=%" PRIu64 " events=%" PRIu64
+                " alloc_failures=%" PRIu64 " dropped=%" PRIu64 " leaked=%" PRIu64
+                " trace_hash=%016" PRIx64 "\n",
+                lockstep::sim::to_string(r.outcome), r.rc, r.steps, r.virtual_ns,
+                r.events_executed, r.alloc_failures, r.dropped_events, r.leaked_events,
+                r.trace_hash);
+    if (!r.failure.empty()) std::printf("failure: %s\n", r.failure.c_str());
+    if (!trace_out.empty()) {
+      if (!lockstep::sim::write_trace(r, trace_out)) return 1;
+      std::printf("trace written to %s\n", trace_out.c_str());
+    }
+    std::printf("verdict: %s\n", why.empty() ? "correct" : why.c_str());
+    if (shrink && !why.empty()) {
+      so.trace = false;
+      const auto sh = lockstep::explore::shrink(
+          so, [&](const lockstep::sim::options& o, lockstep::sim::result* res) {
+            return run_once(*app, cfg, o, res, SPDK_LOG_DISABLED);
+          });
+      std::printf("shrunk in %" PRIu64 " runs: %" PRIu64 " non-zero decisions (from %" PRIu64
+                  "), verdict: %s\n  rerun: %s%s --replay %s --trace-out shrunk.trace\n",
+                  sh.runs, sh.nonzero_after, sh.nonzero_before, sh.why.c_str(), argv[0],
+                  scenario_args.c_str(), lockstep::explore::shell_quote(sh.result.replay).c_str());
+    }
+    return why.empty() ? 0 : 1;
+  }
+
+  std::printf("spdk_event: variant %s, %u tasks\n", app->variant, cfg.tasks);
+  std::fflush(stdout);
+  eo.replay_command = std::string(argv[0]) + scenario_args;
+  const lockstep::explore::summary sum = lockstep::explore::run(
+      eo, so, [&](const lockstep::sim::options& o, lockstep::sim::result* r) {
+        return run_once(*app, cfg, o, r, print_level);
+      });
+  lockstep::explore::print_summary(sum, stdout);
+  return sum.failures.empty() ? 0 : 1;
+}
