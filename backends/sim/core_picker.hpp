@@ -22,15 +22,16 @@ namespace lockstep::sim {
 class core_picker {
  public:
   core_picker(const options& opts, decision_source& decisions);
-  // A core whose bit is set in `runnable` (non-zero); `step` counts from 0 and never repeats.
-  uint32_t pick(uint64_t runnable, uint64_t step) noexcept;
+  // A core whose bit is set in `runnable` (non-zero), of which `count` bits are set; `step`
+  // counts from 0 and never repeats.
+  uint32_t pick(uint64_t runnable, uint32_t count, uint64_t step) noexcept;
 
  private:
   struct change_point {
     uint64_t step;
     uint64_t priority;
   };
-  uint32_t pick_random(uint64_t runnable) noexcept;
+  uint32_t pick_random(uint64_t runnable, uint32_t count) noexcept;
   uint32_t pick_highest(uint64_t runnable) const noexcept;
 
   sim::strategy strategy_;

@@ -54,7 +54,7 @@ class world final : core::clock, core::scheduling, core::observer {
   void on_stop(uint32_t reactor, int rc) noexcept override;
 
   void loop();
-  uint64_t runnable_cores() noexcept;
+  uint64_t runnable_cores(uint64_t stalled, uint32_t* count) noexcept;
   uint64_t wake_ns(uint32_t core, uint64_t due_ns) noexcept;
   bool jump_to_next_timer() noexcept;
   void step_core(uint32_t core);
@@ -86,6 +86,11 @@ class world final : core::clock, core::scheduling, core::observer {
   event shutdown_event_{};
 
   uint32_t running_ = no_core;
+  // Bit c: reactor c has local work (reactor::has_local_work) after its last step. Only a
+  // reactor's own step changes that, so the loop reads every core's has_work() from this mask
+  // and the transport's pending mask instead of asking each core.
+  uint64_t local_work_ = 0;
+  uint64_t all_cores_ = 0;
   uint64_t steps_ = 0;
   uint64_t next_event_id_ = 0;
   uint64_t hash_ = 0x6C6F636B73746570ull;  // "lockstep"
