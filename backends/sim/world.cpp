@@ -348,10 +348,6 @@ void world::on_stop(uint32_t reactor, int rc) noexcept {
                      now_ns(reactor));
 }
 
-void world::mix(uint64_t v) noexcept {
-  hash_ = std::rotl(hash_ ^ v, 27) * 0x9E3779B97F4A7C15ull;
-}
-
 void world::record(record_kind kind, uint32_t core, uint32_t target, uint64_t id, uint64_t by,
                    uint32_t name, int rc, uint64_t start_ns, uint64_t end_ns) {
   trace_->records.push_back(trace_record{kind, core, target, name, rc, steps_, start_ns, end_ns,

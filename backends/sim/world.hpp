@@ -18,6 +18,7 @@
 
 #include <lockstep/sim.hpp>
 
+#include <bit>
 #include <csetjmp>
 #include <functional>
 #include <memory>
@@ -61,7 +62,8 @@ class world final : core::clock, core::scheduling, core::observer {
   void maybe_request_shutdown() noexcept;
   void maybe_stall() noexcept;
   uint64_t stalled_mask() const noexcept;
-  void mix(uint64_t v) noexcept;
+  // Folds v into the trace hash; several times per step, so inline.
+  void mix(uint64_t v) noexcept { hash_ = std::rotl(hash_ ^ v, 27) * 0x9E3779B97F4A7C15ull; }
   void record(record_kind kind, uint32_t core, uint32_t target, uint64_t id, uint64_t by,
               uint32_t name, int rc, uint64_t start_ns, uint64_t end_ns);
   uint32_t intern_name(const void* key, const char* name, event_fn fn);
