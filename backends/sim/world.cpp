@@ -202,6 +202,10 @@ uint64_t world::wake_ns(uint32_t core, uint64_t due_ns) noexcept {
 uint64_t world::runnable_cores(uint64_t stalled, uint32_t* count) noexcept {
   // Busy: reactor::has_work() of every core, from the two masks.
   const uint64_t busy = local_work_ | transport_.pending_mask();
+  if (busy == all_cores_ && stalled == 0) {  // no idle core: no clock to move up, no timer
+    *count = opts_.cores;
+    return busy;
+  }
   // A stalled core waits like an idle one: its clock follows the cores that do run.
   const uint64_t running = busy & ~stalled;
   uint64_t floor_ns = UINT64_MAX;
