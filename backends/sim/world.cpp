@@ -146,8 +146,9 @@ void world::loop() {
       outcome_ = outcome::step_limit;
       return;
     }
-    maybe_request_shutdown();
-    maybe_stall();
+    // A fault with chance 0 draws nothing: the calls are skipped without changing the stream.
+    if (faults_.shutdown_ppm != 0 && !shutdown_requested_) maybe_request_shutdown();
+    if (faults_.stall_ppm != 0) maybe_stall();
     // Nothing between here and the pick changes which cores are stalled.
     const uint64_t stalled = stalled_mask();
     uint32_t count = 0;
