@@ -151,8 +151,13 @@ void world::loop() {
     if (faults_.stall_ppm != 0) maybe_stall();
     // Nothing between here and the pick changes which cores are stalled.
     const uint64_t stalled = stalled_mask();
-    uint32_t count = 0;
-    const uint64_t runnable = runnable_cores(stalled, &count);
+    // Busy: reactor::has_work() of every core, from the two masks. When every core is busy and
+    // none is stalled, no clock moves up and no timer is looked at: the common case of a loaded
+    // simulation stays in the loop.
+    const uint64_t busy = local_work_ | transport_.pending_mask();
+    uint32_t count = opts_.cores;
+    const uint64_t runnable =
+        busy == all_cores_ && stalled == 0 ? busy : runnable_cores(busy, stalled, &count);
     if (runnable == 0) {
       if (!jump_to_next_timer()) {
         outcome_ = outcome::hang;
@@ -200,13 +205,7 @@ uint64_t world::wake_ns(uint32_t core, uint64_t due_ns) noexcept {
   return due_ns + jitter_ns_[core];
 }
 
-uint64_t world::runnable_cores(uint64_t stalled, uint32_t* count) noexcept {
-  // Busy: reactor::has_work() of every core, from the two masks.
-  const uint64_t busy = local_work_ | transport_.pending_mask();
-  if (busy == all_cores_ && stalled == 0) {  // no idle core: no clock to move up, no timer
-    *count = opts_.cores;
-    return busy;
-  }
+uint64_t world::runnable_cores(uint64_t busy, uint64_t stalled, uint32_t* count) noexcept {
   // A stalled core waits like an idle one: its clock follows the cores that do run.
   const uint64_t running = busy & ~stalled;
   uint64_t floor_ns = UINT64_MAX;

@@ -55,7 +55,9 @@ class world final : core::clock, core::scheduling, core::observer {
   void on_stop(uint32_t reactor, int rc) noexcept override;
 
   void loop();
-  uint64_t runnable_cores(uint64_t stalled, uint32_t* count) noexcept;
+  // The busy cores plus the idle ones whose timer is due (raising idle and stalled cores'
+  // clocks to the least advanced running core's); *count gets the number of bits set.
+  uint64_t runnable_cores(uint64_t busy, uint64_t stalled, uint32_t* count) noexcept;
   uint64_t wake_ns(uint32_t core, uint64_t due_ns) noexcept;
   bool jump_to_next_timer() noexcept;
   void step_core(uint32_t core);
