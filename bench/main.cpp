@@ -56,7 +56,7 @@ struct sizes {
   uint64_t cross_events_per_core;
 };
 constexpr sizes full_sizes{1'000'000, 250, 2'000, 2'000'000, 200'000, 1'000'000};
-constexpr sizes smoke_sizes{2'000, 250, 5, 2'000, 1'000, 2'000};
+constexpr sizes smoke_sizes{2'000, 250, 5, 500, 200, 500};
 constexpr uint32_t cross_core_in_flight = 4;  // per core, as event_perf's default queue depth
 constexpr uint32_t local_in_flight = 4;
 
