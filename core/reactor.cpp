@@ -24,7 +24,7 @@ reactor::~reactor() {
 }
 
 bool reactor::has_work() const noexcept {
-  return batch_pos_ < batch_len_ || active_live_ > 0 || rt_.backend().queues->pending(index_);
+  return has_local_work() || rt_.backend().queues->pending(index_);
 }
 
 bool reactor::next_timer_ns(uint64_t* due_ns) noexcept {

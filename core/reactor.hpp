@@ -48,6 +48,10 @@ class reactor {
   // Queued events (in the current burst or in the transport) or an active poller: step() will
   // do something without time passing.
   bool has_work() const noexcept;
+  // The part of has_work() that lives in the reactor itself (a burst in progress, an active
+  // poller): it changes only while this reactor steps. A backend that tracks which queues are
+  // non-empty combines it with that instead of asking the transport per core.
+  bool has_local_work() const noexcept { return batch_pos_ < batch_len_ || active_live_ > 0; }
   // The earliest due time of a live timed poller; false when there is none.
   bool next_timer_ns(uint64_t* due_ns) noexcept;
 

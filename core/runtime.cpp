@@ -4,13 +4,20 @@
 #include <cstdlib>
 
 namespace lockstep::core {
-namespace {
+namespace detail {
 
 // The runtime the API reaches. Written only by a backend's run() before its reactors start and
 // after they have stopped (both ordered by the backend's thread launch and join).
-std::atomic<runtime*> g_active{nullptr};
-// The runtime of a simulation running on this thread; it shadows g_active.
-thread_local runtime* t_active = nullptr;
+std::atomic<runtime*> g_active_runtime{nullptr};
+// The runtime of a simulation running on this thread; it shadows g_active_runtime.
+thread_local constinit runtime* t_active_runtime = nullptr;
+
+}  // namespace detail
+
+namespace {
+
+using detail::g_active_runtime;
+using detail::t_active_runtime;
 
 const char* state_misuse(event_state s) noexcept {
   switch (s) {
@@ -44,22 +51,17 @@ runtime::~runtime() { deactivate(); }
 bool runtime::activate(scope s) noexcept {
   if (active() != nullptr) return false;
   if (s == scope::thread) {
-    t_active = this;
+    t_active_runtime = this;
     return true;
   }
   runtime* expected = nullptr;
-  return g_active.compare_exchange_strong(expected, this, std::memory_order_acq_rel);
+  return g_active_runtime.compare_exchange_strong(expected, this, std::memory_order_acq_rel);
 }
 
 void runtime::deactivate() noexcept {
-  if (t_active == this) t_active = nullptr;
+  if (t_active_runtime == this) t_active_runtime = nullptr;
   runtime* expected = this;
-  g_active.compare_exchange_strong(expected, nullptr, std::memory_order_acq_rel);
-}
-
-runtime* runtime::active() noexcept {
-  runtime* rt = t_active;
-  return rt != nullptr ? rt : g_active.load(std::memory_order_acquire);
+  g_active_runtime.compare_exchange_strong(expected, nullptr, std::memory_order_acq_rel);
 }
 
 uint32_t runtime::current_core() const noexcept {

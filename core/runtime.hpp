@@ -24,6 +24,15 @@ struct parts {
   observer* obs = nullptr;  // optional
 };
 
+class runtime;
+
+namespace detail {
+// The runtime the API reaches (see runtime.cpp). Declared here so that runtime::active(), on
+// the path of every API call, inlines; constinit lets a thread_local be read without a wrapper.
+extern std::atomic<runtime*> g_active_runtime;
+extern thread_local constinit runtime* t_active_runtime;
+}  // namespace detail
+
 class runtime {
  public:
   // core_ids: strictly increasing core ids (< max_core_id), one reactor each, indexed densely.
@@ -39,7 +48,10 @@ class runtime {
   enum class scope { process, thread };
   bool activate(scope s) noexcept;
   void deactivate() noexcept;
-  static runtime* active() noexcept;
+  static runtime* active() noexcept {
+    runtime* rt = detail::t_active_runtime;
+    return rt != nullptr ? rt : detail::g_active_runtime.load(std::memory_order_acquire);
+  }
 
   // The public API, for the active runtime.
   event* allocate(uint32_t core, event_fn fn, void* arg1, void* arg2, const char* name) noexcept;

@@ -35,12 +35,7 @@ core_picker::core_picker(const options& opts, decision_source& decisions)
             [](const change_point& a, const change_point& b) { return a.step < b.step; });
 }
 
-uint32_t core_picker::pick(uint64_t runnable, uint64_t step) noexcept {
-  // Past the horizon PCT has no change points left, and strict priorities would let an
-  // always-runnable core (a busy poller, a self-rescheduling event: every reactor has some)
-  // starve the others forever; the paper assumes programs that terminate. From there on the
-  // walk is random, which is fair with probability 1.
-  if (strategy_ == strategy::random || step >= horizon_) return pick_random(runnable);
+uint32_t core_picker::pick_pct(uint64_t runnable, uint64_t step) noexcept {
   uint32_t core = pick_highest(runnable);
   while (next_change_ < changes_.size() && changes_[next_change_].step <= step) {
     if (changes_[next_change_].step == step) {
@@ -50,13 +45,6 @@ uint32_t core_picker::pick(uint64_t runnable, uint64_t step) noexcept {
     ++next_change_;
   }
   return core;
-}
-
-uint32_t core_picker::pick_random(uint64_t runnable) noexcept {
-  uint64_t rest = runnable;
-  for (uint64_t k = decisions_.choose(static_cast<uint64_t>(std::popcount(runnable))); k > 0; --k)
-    rest &= rest - 1;
-  return static_cast<uint32_t>(std::countr_zero(rest));
 }
 
 uint32_t core_picker::pick_highest(uint64_t runnable) const noexcept {

@@ -14,6 +14,7 @@
 
 #include <lockstep/sim.hpp>
 
+#include <bit>
 #include <cstdint>
 #include <vector>
 
@@ -22,15 +23,29 @@ namespace lockstep::sim {
 class core_picker {
  public:
   core_picker(const options& opts, decision_source& decisions);
-  // A core whose bit is set in `runnable` (non-zero); `step` counts from 0 and never repeats.
-  uint32_t pick(uint64_t runnable, uint64_t step) noexcept;
+  // A core whose bit is set in `runnable` (non-zero), of which `count` bits are set; `step`
+  // counts from 0 and never repeats.
+  // Inline: it runs once per step.
+  uint32_t pick(uint64_t runnable, uint32_t count, uint64_t step) noexcept {
+    // Past the horizon PCT has no change points left, and strict priorities would let an
+    // always-runnable core (a busy poller, a self-rescheduling event: every reactor has some)
+    // starve the others forever; the paper assumes programs that terminate. From there on the
+    // walk is random, which is fair with probability 1.
+    if (strategy_ == strategy::random || step >= horizon_) return pick_random(runnable, count);
+    return pick_pct(runnable, step);
+  }
 
  private:
   struct change_point {
     uint64_t step;
     uint64_t priority;
   };
-  uint32_t pick_random(uint64_t runnable) noexcept;
+  uint32_t pick_random(uint64_t runnable, uint32_t count) noexcept {
+    uint64_t rest = runnable;
+    for (uint64_t k = decisions_.choose(count); k > 0; --k) rest &= rest - 1;
+    return static_cast<uint32_t>(std::countr_zero(rest));
+  }
+  uint32_t pick_pct(uint64_t runnable, uint64_t step) noexcept;
   uint32_t pick_highest(uint64_t runnable) const noexcept;
 
   sim::strategy strategy_;

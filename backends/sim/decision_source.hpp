@@ -26,15 +26,12 @@ class decision_source {
   // that forced choices never appear in a decision log.
   uint64_t choose(uint64_t n) noexcept {
     if (n <= 1) return 0;
-    uint64_t v = 0;
-    if (vector_ == nullptr) {
-      v = gen_.below(n);
-    } else if (draws_ < vector_->size()) {
-      v = (*vector_)[draws_] % n;
+    // The common case (seeded, not logged) stays small enough to inline at every call site.
+    if (vector_ == nullptr && log_ == nullptr) [[likely]] {
+      ++draws_;
+      return gen_.below(n);
     }
-    ++draws_;
-    if (log_ != nullptr) log_->push_back(v);
-    return v;
+    return choose_vector_or_logged(n);
   }
   uint64_t draws() const noexcept { return draws_; }
 
@@ -46,6 +43,18 @@ class decision_source {
   }
 
  private:
+  [[gnu::noinline]] uint64_t choose_vector_or_logged(uint64_t n) noexcept {
+    uint64_t v = 0;
+    if (vector_ == nullptr) {
+      v = gen_.below(n);
+    } else if (draws_ < vector_->size()) {
+      v = (*vector_)[draws_] % n;
+    }
+    ++draws_;
+    if (log_ != nullptr) log_->push_back(v);
+    return v;
+  }
+
   prng gen_;
   const std::vector<uint64_t>* vector_;
   std::vector<uint64_t>* log_;

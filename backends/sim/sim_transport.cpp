@@ -10,7 +10,8 @@ sim_transport::sim_transport(uint32_t cores, decision_source& decisions,
       decisions_(decisions),
       core_time_ns_(core_time_ns),
       queues_(static_cast<size_t>(cores) * 64),
-      senders_(cores, 0) {}
+      senders_(cores, 0),
+      sender_count_(cores, 0) {}
 
 void sim_transport::enqueue(uint32_t sender, uint32_t target, event* ev) noexcept {
   const uint32_t bit = sender < cores_ ? sender : external_sender_bit;
@@ -22,17 +23,22 @@ void sim_transport::enqueue(uint32_t sender, uint32_t target, event* ev) noexcep
     q.tail->next = ev;
   }
   q.tail = ev;
-  senders_[target] |= uint64_t{1} << bit;
+  uint64_t& senders = senders_[target];
+  if ((senders & (uint64_t{1} << bit)) == 0) {
+    senders |= uint64_t{1} << bit;
+    ++sender_count_[target];
+    pending_targets_ |= uint64_t{1} << target;
+  }
 }
 
 uint32_t sim_transport::dequeue_burst(uint32_t target, event** out, uint32_t max) noexcept {
   uint32_t n = 0;
   uint64_t& senders = senders_[target];
+  uint32_t& count = sender_count_[target];
   while (n < max && senders != 0) {
     // The k-th sender with queued events, k drawn from the decision stream.
     uint64_t rest = senders;
-    for (uint64_t k = decisions_.choose(static_cast<uint64_t>(std::popcount(senders))); k > 0; --k)
-      rest &= rest - 1;
+    for (uint64_t k = decisions_.choose(count); k > 0; --k) rest &= rest - 1;
     const uint32_t bit = static_cast<uint32_t>(std::countr_zero(rest));
     fifo& q = pair(bit, target);
     event* ev = q.head;
@@ -40,6 +46,8 @@ uint32_t sim_transport::dequeue_burst(uint32_t target, event** out, uint32_t max
     if (q.head == nullptr) {
       q.tail = nullptr;
       senders &= ~(uint64_t{1} << bit);
+      --count;
+      if (senders == 0) pending_targets_ &= ~(uint64_t{1} << target);
     }
     ev->next = nullptr;
     if (core_time_ns_[target] < ev->sent_ns) core_time_ns_[target] = ev->sent_ns;

@@ -25,6 +25,9 @@ class sim_transport final : public core::transport {
   void enqueue(uint32_t sender, uint32_t target, event* ev) noexcept override;
   uint32_t dequeue_burst(uint32_t target, event** out, uint32_t max) noexcept override;
   bool pending(uint32_t target) const noexcept override { return senders_[target] != 0; }
+  // Bit t set iff events wait for core t: the simulator's scheduler reads every core's
+  // pending() at once from it.
+  uint64_t pending_mask() const noexcept { return pending_targets_; }
 
  private:
   struct fifo {
@@ -40,6 +43,9 @@ class sim_transport final : public core::transport {
   std::vector<uint64_t>& core_time_ns_;
   std::vector<fifo> queues_;        // [target][sender bit]
   std::vector<uint64_t> senders_;   // per target: the senders with queued events
+  std::vector<uint32_t> sender_count_;  // per target: popcount(senders_[target]), kept as it
+                                        // changes (a popcount is a library call on baseline x86-64)
+  uint64_t pending_targets_ = 0;    // bit t: senders_[t] != 0
 };
 
 }  // namespace lockstep::sim

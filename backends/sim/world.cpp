@@ -47,7 +47,8 @@ world::world(const options& opts, std::function<void()> start)
       jitter_ns_(opts.cores, 0),
       pool_(opts.event_pool_size, {faults_.alloc_fail_ppm, opts.alloc_fail_nth}, decisions_),
       transport_(opts.cores, decisions_, time_ns_),
-      picker_(opts, decisions_) {
+      picker_(opts, decisions_),
+      all_cores_(opts.cores >= 64 ? ~uint64_t{0} : (uint64_t{1} << opts.cores) - 1) {
   core::parts p;
   p.pool = &pool_;
   p.queues = &transport_;
@@ -148,9 +149,18 @@ void world::loop() {
       outcome_ = outcome::step_limit;
       return;
     }
-    maybe_request_shutdown();
-    maybe_stall();
-    const uint64_t runnable = runnable_cores();
+    // A fault with chance 0 draws nothing: the calls are skipped without changing the stream.
+    if (faults_.shutdown_ppm != 0 && !shutdown_requested_) maybe_request_shutdown();
+    if (faults_.stall_ppm != 0) maybe_stall();
+    // Nothing between here and the pick changes which cores are stalled.
+    const uint64_t stalled = stalled_mask();
+    // Busy: reactor::has_work() of every core, from the two masks. When every core is busy and
+    // none is stalled, no clock moves up and no timer is looked at: the common case of a loaded
+    // simulation stays in the loop.
+    const uint64_t busy = local_work_ | transport_.pending_mask();
+    uint32_t count = opts_.cores;
+    const uint64_t runnable =
+        busy == all_cores_ && stalled == 0 ? busy : runnable_cores(busy, stalled, &count);
     if (runnable == 0) {
       if (!jump_to_next_timer()) {
         outcome_ = outcome::hang;
@@ -160,8 +170,12 @@ void world::loop() {
     }
     // A stall only holds a core back while another can run: when every runnable core is
     // stalled, they all go on (a stall never turns into a hang or a time jump).
-    const uint64_t eligible = runnable & ~stalled_mask();
-    step_core(picker_.pick(eligible != 0 ? eligible : runnable, steps_));
+    const uint64_t eligible = runnable & ~stalled;
+    if (eligible != 0 && eligible != runnable) {
+      count = 0;
+      for (uint64_t rest = eligible; rest != 0; rest &= rest - 1) ++count;
+    }
+    step_core(picker_.pick(eligible != 0 ? eligible : runnable, count, steps_));
   }
 }
 
@@ -194,26 +208,30 @@ uint64_t world::wake_ns(uint32_t core, uint64_t due_ns) noexcept {
   return due_ns + jitter_ns_[core];
 }
 
-uint64_t world::runnable_cores() noexcept {
+uint64_t world::runnable_cores(uint64_t busy, uint64_t stalled, uint32_t* count) noexcept {
   // A stalled core waits like an idle one: its clock follows the cores that do run.
-  const uint64_t stalled = stalled_mask();
-  uint64_t busy = 0;
+  const uint64_t running = busy & ~stalled;
   uint64_t floor_ns = UINT64_MAX;
-  for (uint32_t c = 0; c < opts_.cores; ++c) {
-    if (rt_->at(c).has_work()) {
-      busy |= uint64_t{1} << c;
-      if ((stalled & (uint64_t{1} << c)) == 0) floor_ns = std::min(floor_ns, time_ns_[c]);
-    }
+  uint32_t n = 0;
+  for (uint64_t rest = busy; rest != 0; rest &= rest - 1) {
+    const auto c = static_cast<uint32_t>(std::countr_zero(rest));
+    if (running & (uint64_t{1} << c)) floor_ns = std::min(floor_ns, time_ns_[c]);
+    ++n;
   }
   uint64_t runnable = busy;
-  for (uint32_t c = 0; c < opts_.cores; ++c) {
+  // The idle and the stalled cores, in increasing order (wake_ns may draw a decision).
+  for (uint64_t rest = all_cores_ & ~running; rest != 0; rest &= rest - 1) {
+    const auto c = static_cast<uint32_t>(std::countr_zero(rest));
     const uint64_t bit = uint64_t{1} << c;
-    if (floor_ns != UINT64_MAX && (busy & bit & ~stalled) == 0 && time_ns_[c] < floor_ns)
-      time_ns_[c] = floor_ns;
+    if (floor_ns != UINT64_MAX && time_ns_[c] < floor_ns) time_ns_[c] = floor_ns;
     if (busy & bit) continue;
     uint64_t due_ns = 0;
-    if (rt_->at(c).next_timer_ns(&due_ns) && wake_ns(c, due_ns) <= time_ns_[c]) runnable |= bit;
+    if (rt_->at(c).next_timer_ns(&due_ns) && wake_ns(c, due_ns) <= time_ns_[c]) {
+      runnable |= bit;
+      ++n;
+    }
   }
+  *count = n;
   return runnable;
 }
 
@@ -233,6 +251,11 @@ void world::step_core(uint32_t core) {
   core::reactor& r = rt_->at(core);
   const bool worked = r.step();
   running_ = no_core;
+  if (r.has_local_work()) {
+    local_work_ |= uint64_t{1} << core;
+  } else {
+    local_work_ &= ~(uint64_t{1} << core);
+  }
   if (!worked) [[unlikely]] fail("framework invariant: a runnable core found nothing to do");
   const auto kind = r.last_step_kind();
   const uint64_t start_ns = time_ns_[core];
@@ -384,10 +407,6 @@ void world::on_stop(uint32_t reactor, int rc) noexcept {
     rec.start_ns = rec.end_ns = now_ns(reactor);
     record(rec);
   }
-}
-
-void world::mix(uint64_t v) noexcept {
-  hash_ = std::rotl(hash_ ^ v, 27) * 0x9E3779B97F4A7C15ull;
 }
 
 void world::record(const trace_record& r) {

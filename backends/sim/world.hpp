@@ -18,6 +18,7 @@
 
 #include <lockstep/sim.hpp>
 
+#include <bit>
 #include <csetjmp>
 #include <functional>
 #include <memory>
@@ -60,14 +61,17 @@ class world final : core::clock, core::scheduling, core::observer {
   void on_stop(uint32_t reactor, int rc) noexcept override;
 
   void loop();
-  uint64_t runnable_cores() noexcept;
+  // The busy cores plus the idle ones whose timer is due (raising idle and stalled cores'
+  // clocks to the least advanced running core's); *count gets the number of bits set.
+  uint64_t runnable_cores(uint64_t busy, uint64_t stalled, uint32_t* count) noexcept;
   uint64_t wake_ns(uint32_t core, uint64_t due_ns) noexcept;
   bool jump_to_next_timer() noexcept;
   void step_core(uint32_t core);
   void maybe_request_shutdown() noexcept;
   void maybe_stall() noexcept;
   uint64_t stalled_mask() const noexcept;
-  void mix(uint64_t v) noexcept;
+  // Folds v into the trace hash; several times per step, so inline.
+  void mix(uint64_t v) noexcept { hash_ = std::rotl(hash_ ^ v, 27) * 0x9E3779B97F4A7C15ull; }
   void record(const trace_record& r);
   // The names-table index of a function: `name` when the caller gave one, else the symbol of
   // `fn` (looked up once per function).
@@ -93,6 +97,11 @@ class world final : core::clock, core::scheduling, core::observer {
   event shutdown_event_{};
 
   uint32_t running_ = no_core;
+  // Bit c: reactor c has local work (reactor::has_local_work) after its last step. Only a
+  // reactor's own step changes that, so the loop reads every core's has_work() from this mask
+  // and the transport's pending mask instead of asking each core.
+  uint64_t local_work_ = 0;
+  uint64_t all_cores_ = 0;
   uint64_t steps_ = 0;
   uint64_t next_event_id_ = 0;
   uint64_t hash_ = 0x6C6F636B73746570ull;  // "lockstep"

@@ -1,0 +1,226 @@
+// lockstep_bench: lockstep's speed against the baselines it must beat, measured in one run.
+//
+//   lockstep_bench [--json] [--smoke] [--reps N] [--warmups N]
+//   lockstep_bench --sim-events N [--sim-cores C]     (the simulator workload only: for callgrind)
+//   lockstep_bench --naive-events N [--sim-cores C]   (the naive reference simulator only)
+//
+// Absolute times on shared machines move by 2-4x between runs, so every figure is taken in the
+// same run as its baseline, the two interleaved repetition by repetition, and the comparisons
+// are reported as ratios of medians. Exit codes: 0 done; 1 a workload misbehaved; 2 bad usage.
+#include "eal_session.hpp"
+#include "naive_sim.hpp"
+#include "real_workloads.hpp"
+#include "results.hpp"
+#include "sim_workload.hpp"
+#include "spdk_shaped.hpp"
+#include "stopwatch.hpp"
+
+#include <cerrno>
+#include <cinttypes>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+
+namespace lb = lockstep::bench;
+
+namespace {
+
+int usage(const char* why) {
+  std::fprintf(stderr,
+               "lockstep_bench: %s\n"
+               "usage: lockstep_bench [--json] [--smoke] [--reps N] [--warmups N]\n"
+               "       lockstep_bench --sim-events N [--sim-cores C]\n"
+               "       lockstep_bench --naive-events N [--sim-cores C]\n",
+               why);
+  return 2;
+}
+
+bool parse_number(const char* text, uint64_t min, uint64_t max, uint64_t* out) {
+  char* end = nullptr;
+  errno = 0;
+  const unsigned long long v = std::strtoull(text, &end, 10);
+  if (errno != 0 || end == text || *end != '\0' || text[0] == '-' || v < min || v > max)
+    return false;
+  *out = v;
+  return true;
+}
+
+// How much work one repetition of each workload does.
+struct sizes {
+  uint64_t sim_events;
+  uint64_t scenario_events;  // the small scenario of sim_runs_per_s
+  uint64_t scenario_runs;
+  uint64_t local_events;
+  uint64_t roundtrips;
+  uint64_t cross_events_per_core;
+};
+constexpr sizes full_sizes{1'000'000, 250, 2'000, 2'000'000, 200'000, 1'000'000};
+constexpr sizes smoke_sizes{2'000, 250, 5, 500, 200, 500};
+constexpr uint32_t cross_core_in_flight = 4;  // per core, as event_perf's default queue depth
+constexpr uint32_t local_in_flight = 4;
+
+bool g_failed = false;
+
+void failed(const char* what) {
+  std::fprintf(stderr, "lockstep_bench: %s misbehaved\n", what);
+  g_failed = true;
+}
+
+// One sample of each metric; `keep` false for the warm-up.
+struct run_plan {
+  sizes sz;
+  bool dpdk = false;
+  bool real = false;
+};
+
+void one_repetition(const run_plan& plan, lb::results& res, bool keep) {
+  auto record = [&](const char* key, double v) {
+    if (!keep) return;
+    for (lb::metric& m : res.metrics)
+      if (m.key == key && v >= 0) m.samples.push_back(v);
+  };
+  lb::forward_config fc;
+  fc.events = plan.sz.sim_events;
+  {
+    lb::stopwatch sw;
+    const lb::sim_outcome o = lb::run_forward_sim(fc);
+    const double s = sw.elapsed_ns() * 1e-9;
+    if (!o.ok) failed("the simulator workload");
+    record("sim_events_per_s", static_cast<double>(fc.events) / s);
+  }
+  {
+    lb::stopwatch sw;
+    const lb::sim_outcome o = lb::run_forward_naive(fc);
+    const double s = sw.elapsed_ns() * 1e-9;
+    if (!o.ok) failed("the naive simulator workload");
+    record("naive_sim_events_per_s", static_cast<double>(fc.events) / s);
+  }
+  {
+    lb::forward_config small;
+    small.events = plan.sz.scenario_events;
+    lb::stopwatch sw;
+    for (uint64_t i = 0; i < plan.sz.scenario_runs; ++i) {
+      small.seed = i + 1;
+      if (!lb::run_forward_sim(small).ok) failed("the small simulator scenario");
+    }
+    record("sim_runs_per_s", static_cast<double>(plan.sz.scenario_runs) / (sw.elapsed_ns() * 1e-9));
+  }
+  if (plan.real) {
+    record("real_local_ns_per_event", lb::real_local_ns_per_event(plan.sz.local_events, local_in_flight));
+    record("real_roundtrip_ns", lb::real_roundtrip_ns(plan.sz.roundtrips));
+    record("real_cross_events_per_s_per_core",
+           lb::real_cross_events_per_s_per_core(plan.sz.cross_events_per_core, cross_core_in_flight));
+  }
+  if (plan.dpdk) {
+    record("spdk_shaped_local_ns_per_event",
+           lb::spdk_shaped_local_ns_per_event(plan.sz.local_events, local_in_flight));
+    record("pingpong_roundtrip_ns", lb::pingpong_roundtrip_ns(plan.sz.roundtrips));
+    record("spdk_shaped_cross_events_per_s_per_core",
+           lb::spdk_shaped_cross_events_per_s_per_core(plan.sz.cross_events_per_core,
+                                                       cross_core_in_flight));
+  }
+}
+
+int only_sim(uint64_t events, uint32_t cores, bool naive) {
+  lb::forward_config fc;
+  fc.events = events;
+  fc.cores = cores;
+  const lb::sim_outcome o = naive ? lb::run_forward_naive(fc) : lb::run_forward_sim(fc);
+  std::printf("%s events=%" PRIu64 " cores=%u in_flight_per_core=%u trace_hash=%016" PRIx64 "\n",
+              naive ? "naive_sim" : "sim", events, cores, fc.in_flight, o.trace_hash);
+  if (!o.ok) {
+    std::fprintf(stderr, "lockstep_bench: the workload did not run as expected\n");
+    return 1;
+  }
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  bool json = false, smoke = false;
+  uint64_t reps = 5, warmups = 1, sim_events = 0, naive_events = 0, sim_cores = 4;
+  bool reps_given = false, warmups_given = false;
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    auto number = [&](uint64_t min, uint64_t max, uint64_t* out) {
+      if (i + 1 >= argc || !parse_number(argv[i + 1], min, max, out)) return false;
+      ++i;
+      return true;
+    };
+    if (arg == "--json") {
+      json = true;
+    } else if (arg == "--smoke") {
+      smoke = true;
+    } else if (arg == "--reps") {
+      if (!number(1, 1000, &reps)) return usage("--reps needs a number 1..1000");
+      reps_given = true;
+    } else if (arg == "--warmups") {
+      if (!number(0, 100, &warmups)) return usage("--warmups needs a number 0..100");
+      warmups_given = true;
+    } else if (arg == "--sim-events") {
+      if (!number(1, UINT64_MAX / 4, &sim_events)) return usage("--sim-events needs a number >= 1");
+    } else if (arg == "--naive-events") {
+      if (!number(1, UINT64_MAX / 4, &naive_events))
+        return usage("--naive-events needs a number >= 1");
+    } else if (arg == "--sim-cores") {
+      if (!number(2, 63, &sim_cores)) return usage("--sim-cores needs a number 2..63");
+    } else if (arg == "-h" || arg == "--help") {
+      usage("speed against the baselines, in one run");
+      return 0;
+    } else {
+      return usage(("unknown argument " + arg).c_str());
+    }
+  }
+  if (sim_events != 0 && naive_events != 0)
+    return usage("--sim-events and --naive-events exclude each other");
+  if (sim_events != 0) return only_sim(sim_events, static_cast<uint32_t>(sim_cores), false);
+  if (naive_events != 0) return only_sim(naive_events, static_cast<uint32_t>(sim_cores), true);
+
+  lb::results res;
+  res.smoke = smoke;
+  res.repetitions = static_cast<uint32_t>(smoke && !reps_given ? 1 : reps);
+  res.warmups = static_cast<uint32_t>(smoke && !warmups_given ? 0 : warmups);
+  res.add("sim_events_per_s", "events/s", true);
+  res.add("naive_sim_events_per_s", "events/s", true);
+  res.add("sim_runs_per_s", "runs/s", true);
+  res.add("real_local_ns_per_event", "ns/event", false);
+  res.add("spdk_shaped_local_ns_per_event", "ns/event", false);
+  res.add("real_roundtrip_ns", "ns", false);
+  res.add("pingpong_roundtrip_ns", "ns", false);
+  res.add("real_cross_events_per_s_per_core", "events/s/core", true);
+  res.add("spdk_shaped_cross_events_per_s_per_core", "events/s/core", true);
+
+  run_plan plan;
+  plan.sz = smoke ? smoke_sizes : full_sizes;
+  std::string why;
+  // The real backend first: it owns EAL's initialization (see real_workloads.hpp).
+  plan.real = lb::real_backend_available(&why);
+  if (!plan.real) {
+    for (lb::metric& m : res.metrics)
+      if (m.key.rfind("real_", 0) == 0) m.note = why;
+  }
+  plan.dpdk = lb::ensure_eal(&why);
+  if (!plan.dpdk) {
+    for (const char* key : {"spdk_shaped_local_ns_per_event", "pingpong_roundtrip_ns",
+                            "spdk_shaped_cross_events_per_s_per_core"})
+      for (lb::metric& m : res.metrics)
+        if (m.key == key) m.note = why;
+  }
+
+  for (uint64_t i = 0; i < res.warmups; ++i) one_repetition(plan, res, false);
+  for (uint64_t i = 0; i < res.repetitions; ++i) one_repetition(plan, res, true);
+
+  res.add_ratio("sim_vs_naive", "sim_events_per_s", "naive_sim_events_per_s", ">= 1.5");
+  res.add_ratio("local_vs_spdk_shaped", "real_local_ns_per_event", "spdk_shaped_local_ns_per_event",
+                "<= 1.0 (beyond: <= 0.5)");
+  res.add_ratio("roundtrip_vs_pingpong", "real_roundtrip_ns", "pingpong_roundtrip_ns",
+                "<= 2.0 (beyond: <= 1.6)");
+  res.add_ratio("cross_vs_spdk_shaped", "real_cross_events_per_s_per_core",
+                "spdk_shaped_cross_events_per_s_per_core", ">= 1.0 (beyond: >= 3)");
+
+  const std::string out = json ? lb::to_json(res) : lb::to_table(res);
+  std::fputs(out.c_str(), stdout);
+  return g_failed ? 1 : 0;
+}

@@ -1,0 +1,149 @@
+#include "real_workloads.hpp"
+
+#include "eal_session.hpp"
+#include "stopwatch.hpp"
+
+#include <lockstep/real.hpp>
+
+#include <cstdio>
+#include <functional>
+#include <optional>
+
+namespace lockstep::bench {
+namespace {
+
+real::options bench_options() {
+  real::options o;
+  o.eal_args = bench_eal_args();
+  return o;
+}
+
+// Runs one real::run; false (and a message) when it did not start or ended with rc != 0.
+bool run_real(const std::function<void()>& start) {
+  real::run_stats st;
+  const int rc = real::run(bench_options(), start, &st);
+  if (st.lcores == 0 || rc != 0) {
+    std::fprintf(stderr, "lockstep_bench: real::run %s (rc %d)\n",
+                 st.lcores == 0 ? "did not start" : "failed", rc);
+    return false;
+  }
+  return true;
+}
+
+// Every workload stops itself by app_stop(0) once the measuring core has seen `target` events;
+// the events still in flight then are dropped (not part of the figure).
+struct core_ctx {
+  uint64_t executed = 0;
+  uint64_t target = 0;  // only the measuring core's is non-zero
+  uint32_t core = 0;
+  core_ctx* next = nullptr;  // the context of the core its events go to
+  stopwatch* clock = nullptr;
+  double elapsed_ns = 0;
+  bool alloc_failed = false;
+};
+
+// Runs on ctx->core: counts, then sends one event to the next core (itself for the local shape).
+void hop(void* arg1, void*) {
+  auto* c = static_cast<core_ctx*>(arg1);
+  if (++c->executed == c->target) {
+    c->elapsed_ns = c->clock->elapsed_ns();
+    app_stop(0);
+    return;
+  }
+  event* ev = event_allocate(c->next->core, hop, c->next, nullptr);
+  if (ev == nullptr) {
+    c->alloc_failed = true;
+    app_stop(1);
+    return;
+  }
+  event_call(ev);
+}
+
+bool post(core_ctx* c, uint32_t n) {
+  for (uint32_t k = 0; k < n; ++k) {
+    event* ev = event_allocate(c->core, hop, c, nullptr);
+    if (ev == nullptr) return false;
+    event_call(ev);
+  }
+  return true;
+}
+
+}  // namespace
+
+bool real_backend_available(std::string* why) {
+  if (!ensure_eal(why)) return false;
+  return true;
+}
+
+double real_local_ns_per_event(uint64_t events, uint32_t in_flight) {
+  core_ctx c;
+  c.target = events;
+  c.next = &c;
+  std::optional<stopwatch> sw;
+  bool ok = true;
+  if (!run_real([&] {
+        c.core = current_core();
+        sw.emplace();
+        c.clock = &*sw;
+        if (!post(&c, in_flight)) {
+          ok = false;
+          app_stop(1);
+        }
+      }) ||
+      !ok || c.executed != events)
+    return -1;
+  return c.elapsed_ns / static_cast<double>(events);
+}
+
+double real_roundtrip_ns(uint64_t round_trips) {
+  // One event: main -> other -> main is one round trip, counted on the main core.
+  core_ctx main_ctx, other_ctx;
+  main_ctx.target = round_trips;
+  main_ctx.next = &other_ctx;
+  other_ctx.next = &main_ctx;
+  std::optional<stopwatch> sw;
+  bool ok = true;
+  if (!run_real([&] {
+        main_ctx.core = current_core();
+        other_ctx.core = next_core(main_ctx.core);
+        if (other_ctx.core == no_core) other_ctx.core = first_core();
+        sw.emplace();
+        main_ctx.clock = other_ctx.clock = &*sw;
+        if (other_ctx.core == main_ctx.core || !post(&other_ctx, 1)) {
+          ok = false;
+          app_stop(1);
+        }
+      }) ||
+      !ok || main_ctx.executed != round_trips)
+    return -1;
+  return main_ctx.elapsed_ns / static_cast<double>(round_trips);
+}
+
+double real_cross_events_per_s_per_core(uint64_t events_per_core, uint32_t in_flight) {
+  // Two cores; each event sends the next one to the other core. `in_flight` events start on each
+  // core (the start event sends them: the other core's "to the next core" share included).
+  core_ctx main_ctx, other_ctx;
+  main_ctx.target = events_per_core;
+  main_ctx.next = &other_ctx;
+  other_ctx.next = &main_ctx;
+  std::optional<stopwatch> sw;
+  bool ok = true;
+  if (!run_real([&] {
+        main_ctx.core = current_core();
+        other_ctx.core = next_core(main_ctx.core);
+        if (other_ctx.core == no_core) other_ctx.core = first_core();
+        sw.emplace();
+        main_ctx.clock = other_ctx.clock = &*sw;
+        if (other_ctx.core == main_ctx.core || !post(&other_ctx, in_flight) ||
+            !post(&main_ctx, in_flight)) {
+          ok = false;
+          app_stop(1);
+        }
+      }) ||
+      !ok || main_ctx.executed != events_per_core)
+    return -1;
+  // Per core: what the measuring core ran per second (the shape is symmetric).
+  return static_cast<double>(events_per_core) / (main_ctx.elapsed_ns * 1e-9);
+}
+
+}  // namespace lockstep::bench

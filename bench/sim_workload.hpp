@@ -1,0 +1,28 @@
+// The simulator workloads of the benchmark: a steady cross-core forwarding load on
+// lockstep::sim, and the same load on a deliberately naive reference simulator (naive_sim.hpp),
+// so that the two are compared on identical work in the same run.
+#pragma once
+
+#include <cstdint>
+
+namespace lockstep::bench {
+
+// The forwarding workload: every core starts with `in_flight` events; an event that runs on
+// core c allocates and calls one event for core c+1 (mod cores), until `events` have run.
+struct forward_config {
+  uint32_t cores = 4;
+  uint32_t in_flight = 4;  // per core
+  uint64_t events = 1'000'000;
+  uint64_t seed = 1;
+};
+
+struct sim_outcome {
+  uint64_t events_executed = 0;
+  uint64_t trace_hash = 0;
+  bool ok = false;  // the run stopped by app_stop after exactly the events asked for
+};
+
+// One sim::run of the workload (trace off, random strategy).
+sim_outcome run_forward_sim(const forward_config& cfg);
+
+}  // namespace lockstep::bench

@@ -1,0 +1,26 @@
+// The baselines on raw DPDK that the real backend must beat, built the way SPDK's reactor is:
+// events from an rte_mempool (per-lcore cache), one multi-producer/single-consumer rte_ring per
+// lcore, and a loop that dequeues a burst of 8, calls each event, and returns the burst with
+// rte_mempool_put_bulk. And the physical limit for a cross-core round trip: two pinned threads
+// bouncing one cache line. All of them need ensure_eal() to have succeeded, and run on the main
+// lcore plus (for the two-core shapes) the first worker lcore through rte_eal_remote_launch,
+// so they must not run while a real::run holds the lcores.
+#pragma once
+
+#include <cstdint>
+
+namespace lockstep::bench {
+
+// Events posted to self on the main lcore, `in_flight` at a time, until `events` have run.
+// Returns nanoseconds per event, or a negative value when a resource could not be created.
+double spdk_shaped_local_ns_per_event(uint64_t events, uint32_t in_flight);
+
+// Two lcores, each keeping `in_flight` events in flight to the other, until the main lcore has
+// run `events_per_core`. Returns events per second per core, or negative on failure.
+double spdk_shaped_cross_events_per_s_per_core(uint64_t events_per_core, uint32_t in_flight);
+
+// Two lcores bouncing one cache line `round_trips` times. Returns nanoseconds per round trip,
+// or negative on failure.
+double pingpong_roundtrip_ns(uint64_t round_trips);
+
+}  // namespace lockstep::bench

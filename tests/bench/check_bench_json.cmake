@@ -1,0 +1,39 @@
+# Runs `lockstep_bench --smoke --json` and checks that the output is one JSON object with every
+# key the benchmark documents (a number, or null with a note when that backend is absent).
+# Usage: cmake -DBENCH=/path/to/lockstep_bench -P check_bench_json.cmake
+execute_process(COMMAND ${BENCH} --smoke --json
+                OUTPUT_VARIABLE out ERROR_VARIABLE err RESULT_VARIABLE rc)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "lockstep_bench --smoke --json exited with ${rc}:\n${err}\n${out}")
+endif()
+string(JSON top_type ERROR_VARIABLE json_error TYPE "${out}")
+if(json_error OR NOT top_type STREQUAL "OBJECT")
+  message(FATAL_ERROR "the output is not a JSON object (${json_error}):\n${out}")
+endif()
+set(keys
+  sim_events_per_s naive_sim_events_per_s sim_runs_per_s
+  real_local_ns_per_event spdk_shaped_local_ns_per_event
+  real_roundtrip_ns pingpong_roundtrip_ns
+  real_cross_events_per_s_per_core spdk_shaped_cross_events_per_s_per_core)
+foreach(key ${keys})
+  string(JSON type ERROR_VARIABLE key_error TYPE "${out}" ${key})
+  if(key_error)
+    message(FATAL_ERROR "key ${key} is missing:\n${out}")
+  endif()
+  if(type STREQUAL "NULL")
+    # A null figure must say why.
+    string(JSON note ERROR_VARIABLE note_error GET "${out}" notes ${key})
+    if(note_error OR note STREQUAL "")
+      message(FATAL_ERROR "key ${key} is null without a note:\n${out}")
+    endif()
+  elseif(NOT type STREQUAL "NUMBER")
+    message(FATAL_ERROR "key ${key} is ${type}, not a number or null:\n${out}")
+  endif()
+endforeach()
+foreach(ratio sim_vs_naive local_vs_spdk_shaped roundtrip_vs_pingpong cross_vs_spdk_shaped)
+  string(JSON type ERROR_VARIABLE ratio_error TYPE "${out}" ratios ${ratio} value)
+  if(ratio_error)
+    message(FATAL_ERROR "ratio ${ratio} is missing:\n${out}")
+  endif()
+endforeach()
+message(STATUS "lockstep_bench --smoke --json: every key present")
