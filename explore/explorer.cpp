@@ -62,7 +62,10 @@ summary run(const options& opts, const sim::options& base, const scenario& s) {
                  "explore: seeds %" PRIu64 "..%" PRIu64 " shard %u/%u (%zu seeds), %u job%s\n",
                  opts.first_seed, opts.first_seed + opts.seeds - 1, opts.shard_index,
                  opts.shard_count, seeds.size(), jobs, jobs == 1 ? "" : "s");
-    std::fprintf(stderr, "explore: options %s\n", sim::format_replay(base).c_str());
+    // The options of the first seed; every other seed differs only in seed=.
+    sim::options first = base;
+    first.seed = seeds.empty() ? opts.first_seed : seeds.front();
+    std::fprintf(stderr, "explore: options %s\n", sim::format_replay(first).c_str());
   }
 
   summary sum;
