@@ -9,7 +9,6 @@
 #include <cstring>
 
 namespace lockstep::explore {
-namespace {
 
 bool parse_number(const char* text, uint64_t max, uint64_t* out) {
   char* end = nullptr;
@@ -19,8 +18,6 @@ bool parse_number(const char* text, uint64_t max, uint64_t* out) {
   *out = v;
   return true;
 }
-
-}  // namespace
 
 const char* flags_usage() {
   return "  exploration: [--seeds N] [--first-seed S] [--jobs J] [--shard i/n] [--keep-going]\n"

@@ -37,15 +37,6 @@ int usage(const char* why) {
   return 2;
 }
 
-bool parse_number(const char* text, uint64_t max, uint64_t* out) {
-  char* end = nullptr;
-  errno = 0;
-  const unsigned long long v = std::strtoull(text, &end, 10);
-  if (errno != 0 || end == text || *end != '\0' || text[0] == '-' || v > max) return false;
-  *out = v;
-  return true;
-}
-
 // Runs the example once in the simulator and judges it.
 std::string run_once(const cross_core::config& cfg, const lockstep::sim::options& o,
                      lockstep::sim::result* r) {
@@ -111,7 +102,8 @@ int main(int argc, char** argv) {
     };
     uint64_t v = 0;
     if (arg == "--tasks") {
-      if (!parse_number(value("--tasks"), 1'000'000, &v)) return usage("--tasks takes 0..1000000");
+      if (!lockstep::explore::parse_number(value("--tasks"), 1'000'000, &v))
+        return usage("--tasks takes 0..1000000");
       cfg.tasks = static_cast<uint32_t>(v);
       scenario_args += " --tasks " + std::to_string(v);
     } else if (arg == "--replay") {

@@ -35,15 +35,6 @@ int usage(const std::string& why) {
   return 2;
 }
 
-bool parse_number(const char* text, uint64_t max, uint64_t* out) {
-  char* end = nullptr;
-  errno = 0;
-  const unsigned long long v = std::strtoull(text, &end, 10);
-  if (errno != 0 || end == text || *end != '\0' || text[0] == '-' || v > max) return false;
-  *out = v;
-  return true;
-}
-
 // Runs the application once in the simulator and judges the run: empty when correct.
 std::string run_once(const spdk_event_app& app, spdk_event_app_config cfg,
                      const lockstep::sim::options& o, lockstep::sim::result* r,
@@ -108,7 +99,8 @@ int main(int argc, char** argv) {
         return usage("--variant takes seed or fixed");
       }
     } else if (arg == "--tasks") {
-      if (!parse_number(value(), 1'000'000, &v)) return usage("--tasks takes 0..1000000");
+      if (!lockstep::explore::parse_number(value(), 1'000'000, &v))
+        return usage("--tasks takes 0..1000000");
       cfg.tasks = static_cast<uint32_t>(v);
     } else if (arg == "--replay") {
       replay = value();

@@ -67,6 +67,9 @@ struct shrunk {
 shrunk shrink(const sim::options& failing, const scenario& s, uint64_t max_runs = 5000);
 
 // Parses "i/n" (0 <= i < n). False with *error set on a malformed shard.
+// Parses a decimal count in [0, max] (no sign, no trailing text). False when it is not one.
+bool parse_number(const char* text, uint64_t max, uint64_t* out);
+
 bool parse_shard(const std::string& text, uint32_t* index, uint32_t* count, std::string* error);
 
 // Explores. Prints the seed range and options first (on stderr), then the progress line.
