@@ -17,4 +17,4 @@ ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 
 echo "== ThreadSanitizer build"
 "$here/scripts/build.sh" "$here/build-tsan" -DLOCKSTEP_TSAN=ON
-TSAN_OPTIONS=halt_on_error=1 ctest --test-dir "$here/build-tsan" -j "$jobs" --output-on-failure
+TSAN_OPTIONS="halt_on_error=1 suppressions=$here/tests/tsan.supp" ctest --test-dir "$here/build-tsan" -j "$jobs" --output-on-failure
