@@ -50,12 +50,13 @@ class clock {
   virtual uint64_t send_stamp_ns(uint32_t reactor) const noexcept { return now_ns(reactor); }
 };
 
-// Who is running, and what a failure or a stop does.
+// Who is running: core::set_current_reactor (runtime.hpp), called by the backend on the thread
+// that runs a reactor, before each step (or once per thread) and back to no_core after; core
+// reads it on every API call without a virtual call.
+// What a failure or a stop does.
 class scheduling {
  public:
   virtual ~scheduling() = default;
-  // The reactor index running the calling code, or no_core outside a reactor.
-  virtual uint32_t current_reactor() const noexcept = 0;
   // A failed check or misuse: ends the running event at once and never returns. The backend
   // copies `message` before it leaves the caller's frames (which are not unwound).
   [[noreturn]] virtual void fail(const char* message) noexcept = 0;

@@ -35,6 +35,8 @@ bool reactor::next_timer_ns(uint64_t* due_ns) noexcept {
 }
 
 bool reactor::step() noexcept {
+  // The common step of a loaded reactor: the next event of the burst in progress.
+  if (batch_pos_ < batch_len_) [[likely]] return run_event();
   // Four phase changes visit every phase once from wherever the last step left off, and start
   // a new iteration (a new burst) on the way: nothing found by then means idle.
   for (int hops = 0; hops < 4; ++hops) {

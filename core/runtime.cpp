@@ -11,6 +11,7 @@ namespace detail {
 std::atomic<runtime*> g_active_runtime{nullptr};
 // The runtime of a simulation running on this thread; it shadows g_active_runtime.
 thread_local constinit runtime* t_active_runtime = nullptr;
+thread_local constinit uint32_t t_current_reactor = no_core;
 
 }  // namespace detail
 
@@ -65,7 +66,7 @@ void runtime::deactivate() noexcept {
 }
 
 uint32_t runtime::current_core() const noexcept {
-  const uint32_t r = parts_.sched->current_reactor();
+  const uint32_t r = current_reactor();
   return r == no_core ? no_core : core_ids_[r];
 }
 
@@ -79,7 +80,7 @@ event* runtime::allocate(uint32_t core, event_fn fn, void* arg1, void* arg2,
                          const char* name) noexcept {
   if (fn == nullptr) [[unlikely]]
     fail("event_allocate: fn is nullptr (an event needs a function to run)");
-  const uint32_t self = parts_.sched->current_reactor();
+  const uint32_t self = current_reactor();
   const uint32_t target = reactor_of(core);
   event* ev = target == no_core ? nullptr : parts_.pool->get(self);
   if (ev == nullptr) [[unlikely]] {
@@ -114,7 +115,7 @@ void runtime::call(event* ev) noexcept {
     fail("event_call(nullptr): event_allocate returned nullptr (pool exhausted or fault "
          "injected) and the caller did not check it");
   if (ev->state != event_state::allocated) [[unlikely]] fail(state_misuse(ev->state));
-  const uint32_t self = parts_.sched->current_reactor();
+  const uint32_t self = current_reactor();
   ev->sender = self == no_core ? external_sender : static_cast<uint16_t>(self);
   ev->sent_ns = parts_.clk->send_stamp_ns(self);
   ev->state = event_state::queued;
@@ -125,7 +126,7 @@ void runtime::call(event* ev) noexcept {
 poller* runtime::poller_register(poller_fn fn, void* arg, uint64_t period_us) noexcept {
   if (fn == nullptr) [[unlikely]]
     fail("poller_register: fn is nullptr (a poller needs a function to run)");
-  const uint32_t self = parts_.sched->current_reactor();
+  const uint32_t self = current_reactor();
   if (self == no_core) {
     std::fprintf(stderr, "lockstep: poller_register called outside a reactor core; "
                          "returning nullptr\n");
@@ -142,7 +143,7 @@ void runtime::poller_unregister(poller** p) noexcept {
     fail("poller_unregister(nullptr): pass the address of the poller pointer");
   poller* victim = *p;
   if (victim == nullptr) return;
-  const uint32_t self = parts_.sched->current_reactor();
+  const uint32_t self = current_reactor();
   if (self != victim->reactor) [[unlikely]]
     fail("poller_unregister: the poller belongs to another core (unregister it on the core "
          "that registered it)");
@@ -153,14 +154,14 @@ void runtime::poller_unregister(poller** p) noexcept {
 }
 
 uint64_t runtime::now_ns() const noexcept {
-  return parts_.clk->now_ns(parts_.sched->current_reactor());
+  return parts_.clk->now_ns(current_reactor());
 }
 
 void runtime::stop(int rc) noexcept {
   bool expected = false;
   if (!stopped_.compare_exchange_strong(expected, true, std::memory_order_acq_rel)) return;
   rc_.store(rc, std::memory_order_relaxed);
-  const uint32_t self = parts_.sched->current_reactor();
+  const uint32_t self = current_reactor();
   if (parts_.obs != nullptr) parts_.obs->on_stop(self, rc);
   parts_.sched->on_stop(rc);
 }

@@ -31,7 +31,16 @@ namespace detail {
 // the path of every API call, inlines; constinit lets a thread_local be read without a wrapper.
 extern std::atomic<runtime*> g_active_runtime;
 extern thread_local constinit runtime* t_active_runtime;
+// The reactor index running on this thread, or no_core (see set_current_reactor).
+extern thread_local constinit uint32_t t_current_reactor;
 }  // namespace detail
+
+// The reactor index running the calling code, or no_core outside a reactor. A backend sets it
+// on the thread that runs a reactor (the simulator around each step, the real backend once per
+// lcore thread) and resets it to no_core when the reactor stops running there. Core-owned and
+// thread-local so that the API path reads it without a call into the backend.
+inline uint32_t current_reactor() noexcept { return detail::t_current_reactor; }
+inline void set_current_reactor(uint32_t index) noexcept { detail::t_current_reactor = index; }
 
 class runtime {
  public:

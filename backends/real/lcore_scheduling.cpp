@@ -7,8 +7,6 @@
 
 namespace lockstep::real {
 
-thread_local uint32_t lcore_scheduling::reactor_of_thread = no_core;
-
 void lcore_scheduling::fail(const char* message) noexcept {
   const unsigned lcore = rte_lcore_id();
   if (lcore == LCORE_ID_ANY) {

@@ -81,7 +81,7 @@ int lcore_main(void* arg) {
   core::runtime& rt = *c->rt;
   const uint32_t index = rt.reactor_of(rte_lcore_id());
   core::reactor& reactor = rt.at(index);
-  lcore_scheduling::reactor_of_thread = index;
+  core::set_current_reactor(index);
   lcore_trace* trace = c->trace.get();
   auto step = [&reactor, trace, index] {
     if (trace == nullptr) {
@@ -100,7 +100,7 @@ int lcore_main(void* arg) {
   } else {
     while (!rt.stop_requested()) step();
   }
-  lcore_scheduling::reactor_of_thread = no_core;
+  core::set_current_reactor(no_core);
   c->finished.fetch_add(1, std::memory_order_release);
   return 0;
 }

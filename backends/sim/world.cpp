@@ -104,6 +104,7 @@ result world::execute() {
     ++steps_;  // the step that failed
   }
   running_ = no_core;
+  core::set_current_reactor(no_core);  // a failed step left through longjmp with it set
   r.dropped_events = rt_->drop_queued();
   r.leaked_events = pool_.in_use();
   rt_->deactivate();
@@ -248,8 +249,10 @@ bool world::jump_to_next_timer() noexcept {
 
 void world::step_core(uint32_t core) {
   running_ = core;
+  core::set_current_reactor(core);
   core::reactor& r = rt_->at(core);
   const bool worked = r.step();
+  core::set_current_reactor(no_core);
   running_ = no_core;
   if (r.has_local_work()) {
     local_work_ |= uint64_t{1} << core;
@@ -311,10 +314,6 @@ void world::maybe_request_shutdown() noexcept {
     rec.start_ns = rec.end_ns = time_ns_[0];
     record(rec);
   }
-}
-
-uint64_t world::now_ns(uint32_t reactor) const noexcept {
-  return reactor < time_ns_.size() ? time_ns_[reactor] : 0;
 }
 
 void world::fail(const char* message) noexcept {
