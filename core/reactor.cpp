@@ -1,5 +1,6 @@
 #include "reactor.hpp"
 
+#include "hot_path.hpp"
 #include "runtime.hpp"
 
 #include <algorithm>
@@ -34,65 +35,10 @@ bool reactor::next_timer_ns(uint64_t* due_ns) noexcept {
   return true;
 }
 
-bool reactor::step() noexcept {
-  // The common step of a loaded reactor: the next event of the burst in progress.
-  if (batch_pos_ < batch_len_) [[likely]] return run_event();
-  // Four phase changes visit every phase once from wherever the last step left off, and start
-  // a new iteration (a new burst) on the way: nothing found by then means idle.
-  for (int hops = 0; hops < 4; ++hops) {
-    switch (phase_) {
-      case phase::events:
-        if (batch_pos_ < batch_len_) return run_event();
-        if (!burst_taken_) {
-          burst_taken_ = true;
-          batch_pos_ = 0;
-          batch_len_ = rt_.backend().queues->dequeue_burst(index_, batch_, event_batch_max);
-          if (batch_len_ > 0) return run_event();
-        }
-        phase_ = phase::pollers;
-        poll_pos_ = 0;
-        poll_end_ = static_cast<uint32_t>(active_.size());
-        break;
-      case phase::pollers:
-        while (poll_pos_ < poll_end_) {
-          poller* p = active_[poll_pos_++];
-          if (p->state == poller_state::active) return run_poller(p, step_kind::poller);
-        }
-        if (active_has_dead_) compact_active();
-        phase_ = phase::timers;
-        break;
-      case phase::timers:
-        if (run_due_timer()) return true;
-        phase_ = phase::events;
-        burst_taken_ = false;
-        break;
-    }
-  }
-  last_kind_ = step_kind::none;
-  return false;
-}
+bool reactor::step() noexcept { return step_as<generic_backend>(); }
 
-bool reactor::run_event() noexcept {
-  event* ev = batch_[batch_pos_++];
-  if (ev->state != event_state::queued) [[unlikely]]
-    rt_.fail("framework invariant: a dequeued event was not in state queued");
-  ev->state = event_state::running;
-  running_ = ev;
-  last_kind_ = step_kind::event;
-  last_event_ = ev;
-  last_event_info_ = {ev->id, ev->fn, ev->name, ev->sender};
-  ev->fn(ev->arg1, ev->arg2);
-  running_ = nullptr;
-  ev->state = event_state::done;
-  ++stats_.events_executed;
-  if (batch_pos_ == batch_len_) release_batch();
-  return true;
-}
-
-void reactor::release_batch() noexcept {
-  for (uint32_t i = 0; i < batch_len_; ++i) batch_[i]->state = event_state::free;
-  rt_.backend().pool->put_bulk(index_, batch_, batch_len_);
-  batch_pos_ = batch_len_ = 0;
+void reactor::not_queued() noexcept {
+  rt_.fail("framework invariant: a dequeued event was not in state queued");
 }
 
 bool reactor::run_poller(poller* p, step_kind kind) noexcept {

@@ -44,6 +44,9 @@ class reactor {
 
   // Performs one unit of work. Returns false when a whole iteration found nothing to do.
   bool step() noexcept;
+  // The same, calling the backend's parts as the concrete types of B (hot_path.hpp).
+  template <class B>
+  bool step_as() noexcept;
 
   // Queued events (in the current burst or in the transport) or an active poller: step() will
   // do something without time passing.
@@ -79,10 +82,11 @@ class reactor {
  private:
   enum class phase : uint8_t { events, pollers, timers };
 
-  bool run_event() noexcept;
+  template <class B>
+  bool run_event_as() noexcept;
+  [[noreturn]] void not_queued() noexcept;
   bool run_poller(poller* p, step_kind kind) noexcept;
   bool run_due_timer() noexcept;
-  void release_batch() noexcept;
   void compact_active() noexcept;
   void prune_dead_timers() noexcept;
 

@@ -1,5 +1,7 @@
 #include "runtime.hpp"
 
+#include "hot_path.hpp"
+
 #include <cstdio>
 #include <cstdlib>
 
@@ -38,7 +40,7 @@ const char* state_misuse(event_state s) noexcept {
 }  // namespace
 
 runtime::runtime(const std::vector<uint32_t>& core_ids, const parts& p)
-    : parts_(p), core_ids_(core_ids) {
+    : parts_(p), hot_(hot_path_for<generic_backend>()), core_ids_(core_ids) {
   for (uint32_t& slot : index_of_core_) slot = no_core;
   reactors_.reserve(core_ids.size());
   for (uint32_t i = 0; i < core_ids.size(); ++i) {
@@ -76,51 +78,25 @@ uint32_t runtime::next_core(uint32_t core) const noexcept {
   return no_core;
 }
 
-event* runtime::allocate(uint32_t core, event_fn fn, void* arg1, void* arg2,
-                         const char* name) noexcept {
-  if (fn == nullptr) [[unlikely]]
-    fail("event_allocate: fn is nullptr (an event needs a function to run)");
-  const uint32_t self = current_reactor();
-  const uint32_t target = reactor_of(core);
-  event* ev = target == no_core ? nullptr : parts_.pool->get(self);
-  if (ev == nullptr) [[unlikely]] {
-    if (self == no_core) {
-      external_alloc_failures_.fetch_add(1, std::memory_order_relaxed);
-    } else {
-      ++reactors_[self]->counters().alloc_failures;
-    }
-    if (parts_.obs != nullptr) {
-      const event* by = self == no_core ? nullptr : reactors_[self]->running_event();
-      parts_.obs->on_allocate_failed(self, by, core, fn, name, target == no_core);
-    }
-    return nullptr;
+event* runtime::allocate_failed(uint32_t self, uint32_t core, event_fn fn, const char* name,
+                                bool invalid_core) noexcept {
+  if (self == no_core) {
+    external_alloc_failures_.fetch_add(1, std::memory_order_relaxed);
+  } else {
+    ++reactors_[self]->counters().alloc_failures;
   }
-  ev->fn = fn;
-  ev->arg1 = arg1;
-  ev->arg2 = arg2;
-  ev->target = static_cast<uint16_t>(target);
-  ev->sender = external_sender;
-  ev->state = event_state::allocated;
-  ev->name = name;
-  ev->next = nullptr;
   if (parts_.obs != nullptr) {
     const event* by = self == no_core ? nullptr : reactors_[self]->running_event();
-    parts_.obs->on_allocate(self, by, ev);
+    parts_.obs->on_allocate_failed(self, by, core, fn, name, invalid_core);
   }
-  return ev;
+  return nullptr;
 }
 
-void runtime::call(event* ev) noexcept {
-  if (ev == nullptr) [[unlikely]]
+void runtime::call_misuse(const event* ev) noexcept {
+  if (ev == nullptr)
     fail("event_call(nullptr): event_allocate returned nullptr (pool exhausted or fault "
          "injected) and the caller did not check it");
-  if (ev->state != event_state::allocated) [[unlikely]] fail(state_misuse(ev->state));
-  const uint32_t self = current_reactor();
-  ev->sender = self == no_core ? external_sender : static_cast<uint16_t>(self);
-  ev->sent_ns = parts_.clk->send_stamp_ns(self);
-  ev->state = event_state::queued;
-  if (parts_.obs != nullptr) parts_.obs->on_call(self, ev);
-  parts_.queues->enqueue(ev->sender, ev->target, ev);
+  fail(state_misuse(ev->state));
 }
 
 poller* runtime::poller_register(poller_fn fn, void* arg, uint64_t period_us) noexcept {

@@ -26,6 +26,15 @@ struct parts {
 
 class runtime;
 
+// The backend-typed entry points of the hot path (see hot_path.hpp): a runtime reaches its
+// backend's parts through them, one indirect call per API call, and they call the backend's
+// concrete classes directly (no virtual call inside).
+struct hot_path {
+  event* (*allocate)(runtime& rt, uint32_t core, event_fn fn, void* arg1, void* arg2,
+                     const char* name) noexcept;
+  void (*call)(runtime& rt, event* ev) noexcept;
+};
+
 namespace detail {
 // The runtime the API reaches (see runtime.cpp). Declared here so that runtime::active(), on
 // the path of every API call, inlines; constinit lets a thread_local be read without a wrapper.
@@ -62,9 +71,22 @@ class runtime {
     return rt != nullptr ? rt : detail::g_active_runtime.load(std::memory_order_acquire);
   }
 
+  // The hot path of this runtime: hot_path_for<backend_types<...>>() (hot_path.hpp) of the
+  // backend's concrete parts; until a backend sets it, the generic one (virtual calls).
+  void use_hot_path(const hot_path& h) noexcept { hot_ = h; }
+
   // The public API, for the active runtime.
-  event* allocate(uint32_t core, event_fn fn, void* arg1, void* arg2, const char* name) noexcept;
-  void call(event* ev) noexcept;
+  event* allocate(uint32_t core, event_fn fn, void* arg1, void* arg2, const char* name) noexcept {
+    return hot_.allocate(*this, core, fn, arg1, arg2, name);
+  }
+  void call(event* ev) noexcept { hot_.call(*this, ev); }
+  // The bodies of allocate and call, for a backend whose parts have the types of B (a
+  // backend_types<...>): defined in hot_path.hpp.
+  template <class B>
+  static event* allocate_as(runtime& rt, uint32_t core, event_fn fn, void* arg1, void* arg2,
+                            const char* name) noexcept;
+  template <class B>
+  static void call_as(runtime& rt, event* ev) noexcept;
   uint32_t current_core() const noexcept;
   uint32_t core_count() const noexcept { return static_cast<uint32_t>(reactors_.size()); }
   uint32_t first_core() const noexcept { return core_ids_.front(); }
@@ -97,7 +119,13 @@ class runtime {
   }
 
  private:
+  // The cold ends of allocate_as and call_as, out of line.
+  event* allocate_failed(uint32_t self, uint32_t core, event_fn fn, const char* name,
+                         bool invalid_core) noexcept;
+  [[noreturn]] void call_misuse(const event* ev) noexcept;
+
   parts parts_;
+  hot_path hot_;
   std::vector<uint32_t> core_ids_;
   uint32_t index_of_core_[max_core_id];
   std::vector<std::unique_ptr<reactor>> reactors_;

@@ -19,8 +19,26 @@ class sim_pool final : public core::event_pool {
 
   sim_pool(uint32_t size, faults f, decision_source& decisions);
 
-  event* get(uint32_t reactor) noexcept override;
-  void put_bulk(uint32_t reactor, event* const* evs, uint32_t n) noexcept override;
+  // Inline: core's hot path calls them on the concrete pool (hot_path.hpp).
+  event* get(uint32_t /*reactor*/) noexcept override {
+    ++allocations_;
+    const bool injected = (faults_.fail_nth != 0 && allocations_ == faults_.fail_nth) ||
+                          decisions_.fault(faults_.fail_ppm);
+    if (injected) [[unlikely]] {
+      ++injected_;
+      return nullptr;
+    }
+    if (free_.empty()) [[unlikely]] return nullptr;
+    event* ev = free_.back();
+    free_.pop_back();
+    return ev;
+  }
+  void put_bulk(uint32_t /*reactor*/, event* const* evs, uint32_t n) noexcept override {
+    for (uint32_t i = 0; i < n; ++i) {
+      // The simulator's own start and shutdown events live outside the pool.
+      if (owns(evs[i])) [[likely]] free_.push_back(evs[i]);
+    }
+  }
 
   // Events given out and not returned.
   uint32_t in_use() const noexcept { return static_cast<uint32_t>(storage_.size() - free_.size()); }

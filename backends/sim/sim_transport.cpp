@@ -13,24 +13,6 @@ sim_transport::sim_transport(uint32_t cores, decision_source& decisions,
       senders_(cores, 0),
       sender_count_(cores, 0) {}
 
-void sim_transport::enqueue(uint32_t sender, uint32_t target, event* ev) noexcept {
-  const uint32_t bit = sender < cores_ ? sender : external_sender_bit;
-  fifo& q = pair(bit, target);
-  ev->next = nullptr;
-  if (q.tail == nullptr) {
-    q.head = ev;
-  } else {
-    q.tail->next = ev;
-  }
-  q.tail = ev;
-  uint64_t& senders = senders_[target];
-  if ((senders & (uint64_t{1} << bit)) == 0) {
-    senders |= uint64_t{1} << bit;
-    ++sender_count_[target];
-    pending_targets_ |= uint64_t{1} << target;
-  }
-}
-
 uint32_t sim_transport::dequeue_burst(uint32_t target, event** out, uint32_t max) noexcept {
   uint32_t n = 0;
   uint64_t& senders = senders_[target];

@@ -22,7 +22,24 @@ class sim_transport final : public core::transport {
   // the time it was sent (a message cannot arrive before it left).
   sim_transport(uint32_t cores, decision_source& decisions, std::vector<uint64_t>& core_time_ns);
 
-  void enqueue(uint32_t sender, uint32_t target, event* ev) noexcept override;
+  // Inline: core's hot path calls it on the concrete transport (hot_path.hpp).
+  void enqueue(uint32_t sender, uint32_t target, event* ev) noexcept override {
+    const uint32_t bit = sender < cores_ ? sender : external_sender_bit;
+    fifo& q = pair(bit, target);
+    ev->next = nullptr;
+    if (q.tail == nullptr) {
+      q.head = ev;
+    } else {
+      q.tail->next = ev;
+    }
+    q.tail = ev;
+    uint64_t& senders = senders_[target];
+    if ((senders & (uint64_t{1} << bit)) == 0) {
+      senders |= uint64_t{1} << bit;
+      ++sender_count_[target];
+      pending_targets_ |= uint64_t{1} << target;
+    }
+  }
   uint32_t dequeue_burst(uint32_t target, event** out, uint32_t max) noexcept override;
   bool pending(uint32_t target) const noexcept override { return senders_[target] != 0; }
   // Bit t set iff events wait for core t: the simulator's scheduler reads every core's

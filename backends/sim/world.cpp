@@ -56,6 +56,7 @@ world::world(const options& opts, std::function<void()> start)
   p.sched = this;
   p.obs = this;
   rt_ = std::make_unique<core::runtime>(dense_core_ids(opts.cores), p);
+  rt_->use_hot_path(core::hot_path_for<types>());
   if (opts_.trace) {
     trace_ = std::make_shared<trace_log>();
     trace_->replay = format_replay(opts_);
@@ -251,7 +252,7 @@ void world::step_core(uint32_t core) {
   running_ = core;
   core::set_current_reactor(core);
   core::reactor& r = rt_->at(core);
-  const bool worked = r.step();
+  const bool worked = r.step_as<types>();
   core::set_current_reactor(no_core);
   running_ = no_core;
   if (r.has_local_work()) {
@@ -348,20 +349,16 @@ void world::fail(const char* message) noexcept {
 
 void world::on_stop(int /*rc*/) noexcept {}
 
-void world::on_allocate(uint32_t reactor, const event* by, event* ev) noexcept {
-  ev->id = ++next_event_id_;
-  mix((uint64_t{ev->target} << 48) ^ ev->id);
-  if (trace_) {
-    trace_record rec{};
-    rec.kind = record_kind::allocate;
-    rec.core = reactor;
-    rec.target = ev->target;
-    rec.id = ev->id;
-    rec.by = by != nullptr ? by->id : 0;
-    rec.name = intern_name(ev->name, reinterpret_cast<const void*>(ev->fn));
-    rec.start_ns = rec.end_ns = now_ns(reactor);
-    record(rec);
-  }
+void world::record_allocate(uint32_t reactor, const event* by, const event* ev) {
+  trace_record rec{};
+  rec.kind = record_kind::allocate;
+  rec.core = reactor;
+  rec.target = ev->target;
+  rec.id = ev->id;
+  rec.by = by != nullptr ? by->id : 0;
+  rec.name = intern_name(ev->name, reinterpret_cast<const void*>(ev->fn));
+  rec.start_ns = rec.end_ns = now_ns(reactor);
+  record(rec);
 }
 
 void world::on_allocate_failed(uint32_t reactor, const event* by, uint32_t target_core,
@@ -381,19 +378,16 @@ void world::on_allocate_failed(uint32_t reactor, const event* by, uint32_t targe
   }
 }
 
-void world::on_call(uint32_t reactor, const event* ev) noexcept {
-  mix(0xCA11000000000000ull ^ ev->id);
-  if (trace_) {
-    const event* by = reactor == no_core ? nullptr : rt_->at(reactor).running_event();
-    trace_record rec{};
-    rec.kind = record_kind::call;
-    rec.core = reactor;
-    rec.target = ev->target;
-    rec.id = ev->id;
-    rec.by = by != nullptr ? by->id : 0;
-    rec.start_ns = rec.end_ns = now_ns(reactor);
-    record(rec);
-  }
+void world::record_call(uint32_t reactor, const event* ev) {
+  const event* by = reactor == no_core ? nullptr : rt_->at(reactor).running_event();
+  trace_record rec{};
+  rec.kind = record_kind::call;
+  rec.core = reactor;
+  rec.target = ev->target;
+  rec.id = ev->id;
+  rec.by = by != nullptr ? by->id : 0;
+  rec.start_ns = rec.end_ns = now_ns(reactor);
+  record(rec);
 }
 
 void world::on_stop(uint32_t reactor, int rc) noexcept {

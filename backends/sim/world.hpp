@@ -9,6 +9,7 @@
 // timer.
 #pragma once
 
+#include "../../core/hot_path.hpp"
 #include "../../core/runtime.hpp"
 #include "core_picker.hpp"
 #include "decision_source.hpp"
@@ -40,13 +41,14 @@ inline constexpr uint64_t poller_cost_min_ns = 20;
 inline constexpr uint64_t poller_cost_span_ns = 80;
 static_assert(event_cost_min_ns > 0 && poller_cost_min_ns > 0, "a step never takes zero time");
 
-class world final : core::clock, core::scheduling, core::observer {
+class world final : public core::clock, public core::scheduling, public core::observer {
  public:
   world(const options& opts, std::function<void()> start);
   ~world() override;
   result execute();
 
- private:
+  // The backend interfaces, public so that core's hot path (hot_path.hpp) calls them on the
+  // world directly; nothing else calls them.
   // core::clock
   uint64_t now_ns(uint32_t reactor) const noexcept override {
     return reactor < time_ns_.size() ? time_ns_[reactor] : 0;
@@ -57,11 +59,26 @@ class world final : core::clock, core::scheduling, core::observer {
   [[noreturn]] void fail(const char* message) noexcept override;
   void on_stop(int rc) noexcept override;
   // core::observer
-  void on_allocate(uint32_t reactor, const event* by, event* ev) noexcept override;
+  // The trace id and the hash inline (on every event); the trace record out of line.
+  void on_allocate(uint32_t reactor, const event* by, event* ev) noexcept override {
+    ev->id = ++next_event_id_;
+    mix((uint64_t{ev->target} << 48) ^ ev->id);
+    if (trace_) record_allocate(reactor, by, ev);
+  }
   void on_allocate_failed(uint32_t reactor, const event* by, uint32_t target_core, event_fn fn,
                           const char* name, bool invalid_core) noexcept override;
-  void on_call(uint32_t reactor, const event* ev) noexcept override;
+  void on_call(uint32_t reactor, const event* ev) noexcept override {
+    mix(0xCA11000000000000ull ^ ev->id);
+    if (trace_) record_call(reactor, ev);
+  }
   void on_stop(uint32_t reactor, int rc) noexcept override;
+
+ private:
+  // The hot path's view of the simulator's parts (hot_path.hpp).
+  using types = core::backend_types<sim_pool, sim_transport, world, world>;
+
+  void record_allocate(uint32_t reactor, const event* by, const event* ev);
+  void record_call(uint32_t reactor, const event* ev);
 
   void loop();
   // The busy cores plus the idle ones whose timer is due (raising idle and stalled cores'
