@@ -43,13 +43,6 @@ mempool_event_pool::~mempool_event_pool() {
   if (mp_ != nullptr) rte_mempool_free(mp_);
 }
 
-event* mempool_event_pool::get(uint32_t reactor) noexcept {
-  void* obj = nullptr;
-  if (rte_mempool_generic_get(mp_, &obj, 1, cache_of(reactor)) != 0) return nullptr;
-  tsan_acquire(obj);
-  return static_cast<event*>(obj);
-}
-
 void mempool_event_pool::put_bulk(uint32_t reactor, event* const* evs, uint32_t n) noexcept {
   // Copied into a void* table (the type DPDK reads) while the backend's own events are left out.
   void* objs[core::event_batch_max];

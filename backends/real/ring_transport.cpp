@@ -31,24 +31,10 @@ ring_transport::~ring_transport() {
   for (uint32_t i = 0; i < reactors_; ++i) rte_ring_free(queues_[i].ring);
 }
 
-void ring_transport::enqueue(uint32_t sender, uint32_t target, event* ev) noexcept {
-  queues& q = queues_[target];
-  if (sender == target) {
-    // Only the target's own lcore sends as `target`: the list is single-threaded.
-    ev->next = nullptr;
-    if (q.local_tail == nullptr) {
-      q.local_head = ev;
-    } else {
-      q.local_tail->next = ev;
-    }
-    q.local_tail = ev;
-    return;
-  }
-  if (rte_ring_mp_enqueue(q.ring, ev) != 0) [[unlikely]] {
-    // The ring holds every event that exists: a full ring is a framework bug.
-    std::fprintf(stderr, "lockstep: framework invariant: the ring of reactor %u is full\n", target);
-    std::abort();
-  }
+void ring_transport::ring_full(uint32_t target) noexcept {
+  // The ring holds every event that exists: a full ring is a framework bug.
+  std::fprintf(stderr, "lockstep: framework invariant: the ring of reactor %u is full\n", target);
+  std::abort();
 }
 
 uint32_t ring_transport::take_local(queues& q, event** out, uint32_t max) noexcept {

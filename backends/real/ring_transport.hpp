@@ -14,11 +14,11 @@
 
 #include "../../core/backend.hpp"
 
+#include <rte_ring.h>
+
 #include <cstdint>
 #include <memory>
 #include <string>
-
-struct rte_ring;
 
 namespace lockstep::real {
 
@@ -33,7 +33,22 @@ class ring_transport final : public core::transport {
   bool ok() const noexcept { return ok_; }
   const std::string& error() const noexcept { return error_; }
 
-  void enqueue(uint32_t sender, uint32_t target, event* ev) noexcept override;
+  // Inline: core's hot path calls it on the concrete transport (core/hot_path.hpp).
+  void enqueue(uint32_t sender, uint32_t target, event* ev) noexcept override {
+    queues& q = queues_[target];
+    if (sender == target) {
+      // Only the target's own lcore sends as `target`: the list is single-threaded.
+      ev->next = nullptr;
+      if (q.local_tail == nullptr) {
+        q.local_head = ev;
+      } else {
+        q.local_tail->next = ev;
+      }
+      q.local_tail = ev;
+      return;
+    }
+    if (rte_ring_mp_enqueue(q.ring, ev) != 0) [[unlikely]] ring_full(target);
+  }
   uint32_t dequeue_burst(uint32_t target, event** out, uint32_t max) noexcept override;
   bool pending(uint32_t target) const noexcept override;
 
@@ -47,6 +62,7 @@ class ring_transport final : public core::transport {
     bool ring_first = true;
   };
 
+  [[noreturn]] static void ring_full(uint32_t target) noexcept;
   static uint32_t take_local(queues& q, event** out, uint32_t max) noexcept;
 
   uint32_t reactors_;

@@ -8,6 +8,7 @@
 #include "shutdown_signals.hpp"
 #include "tsc_clock.hpp"
 
+#include "../../core/hot_path.hpp"
 #include "../../core/runtime.hpp"
 
 #include <lockstep/real.hpp>
@@ -74,6 +75,9 @@ void post_shutdown_request(run_context* c) noexcept {
   c->queues->enqueue(external_sender, c->main_reactor, ev);
 }
 
+// The hot path's view of this backend's parts (core/hot_path.hpp).
+using real_types = core::backend_types<mempool_event_pool, ring_transport, tsc_clock, lcore_trace>;
+
 // Every lcore's thread: its reactor, stepped until app_stop.
 int lcore_main(void* arg) {
   auto* c = static_cast<run_context*>(arg);
@@ -85,10 +89,10 @@ int lcore_main(void* arg) {
   lcore_trace* trace = c->trace.get();
   auto step = [&reactor, trace, index] {
     if (trace == nullptr) {
-      reactor.step();
+      reactor.step_as<real_types>();
     } else {
       trace->begin_step(index);
-      reactor.step();
+      reactor.step_as<real_types>();
       trace->end_step(index, reactor);
     }
   };
@@ -161,6 +165,7 @@ int run_on_lcores(run_context& c, run_stats* stats) {
     p.obs = c.trace.get();
   }
   c.rt = std::make_unique<core::runtime>(c.lcores, p);
+  c.rt->use_hot_path(core::hot_path_for<real_types>());
   if (!c.rt->activate(core::runtime::scope::process))
     return refuse("another run is executing (runs do not nest)");
 
