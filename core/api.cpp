@@ -17,7 +17,12 @@ void refuse(const char* call, const char* answer) noexcept {
 }  // namespace
 
 event* event_allocate(uint32_t core, event_fn fn, void* arg1, void* arg2) noexcept {
-  return event_allocate_named(core, fn, arg1, arg2, nullptr);
+  core::runtime* rt = core::runtime::active();
+  if (rt == nullptr) [[unlikely]] {
+    refuse("event_allocate", "returning nullptr");
+    return nullptr;
+  }
+  return rt->allocate(core, fn, arg1, arg2, nullptr);
 }
 
 event* event_allocate_named(uint32_t core, event_fn fn, void* arg1, void* arg2,

@@ -67,11 +67,6 @@ void runtime::deactivate() noexcept {
   g_active_runtime.compare_exchange_strong(expected, nullptr, std::memory_order_acq_rel);
 }
 
-uint32_t runtime::current_core() const noexcept {
-  const uint32_t r = current_reactor();
-  return r == no_core ? no_core : core_ids_[r];
-}
-
 uint32_t runtime::next_core(uint32_t core) const noexcept {
   for (uint32_t c = core + 1; c < max_core_id && core != no_core; ++c)
     if (index_of_core_[c] != no_core) return c;
