@@ -31,7 +31,8 @@ int usage(const char* why) {
                "lockstep_bench: %s\n"
                "usage: lockstep_bench [--json] [--smoke] [--reps N] [--warmups N]\n"
                "       lockstep_bench --sim-events N [--sim-cores C]\n"
-               "       lockstep_bench --naive-events N [--sim-cores C]\n",
+               "       lockstep_bench --naive-events N [--sim-cores C]\n"
+               "       lockstep_bench --real-local-events N\n",
                why);
   return 2;
 }
@@ -136,11 +137,26 @@ int only_sim(uint64_t events, uint32_t cores, bool naive) {
   return 0;
 }
 
+// Only the real backend's same-core workload, once: for counting instructions per event under
+// callgrind (two N, the difference divided by the difference of N).
+int only_real_local(uint64_t events) {
+  std::string why;
+  if (!lb::real_backend_available(&why)) {
+    std::fprintf(stderr, "lockstep_bench: the real backend is not available: %s\n", why.c_str());
+    return 1;
+  }
+  const double ns = lb::real_local_ns_per_event(events, local_in_flight);
+  std::printf("real_local events=%" PRIu64 " in_flight=%u ns_per_event=%g\n", events,
+              local_in_flight, ns);
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   bool json = false, smoke = false;
   uint64_t reps = 5, warmups = 1, sim_events = 0, naive_events = 0, sim_cores = 4;
+  uint64_t real_local_events = 0;
   bool reps_given = false, warmups_given = false;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
@@ -164,6 +180,9 @@ int main(int argc, char** argv) {
     } else if (arg == "--naive-events") {
       if (!number(1, UINT64_MAX / 4, &naive_events))
         return usage("--naive-events needs a number >= 1");
+    } else if (arg == "--real-local-events") {
+      if (!number(1, UINT64_MAX / 4, &real_local_events))
+        return usage("--real-local-events needs a number >= 1");
     } else if (arg == "--sim-cores") {
       if (!number(2, 63, &sim_cores)) return usage("--sim-cores needs a number 2..63");
     } else if (arg == "-h" || arg == "--help") {
@@ -175,6 +194,7 @@ int main(int argc, char** argv) {
   }
   if (sim_events != 0 && naive_events != 0)
     return usage("--sim-events and --naive-events exclude each other");
+  if (real_local_events != 0) return only_real_local(real_local_events);
   if (sim_events != 0) return only_sim(sim_events, static_cast<uint32_t>(sim_cores), false);
   if (naive_events != 0) return only_sim(naive_events, static_cast<uint32_t>(sim_cores), true);
 
