@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cinttypes>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 
@@ -134,6 +135,20 @@ void print_summary(const summary& sum, std::FILE* out) {
     std::fprintf(out, "  options: %s\n", f.result.replay.c_str());
     std::fprintf(out, "  rerun:   %s\n", f.replay_command.c_str());
   }
+}
+
+bool report_replay(const sim::result& r, const std::string& trace_out) {
+  std::printf("outcome %s rc=%d steps=%" PRIu64 " virtual_ns=%" PRIu64 " events=%" PRIu64
+              " alloc_failures=%" PRIu64 " dropped=%" PRIu64 " leaked=%" PRIu64
+              " faults: %s trace_hash=%016" PRIx64 "\n",
+              sim::to_string(r.outcome), r.rc, r.steps, r.virtual_ns, r.events_executed,
+              r.alloc_failures, r.dropped_events, r.leaked_events, sim::to_string(r.faults).c_str(),
+              r.trace_hash);
+  if (!r.failure.empty()) std::printf("failure: %s\n", r.failure.c_str());
+  if (trace_out.empty()) return true;
+  if (!sim::write_trace(r, trace_out)) return false;
+  std::printf("trace written to %s\n", trace_out.c_str());
+  return true;
 }
 
 }  // namespace lockstep::explore

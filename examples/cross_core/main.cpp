@@ -153,17 +153,7 @@ int main(int argc, char** argv) {
     std::printf("replay: %s\n", lockstep::sim::format_replay(so).c_str());
     lockstep::sim::result r;
     const std::string why = run_once(cfg, so, &r);
-    std::printf("outcome %s rc=%d steps=%" PRIu64 " virtual_ns=%" PRIu64 " events=%" PRIu64
-                " alloc_failures=%" PRIu64 " dropped=%" PRIu64 " leaked=%" PRIu64
-                " trace_hash=%016" PRIx64 "\n",
-                lockstep::sim::to_string(r.outcome), r.rc, r.steps, r.virtual_ns,
-                r.events_executed, r.alloc_failures, r.dropped_events, r.leaked_events,
-                r.trace_hash);
-    if (!r.failure.empty()) std::printf("failure: %s\n", r.failure.c_str());
-    if (!trace_out.empty()) {
-      if (!lockstep::sim::write_trace(r, trace_out)) return 1;
-      std::printf("trace written to %s\n", trace_out.c_str());
-    }
+    if (!lockstep::explore::report_replay(r, trace_out)) return 1;
     std::printf("%s\n", why.empty() ? "verdict: correct" : ("verdict: " + why).c_str());
     if (shrink && !why.empty()) {
       so.trace = false;

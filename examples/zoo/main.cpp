@@ -111,13 +111,7 @@ int main(int argc, char** argv) {
       std::printf("replay: %s\n", lockstep::sim::format_replay(o).c_str());
       lockstep::sim::result r;
       const std::string why = b->run(o, &r);
-      std::printf("outcome %s steps=%" PRIu64 " faults: %s trace_hash=%016" PRIx64 "\n",
-                  lockstep::sim::to_string(r.outcome), r.steps,
-                  lockstep::sim::to_string(r.faults).c_str(), r.trace_hash);
-      if (!trace_out.empty()) {
-        if (!lockstep::sim::write_trace(r, trace_out)) return 1;
-        std::printf("trace written to %s\n", trace_out.c_str());
-      }
+      if (!lockstep::explore::report_replay(r, trace_out)) return 1;
       std::printf("verdict: %s\n", why.empty() ? "clean" : why.c_str());
       if (shrink && !why.empty()) {
         o.trace = false;

@@ -90,6 +90,11 @@ int parse_flag(int argc, char** argv, int i, options* eo, sim::options* so, std:
 // The usage text of those flags, for a program's usage message.
 const char* flags_usage();
 
+// What every driver prints after replaying one run: its outcome line with the counts, faults
+// and trace hash, its failure (if any), and — when trace_out is not empty — writes its trace
+// there and says so. False when the trace could not be written (the reason is on stderr).
+bool report_replay(const sim::result& r, const std::string& trace_out);
+
 // Prints the summary line (seeds, outcomes, seeds/s) and every failure: its seed, why, the
 // fault settings it ran with, its replay line and the command that reruns it.
 void print_summary(const summary& sum, std::FILE* out);
