@@ -95,27 +95,40 @@ double real_local_ns_per_event(uint64_t events, uint32_t in_flight) {
   return c.elapsed_ns / static_cast<double>(events);
 }
 
+namespace {
+
+// Two cores bouncing events: every event the main core runs sends the next one to the other
+// core and back. The start event posts `to_other` events to the other core and `to_main` to the
+// main core; the run ends when the main core has run `main_target` events. False when it could
+// not run (one lcore only, an allocation refused, or the count not reached).
+bool run_pair(core_ctx* main_ctx, core_ctx* other_ctx, uint64_t main_target, uint32_t to_other,
+              uint32_t to_main) {
+  main_ctx->target = main_target;
+  main_ctx->next = other_ctx;
+  other_ctx->next = main_ctx;
+  std::optional<stopwatch> sw;
+  bool ok = true;
+  return run_real([&] {
+           main_ctx->core = current_core();
+           other_ctx->core = next_core(main_ctx->core);
+           if (other_ctx->core == no_core) other_ctx->core = first_core();
+           sw.emplace();
+           main_ctx->clock = other_ctx->clock = &*sw;
+           if (other_ctx->core == main_ctx->core || !post(other_ctx, to_other) ||
+               !post(main_ctx, to_main)) {
+             ok = false;
+             app_stop(1);
+           }
+         }) &&
+         ok && main_ctx->executed == main_target;
+}
+
+}  // namespace
+
 double real_roundtrip_ns(uint64_t round_trips) {
   // One event: main -> other -> main is one round trip, counted on the main core.
   core_ctx main_ctx, other_ctx;
-  main_ctx.target = round_trips;
-  main_ctx.next = &other_ctx;
-  other_ctx.next = &main_ctx;
-  std::optional<stopwatch> sw;
-  bool ok = true;
-  if (!run_real([&] {
-        main_ctx.core = current_core();
-        other_ctx.core = next_core(main_ctx.core);
-        if (other_ctx.core == no_core) other_ctx.core = first_core();
-        sw.emplace();
-        main_ctx.clock = other_ctx.clock = &*sw;
-        if (other_ctx.core == main_ctx.core || !post(&other_ctx, 1)) {
-          ok = false;
-          app_stop(1);
-        }
-      }) ||
-      !ok || main_ctx.executed != round_trips)
-    return -1;
+  if (!run_pair(&main_ctx, &other_ctx, round_trips, 1, 0)) return -1;
   return main_ctx.elapsed_ns / static_cast<double>(round_trips);
 }
 
@@ -123,25 +136,7 @@ double real_cross_events_per_s_per_core(uint64_t events_per_core, uint32_t in_fl
   // Two cores; each event sends the next one to the other core. `in_flight` events start on each
   // core (the start event sends them: the other core's "to the next core" share included).
   core_ctx main_ctx, other_ctx;
-  main_ctx.target = events_per_core;
-  main_ctx.next = &other_ctx;
-  other_ctx.next = &main_ctx;
-  std::optional<stopwatch> sw;
-  bool ok = true;
-  if (!run_real([&] {
-        main_ctx.core = current_core();
-        other_ctx.core = next_core(main_ctx.core);
-        if (other_ctx.core == no_core) other_ctx.core = first_core();
-        sw.emplace();
-        main_ctx.clock = other_ctx.clock = &*sw;
-        if (other_ctx.core == main_ctx.core || !post(&other_ctx, in_flight) ||
-            !post(&main_ctx, in_flight)) {
-          ok = false;
-          app_stop(1);
-        }
-      }) ||
-      !ok || main_ctx.executed != events_per_core)
-    return -1;
+  if (!run_pair(&main_ctx, &other_ctx, events_per_core, in_flight, in_flight)) return -1;
   // Per core: what the measuring core ran per second (the shape is symmetric).
   return static_cast<double>(events_per_core) / (main_ctx.elapsed_ns * 1e-9);
 }
