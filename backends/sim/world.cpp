@@ -349,15 +349,21 @@ void world::fail(const char* message) noexcept {
 
 void world::on_stop(int /*rc*/) noexcept {}
 
-void world::record_allocate(uint32_t reactor, const event* by, const event* ev) {
+trace_record world::point_record(record_kind kind, uint32_t reactor, uint32_t target,
+                                 const event* by) const noexcept {
   trace_record rec{};
-  rec.kind = record_kind::allocate;
+  rec.kind = kind;
   rec.core = reactor;
-  rec.target = ev->target;
-  rec.id = ev->id;
+  rec.target = target;
   rec.by = by != nullptr ? by->id : 0;
-  rec.name = intern_name(ev->name, reinterpret_cast<const void*>(ev->fn));
   rec.start_ns = rec.end_ns = now_ns(reactor);
+  return rec;
+}
+
+void world::record_allocate(uint32_t reactor, const event* by, const event* ev) {
+  trace_record rec = point_record(record_kind::allocate, reactor, ev->target, by);
+  rec.id = ev->id;
+  rec.name = intern_name(ev->name, reinterpret_cast<const void*>(ev->fn));
   record(rec);
 }
 
@@ -365,28 +371,18 @@ void world::on_allocate_failed(uint32_t reactor, const event* by, uint32_t targe
                                event_fn fn, const char* name, bool invalid_core) noexcept {
   mix(0xA110CFA100000000ull ^ (uint64_t{target_core} << 8) ^ reactor);
   if (trace_) {
-    trace_record rec{};
-    rec.kind = record_kind::allocate_failed;
+    trace_record rec = point_record(record_kind::allocate_failed, reactor, target_core, by);
     rec.detail = static_cast<uint8_t>(invalid_core ? alloc_failure::not_a_core
                                                    : alloc_failure::no_event);
-    rec.core = reactor;
-    rec.target = target_core;
-    rec.by = by != nullptr ? by->id : 0;
     rec.name = intern_name(name, reinterpret_cast<const void*>(fn));
-    rec.start_ns = rec.end_ns = now_ns(reactor);
     record(rec);
   }
 }
 
 void world::record_call(uint32_t reactor, const event* ev) {
   const event* by = reactor == no_core ? nullptr : rt_->at(reactor).running_event();
-  trace_record rec{};
-  rec.kind = record_kind::call;
-  rec.core = reactor;
-  rec.target = ev->target;
+  trace_record rec = point_record(record_kind::call, reactor, ev->target, by);
   rec.id = ev->id;
-  rec.by = by != nullptr ? by->id : 0;
-  rec.start_ns = rec.end_ns = now_ns(reactor);
   record(rec);
 }
 

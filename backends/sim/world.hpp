@@ -77,6 +77,9 @@ class world final : public core::clock, public core::scheduling, public core::ob
   // The hot path's view of the simulator's parts (hot_path.hpp).
   using types = core::backend_types<sim_pool, sim_transport, world, world>;
 
+  // A record of something that happened at one instant on `reactor`, caused by `by`.
+  trace_record point_record(record_kind kind, uint32_t reactor, uint32_t target,
+                            const event* by) const noexcept;
   void record_allocate(uint32_t reactor, const event* by, const event* ev);
   void record_call(uint32_t reactor, const event* ev);
 
