@@ -95,21 +95,13 @@ bool reactor::step_as() noexcept {
         if (batch_pos_ < batch_len_) return run_event_as<B>();
         if (!burst_taken_) {
           burst_taken_ = true;
-          batch_pos_ = 0;
-          batch_len_ = B::queues(rt_.backend()).dequeue_burst(index_, batch_, event_batch_max);
-          if (batch_len_ > 0) return run_event_as<B>();
+          if (take_burst_as<B>() > 0) return run_event_as<B>();
         }
-        phase_ = phase::pollers;
-        poll_pos_ = 0;
-        poll_end_ = static_cast<uint32_t>(active_.size());
+        begin_pollers();
         break;
       case phase::pollers:
-        while (poll_pos_ < poll_end_) {
-          poller* p = active_[poll_pos_++];
-          if (p->state == poller_state::active) return run_poller(p, step_kind::poller);
-        }
-        if (active_has_dead_) compact_active();
-        phase_ = phase::timers;
+        if (poller* p = next_active_poller()) return run_poller(p, step_kind::poller);
+        end_pollers();
         break;
       case phase::timers:
         if (run_due_timer()) return true;
@@ -123,24 +115,94 @@ bool reactor::step_as() noexcept {
 }
 
 template <class B>
+bool reactor::run_iteration_as() noexcept {
+  // The same pieces as step_as, in the same order, without returning between units: the
+  // phase machine is walked once per iteration instead of once per unit. The stop flag is
+  // read after every unit, since a reactor stops after the unit it is running; what is left of
+  // the burst then stays in batch_ for drop_queued, which counts it as dropped.
+  bool worked = false;
+  if (take_burst_as<B>() > 0) {
+    worked = true;
+    do {
+      run_event<false>(batch_[batch_pos_++]);
+      if (rt_.stop_requested()) [[unlikely]] return true;
+    } while (batch_pos_ < batch_len_);
+    end_burst_as<B>();
+  }
+  if (!active_.empty()) {
+    begin_pollers();
+    while (poller* p = next_active_poller()) {
+      worked = true;
+      run_poller(p, step_kind::poller);
+      if (rt_.stop_requested()) [[unlikely]] return true;
+    }
+    end_pollers();
+  }
+  phase_ = phase::timers;
+  while (run_due_timer()) {
+    worked = true;
+    if (rt_.stop_requested()) [[unlikely]] return true;
+  }
+  phase_ = phase::events;
+  return worked;
+}
+
+template <class B>
+uint32_t reactor::take_burst_as() noexcept {
+  batch_pos_ = 0;
+  batch_len_ = B::queues(rt_.backend()).dequeue_burst(index_, batch_, event_batch_max);
+  return batch_len_;
+}
+
+template <class B>
 bool reactor::run_event_as() noexcept {
-  event* ev = batch_[batch_pos_++];
+  run_event<true>(batch_[batch_pos_++]);
+  if (batch_pos_ == batch_len_) end_burst_as<B>();
+  return true;
+}
+
+template <bool record_last>
+void reactor::run_event(event* ev) noexcept {
   if (ev->state != event_state::queued) [[unlikely]] not_queued();
   ev->state = event_state::running;
   running_ = ev;
-  last_kind_ = step_kind::event;
-  last_event_ = ev;
-  last_event_info_ = {ev->id, ev->fn, ev->name, ev->sender};
+  if constexpr (record_last) {
+    last_kind_ = step_kind::event;
+    last_event_ = ev;
+    last_event_info_ = {ev->id, ev->fn, ev->name, ev->sender};
+  }
   ev->fn(ev->arg1, ev->arg2);
   running_ = nullptr;
   ev->state = event_state::done;
   ++stats_.events_executed;
-  if (batch_pos_ == batch_len_) {  // the burst is over: its events go back to the pool
-    for (uint32_t i = 0; i < batch_len_; ++i) batch_[i]->state = event_state::free;
-    B::pool(rt_.backend()).put_bulk(index_, batch_, batch_len_);
-    batch_pos_ = batch_len_ = 0;
+}
+
+template <class B>
+void reactor::end_burst_as() noexcept {
+  // The burst is over: its events go back to the pool (free first, so that a stale
+  // event_call on one of them is caught as misuse).
+  for (uint32_t i = 0; i < batch_len_; ++i) batch_[i]->state = event_state::free;
+  B::pool(rt_.backend()).put_bulk(index_, batch_, batch_len_);
+  batch_pos_ = batch_len_ = 0;
+}
+
+inline void reactor::begin_pollers() noexcept {
+  phase_ = phase::pollers;
+  poll_pos_ = 0;
+  poll_end_ = static_cast<uint32_t>(active_.size());
+}
+
+inline poller* reactor::next_active_poller() noexcept {
+  while (poll_pos_ < poll_end_) {
+    poller* p = active_[poll_pos_++];
+    if (p->state == poller_state::active) return p;
   }
-  return true;
+  return nullptr;
+}
+
+inline void reactor::end_pollers() noexcept {
+  if (active_has_dead_) compact_active();
+  phase_ = phase::timers;
 }
 
 }  // namespace lockstep::core
