@@ -11,13 +11,13 @@
 namespace lockstep::real {
 
 ring_transport::ring_transport(uint32_t reactors, uint32_t capacity, uint32_t run_number)
-    : reactors_(reactors), queues_(new queues[reactors]) {
+    : reactors_(reactors), rings_(new rte_ring*[reactors]()), locals_(new local[reactors]) {
   for (uint32_t i = 0; i < reactors_; ++i) {
     char name[RTE_RING_NAMESIZE];
     std::snprintf(name, sizeof name, "lockstep_q%u_%u", run_number, i);
     // Exact size: `capacity` usable slots (not rounded down to a power of two minus one).
-    queues_[i].ring = rte_ring_create(name, capacity, SOCKET_ID_ANY, RING_F_SC_DEQ | RING_F_EXACT_SZ);
-    if (queues_[i].ring == nullptr) {
+    rings_[i] = rte_ring_create(name, capacity, SOCKET_ID_ANY, RING_F_SC_DEQ | RING_F_EXACT_SZ);
+    if (rings_[i] == nullptr) {
       ok_ = false;
       error_ = "cannot create the event ring of reactor " + std::to_string(i) + " (" +
                std::to_string(capacity) + " slots; rte_ring_create: " + rte_strerror(rte_errno) +
@@ -28,7 +28,7 @@ ring_transport::ring_transport(uint32_t reactors, uint32_t capacity, uint32_t ru
 }
 
 ring_transport::~ring_transport() {
-  for (uint32_t i = 0; i < reactors_; ++i) rte_ring_free(queues_[i].ring);
+  for (uint32_t i = 0; i < reactors_; ++i) rte_ring_free(rings_[i]);
 }
 
 void ring_transport::ring_full(uint32_t target) noexcept {
@@ -37,7 +37,7 @@ void ring_transport::ring_full(uint32_t target) noexcept {
   std::abort();
 }
 
-uint32_t ring_transport::take_local(queues& q, event** out, uint32_t max) noexcept {
+uint32_t ring_transport::take_local(local& q, event** out, uint32_t max) noexcept {
   uint32_t n = 0;
   while (n < max && q.local_head != nullptr) {
     event* ev = q.local_head;
@@ -49,7 +49,7 @@ uint32_t ring_transport::take_local(queues& q, event** out, uint32_t max) noexce
 }
 
 uint32_t ring_transport::dequeue_burst(uint32_t target, event** out, uint32_t max) noexcept {
-  queues& q = queues_[target];
+  local& q = locals_[target];
   void* objs[core::event_batch_max];
   if (max > core::event_batch_max) max = core::event_batch_max;
   uint32_t n = 0;
@@ -57,7 +57,7 @@ uint32_t ring_transport::dequeue_burst(uint32_t target, event** out, uint32_t ma
   q.ring_first = !ring_first;
   if (!ring_first) n = take_local(q, out, max);
   if (n < max) {
-    const uint32_t got = rte_ring_sc_dequeue_burst(q.ring, objs, max - n, nullptr);
+    const uint32_t got = rte_ring_sc_dequeue_burst(rings_[target], objs, max - n, nullptr);
     for (uint32_t i = 0; i < got; ++i) out[n++] = static_cast<event*>(objs[i]);
   }
   if (ring_first && n < max) n += take_local(q, out + n, max - n);
@@ -65,8 +65,7 @@ uint32_t ring_transport::dequeue_burst(uint32_t target, event** out, uint32_t ma
 }
 
 bool ring_transport::pending(uint32_t target) const noexcept {
-  const queues& q = queues_[target];
-  return q.local_head != nullptr || rte_ring_count(q.ring) != 0;
+  return locals_[target].local_head != nullptr || rte_ring_count(rings_[target]) != 0;
 }
 
 }  // namespace lockstep::real

@@ -35,9 +35,9 @@ class ring_transport final : public core::transport {
 
   // Inline: core's hot path calls it on the concrete transport (core/hot_path.hpp).
   void enqueue(uint32_t sender, uint32_t target, event* ev) noexcept override {
-    queues& q = queues_[target];
     if (sender == target) {
       // Only the target's own lcore sends as `target`: the list is single-threaded.
+      local& q = locals_[target];
       ev->next = nullptr;
       if (q.local_tail == nullptr) {
         q.local_head = ev;
@@ -47,26 +47,29 @@ class ring_transport final : public core::transport {
       q.local_tail = ev;
       return;
     }
-    if (rte_ring_mp_enqueue(q.ring, ev) != 0) [[unlikely]] ring_full(target);
+    if (rte_ring_mp_enqueue(rings_[target], ev) != 0) [[unlikely]] ring_full(target);
   }
   uint32_t dequeue_burst(uint32_t target, event** out, uint32_t max) noexcept override;
   bool pending(uint32_t target) const noexcept override;
 
  private:
-  // One reactor's queues, on cache lines of their own: producers on other lcores write only the
-  // ring, the owner writes the local list.
-  struct alignas(64) queues {
-    rte_ring* ring = nullptr;
+  // What only the owning reactor writes, on a cache line of its own: written on every local
+  // post and every burst, it must not share a line with anything another lcore reads.
+  struct alignas(64) local {
     event* local_head = nullptr;
     event* local_tail = nullptr;
     bool ring_first = true;
   };
 
   [[noreturn]] static void ring_full(uint32_t target) noexcept;
-  static uint32_t take_local(queues& q, event** out, uint32_t max) noexcept;
+  static uint32_t take_local(local& q, event** out, uint32_t max) noexcept;
 
   uint32_t reactors_;
-  std::unique_ptr<queues[]> queues_;
+  // The rings by reactor index: written once here, then only read, by every lcore (a sender
+  // reads its target's ring pointer on every post, so it lives apart from the local lists —
+  // sharing their line cost a cache miss per cross-core post).
+  std::unique_ptr<rte_ring*[]> rings_;
+  std::unique_ptr<local[]> locals_;
   bool ok_ = true;
   std::string error_;
 };
