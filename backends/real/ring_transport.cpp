@@ -37,33 +37,6 @@ void ring_transport::ring_full(uint32_t target) noexcept {
   std::abort();
 }
 
-uint32_t ring_transport::take_local(local& q, event** out, uint32_t max) noexcept {
-  uint32_t n = 0;
-  while (n < max && q.local_head != nullptr) {
-    event* ev = q.local_head;
-    q.local_head = ev->next;
-    out[n++] = ev;
-  }
-  if (q.local_head == nullptr) q.local_tail = nullptr;
-  return n;
-}
-
-uint32_t ring_transport::dequeue_burst(uint32_t target, event** out, uint32_t max) noexcept {
-  local& q = locals_[target];
-  void* objs[core::event_batch_max];
-  if (max > core::event_batch_max) max = core::event_batch_max;
-  uint32_t n = 0;
-  const bool ring_first = q.ring_first;
-  q.ring_first = !ring_first;
-  if (!ring_first) n = take_local(q, out, max);
-  if (n < max) {
-    const uint32_t got = rte_ring_sc_dequeue_burst(rings_[target], objs, max - n, nullptr);
-    for (uint32_t i = 0; i < got; ++i) out[n++] = static_cast<event*>(objs[i]);
-  }
-  if (ring_first && n < max) n += take_local(q, out + n, max - n);
-  return n;
-}
-
 bool ring_transport::pending(uint32_t target) const noexcept {
   return locals_[target].local_head != nullptr || rte_ring_count(rings_[target]) != 0;
 }
