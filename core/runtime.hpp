@@ -87,6 +87,11 @@ class runtime {
                             const char* name) noexcept;
   template <class B>
   static void call_as(runtime& rt, event* ev) noexcept;
+  // allocate_as's observer call, in line or (allocated_cold) out of line.
+  template <class B>
+  static event* allocated(runtime& rt, uint32_t self, event* ev) noexcept;
+  template <class B>
+  static event* allocated_cold(runtime& rt, uint32_t self, event* ev) noexcept;
   uint32_t current_core() const noexcept {
     const uint32_t r = current_reactor();
     return r == no_core ? no_core : core_ids_[r];
