@@ -136,14 +136,21 @@ bool reactor::run_iteration_as() noexcept {
   // The same pieces as step_as, in the same order, without returning between units: the
   // phase machine is walked once per iteration instead of once per unit. The stop flag is
   // read after every unit, since a reactor stops after the unit it is running; what is left of
-  // the burst then stays in batch_ for drop_queued, which counts it as dropped.
+  // the burst then stays in batch_ for drop_queued, which counts it as dropped. Events the
+  // units sent to other reactors are flushed after the burst (before its events go back to the
+  // pool: the receivers need them sooner) and before returning.
+  auto& queues = B::queues(rt_.backend());
   bool worked = false;
   if (take_burst_as<B>() > 0) {
     worked = true;
     do {
       run_event<false>(batch_[batch_pos_++]);
-      if (rt_.stop_requested()) [[unlikely]] return true;
+      if (rt_.stop_requested()) [[unlikely]] {
+        queues.flush(index_);
+        return true;
+      }
     } while (batch_pos_ < batch_len_);
+    queues.flush(index_);
     end_burst_as<B>();
   }
   if (!active_.empty()) {
@@ -151,7 +158,10 @@ bool reactor::run_iteration_as() noexcept {
     while (poller* p = next_active_poller()) {
       worked = true;
       run_poller(p, step_kind::poller);
-      if (rt_.stop_requested()) [[unlikely]] return true;
+      if (rt_.stop_requested()) [[unlikely]] {
+        queues.flush(index_);
+        return true;
+      }
     }
     end_pollers();
   }
@@ -159,9 +169,10 @@ bool reactor::run_iteration_as() noexcept {
   // The emptiness test in line: most reactors have no timed poller, and run_due_timer is a call.
   while (!timed_.empty() && run_due_timer()) {
     worked = true;
-    if (rt_.stop_requested()) [[unlikely]] return true;
+    if (rt_.stop_requested()) [[unlikely]] break;
   }
   phase_ = phase::events;
+  queues.flush(index_);
   return worked;
 }
 

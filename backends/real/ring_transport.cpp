@@ -37,6 +37,28 @@ void ring_transport::ring_full(uint32_t target) noexcept {
   std::abort();
 }
 
+void ring_transport::enqueue_now(uint32_t target, event* ev) noexcept {
+  if (rte_ring_mp_enqueue(rings_[target], ev) != 0) [[unlikely]] ring_full(target);
+}
+
+void ring_transport::flush_staged(local& q) noexcept {
+  const uint32_t n = q.staged_n;
+  for (uint32_t begin = 0; begin < n;) {
+    // A run of consecutive events for one target goes in one enqueue: the order inside the run
+    // is the ring's, the order between runs is this loop's, so call order is kept per target.
+    const uint16_t target = static_cast<event*>(q.staged[begin])->target;
+    uint32_t end = begin + 1;
+    while (end < n && static_cast<event*>(q.staged[end])->target == target) ++end;
+    if (rte_ring_mp_enqueue_bulk(rings_[target], &q.staged[begin], end - begin, nullptr) == 0)
+        [[unlikely]]
+      ring_full(target);
+    begin = end;
+  }
+  q.staged_n = 0;
+}
+
+// Staged events are not counted: they are the sender's until its next flush (at the latest at
+// the end of its iteration).
 bool ring_transport::pending(uint32_t target) const noexcept {
   return locals_[target].local_head != nullptr || rte_ring_count(rings_[target]) != 0;
 }

@@ -106,10 +106,15 @@ int lcore_main(void* arg) {
     while (!rt.stop_requested()) {
       trace->begin_step(index);
       reactor.step_as<real_types>();
+      // step_as does not flush (the simulator's transport holds nothing): the events this
+      // step sent to other cores leave now, inside the step's iteration.
+      c->queues->flush(index);
       trace->end_step(index, reactor);
       between();
     }
   }
+  // Nothing stays staged past the loop: what the last unit sent is queued, then dropped.
+  c->queues->flush(index);
   core::set_current_reactor(no_core);
   c->finished.fetch_add(1, std::memory_order_release);
   return 0;
