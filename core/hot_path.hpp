@@ -14,6 +14,7 @@
 #include "reactor.hpp"
 #include "runtime.hpp"
 
+#include <concepts>
 #include <type_traits>
 
 namespace lockstep::core {
@@ -47,16 +48,52 @@ struct backend_types {
 
 using generic_backend = backend_types<event_pool, transport, clock, observer>;
 
+// A pool whose get has a call-free common case offers it as get_cached(reactor): an event or
+// nullptr, never a refill. allocate_as then runs only that in line and leaves everything else
+// (the refill, a failure) to a function of its own, reached by a tail call, so that its common
+// path makes no call and saves no register.
 template <class B>
-event* runtime::allocate_as(runtime& rt, uint32_t core, event_fn fn, void* arg1, void* arg2,
-                            const char* name) noexcept {
+concept has_cached_get = requires(typename B::pool_type& p, uint32_t r) {
+  { p.get_cached(r) } -> std::same_as<event*>;
+};
+
+template <class B>
+event* runtime::allocate_as(uint32_t core, event_fn fn, void* arg1, void* arg2,
+                            const char* name, runtime& rt) noexcept {
   if (fn == nullptr) [[unlikely]]
     rt.fail("event_allocate: fn is nullptr (an event needs a function to run)");
+  if constexpr (has_cached_get<B>) {
+    const uint32_t self = current_reactor();
+    const uint32_t target = rt.reactor_of(core);
+    event* ev = target == no_core ? nullptr : B::pool(rt.parts_).get_cached(self);
+    if (ev == nullptr) [[unlikely]] return allocate_uncached<B>(core, fn, arg1, arg2, name, rt);
+    return lend<B>(rt, self, target, ev, fn, arg1, arg2, name);
+  } else {
+    return allocate_body<B>(core, fn, arg1, arg2, name, rt);
+  }
+}
+
+template <class B>
+inline event* runtime::allocate_body(uint32_t core, event_fn fn, void* arg1, void* arg2,
+                                     const char* name, runtime& rt) noexcept {
   const uint32_t self = current_reactor();
   const uint32_t target = rt.reactor_of(core);
   event* ev = target == no_core ? nullptr : B::pool(rt.parts_).get(self);
   if (ev == nullptr) [[unlikely]]
     return rt.allocate_failed(self, core, fn, name, target == no_core);
+  return lend<B>(rt, self, target, ev, fn, arg1, arg2, name);
+}
+
+template <class B>
+[[gnu::noinline]] event* runtime::allocate_uncached(uint32_t core, event_fn fn, void* arg1,
+                                                    void* arg2, const char* name,
+                                                    runtime& rt) noexcept {
+  return allocate_body<B>(core, fn, arg1, arg2, name, rt);
+}
+
+template <class B>
+inline event* runtime::lend(runtime& rt, uint32_t self, uint32_t target, event* ev, event_fn fn,
+                            void* arg1, void* arg2, const char* name) noexcept {
   ev->fn = fn;
   ev->arg1 = arg1;
   ev->arg2 = arg2;
@@ -85,7 +122,7 @@ template <class B>
 }
 
 template <class B>
-void runtime::call_as(runtime& rt, event* ev) noexcept {
+void runtime::call_as(event* ev, runtime& rt) noexcept {
   if (ev == nullptr || ev->state != event_state::allocated) [[unlikely]] rt.call_misuse(ev);
   const uint32_t self = current_reactor();
   ev->sender = self == no_core ? external_sender : static_cast<uint16_t>(self);

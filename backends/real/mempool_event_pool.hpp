@@ -38,15 +38,23 @@ class mempool_event_pool final : public core::event_pool {
   // large for the compiler to inline into event_allocate and the reactor loop, which costs a
   // call and a copy of the burst per use. Anything else goes through DPDK's functions.
   event* get(uint32_t reactor) noexcept override {
-    rte_mempool_cache* cache = cache_of(reactor);
+    if (event* ev = get_cached(reactor)) [[likely]] return ev;
+    return get_slow(cache_of(reactor));
+  }
+  // Only the cache's common case: an event, or nullptr when the cache is empty or there is none
+  // (then get refills). core's allocate_as runs this in line and the rest out of line.
+  event* get_cached(uint32_t reactor) noexcept {
 #ifndef RTE_LIBRTE_MEMPOOL_STATS  // with statistics compiled in, DPDK's functions count them
+    rte_mempool_cache* cache = cache_of(reactor);
     if (cache != nullptr && cache->len > 0) [[likely]] {
       void* obj = cache->objs[--cache->len];
       tsan_acquire(obj);
       return static_cast<event*>(obj);
     }
+#else
+    (void)reactor;
 #endif
-    return get_slow(cache);
+    return nullptr;
   }
   // The backend's own events are skipped (they are not the mempool's).
   void put_bulk(uint32_t reactor, event* const* evs, uint32_t n) noexcept override {
