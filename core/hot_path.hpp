@@ -128,7 +128,20 @@ void runtime::call_as(event* ev, runtime& rt) noexcept {
   ev->sender = self == no_core ? external_sender : static_cast<uint16_t>(self);
   ev->sent_ns = B::clk(rt.parts_).send_stamp_ns(self);
   ev->state = event_state::queued;
-  if (auto* obs = B::obs(rt.parts_)) obs->on_call(self, ev);
+  if constexpr (B::observer_out_of_line) {
+    if (B::obs(rt.parts_) != nullptr) [[unlikely]] return call_observed_cold<B>(ev, rt, self);
+  } else {
+    if (auto* obs = B::obs(rt.parts_)) obs->on_call(self, ev);
+  }
+  B::queues(rt.parts_).enqueue(ev->sender, ev->target, ev);
+}
+
+template <class B>
+[[gnu::noinline]] void runtime::call_observed_cold(event* ev, runtime& rt,
+                                                   uint32_t self) noexcept {
+  // Recorded before the hand-over: once enqueued, the event may run (and be recorded) on its
+  // target at once.
+  B::obs(rt.parts_)->on_call(self, ev);
   B::queues(rt.parts_).enqueue(ev->sender, ev->target, ev);
 }
 

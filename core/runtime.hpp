@@ -148,6 +148,9 @@ class runtime {
   static event* allocated(runtime& rt, uint32_t self, event* ev) noexcept;
   template <class B>
   static event* allocated_cold(runtime& rt, uint32_t self, event* ev) noexcept;
+  // call_as's observer call and hand-over, out of line (for observer_rare backends).
+  template <class B>
+  static void call_observed_cold(event* ev, runtime& rt, uint32_t self) noexcept;
 
   // The cold ends of allocate_as and call_as, out of line.
   event* allocate_failed(uint32_t self, uint32_t core, event_fn fn, const char* name,
