@@ -181,8 +181,11 @@ bool reactor::step_as() noexcept {
   return false;
 }
 
+// Flattened: the pieces it shares with step_as (take_burst_as, end_burst_as and the backend's
+// inline parts under them) are calls in step_as's code; here, once per iteration, their
+// prologues cost more than their bodies on a burst of a few events.
 template <class B>
-bool reactor::run_iteration_as() noexcept {
+[[gnu::flatten]] bool reactor::run_iteration_as() noexcept {
   // The same pieces as step_as, in the same order, without returning between units: the
   // phase machine is walked once per iteration instead of once per unit. The stop flag is
   // read after every unit, since a reactor stops after the unit it is running; what is left of
