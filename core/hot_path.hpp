@@ -204,7 +204,7 @@ template <class B>
       }
     } while (batch_pos_ < batch_len_);
     queues.flush(index_);
-    end_burst_as<B>();
+    end_burst_as<B, false>();
   }
   if (!active_.empty()) {
     begin_pollers();
@@ -239,31 +239,35 @@ uint32_t reactor::take_burst_as() noexcept {
 template <class B>
 bool reactor::run_event_as() noexcept {
   run_event<true>(batch_[batch_pos_++]);
-  if (batch_pos_ == batch_len_) end_burst_as<B>();
+  if (batch_pos_ == batch_len_) end_burst_as<B, true>();
   return true;
 }
 
-template <bool record_last>
+template <bool per_unit>
 void reactor::run_event(event* ev) noexcept {
   if (ev->state != event_state::queued) [[unlikely]] not_queued();
   ev->state = event_state::running;
   running_ = ev;
-  if constexpr (record_last) {
+  if constexpr (per_unit) {
     last_kind_ = step_kind::event;
     last_event_ = ev;
     last_event_info_ = {ev->id, ev->fn, ev->name, ev->sender};
   }
   ev->fn(ev->arg1, ev->arg2);
   running_ = nullptr;
-  ev->state = event_state::done;
+  // An event that ran leaves the running state at once, so that event_call on it is caught as
+  // misuse from here on. Stepped per unit, it is done until its burst ends (the simulator's
+  // reports name that state); in a whole iteration it is free at once, which spares a second
+  // pass over the burst — it still reaches the pool only with its burst, in end_burst_as.
+  ev->state = per_unit ? event_state::done : event_state::free;
   ++stats_.events_executed;
 }
 
-template <class B>
+template <class B, bool per_unit>
 void reactor::end_burst_as() noexcept {
-  // The burst is over: its events go back to the pool (free first, so that a stale
-  // event_call on one of them is caught as misuse).
-  for (uint32_t i = 0; i < batch_len_; ++i) batch_[i]->state = event_state::free;
+  // The burst is over: its events go back to the pool, free (see run_event).
+  if constexpr (per_unit)
+    for (uint32_t i = 0; i < batch_len_; ++i) batch_[i]->state = event_state::free;
   B::pool(rt_.backend()).put_bulk(index_, batch_, batch_len_);
   batch_pos_ = batch_len_ = 0;
 }

@@ -99,11 +99,12 @@ class alignas(64) reactor {
   uint32_t take_burst_as() noexcept;
   template <class B>
   bool run_event_as() noexcept;
-  // Runs one dequeued event; record_last: keep last_kind/last_event/last_event_info (per-unit
-  // stepping, where a trace or the simulator reads them after the step).
-  template <bool record_last>
+  // Runs one dequeued event. per_unit (step_as): keeps last_kind/last_event/last_event_info,
+  // which a trace or the simulator reads after the step, and leaves the event done until its
+  // burst ends; otherwise (run_iteration_as) the event is free once it ran.
+  template <bool per_unit>
   void run_event(event* ev) noexcept;
-  template <class B>
+  template <class B, bool per_unit>
   void end_burst_as() noexcept;
   void begin_pollers() noexcept;
   poller* next_active_poller() noexcept;
