@@ -125,7 +125,9 @@ template <class B>
 void runtime::call_as(event* ev, runtime& rt) noexcept {
   if (ev == nullptr || ev->state != event_state::allocated) [[unlikely]] rt.call_misuse(ev);
   const uint32_t self = current_reactor();
-  ev->sender = self == no_core ? external_sender : static_cast<uint16_t>(self);
+  // no_core truncates to external_sender: no branch or select on the way.
+  static_assert(static_cast<uint16_t>(no_core) == external_sender);
+  ev->sender = static_cast<uint16_t>(self);
   ev->sent_ns = B::clk(rt.parts_).send_stamp_ns(self);
   ev->state = event_state::queued;
   if constexpr (B::observer_out_of_line) {
