@@ -148,3 +148,37 @@ TEST(RealStagedFifo, BurstsSendingManyEventsToAnotherCoreKeepCallOrder) {
 }
 
 }  // namespace
+
+namespace {
+
+// Claim: events an event sends to another core just before it calls app_stop are not lost in
+// its staging buffer: each one either ran on the other core before that core stopped or is
+// counted as dropped, and every one is back in the pool.
+TEST(RealStagedFifo, EventsStagedWhenTheAppStopsAreRunOrDropped) {
+  struct sends {
+    uint32_t other = lockstep::no_core;
+    uint64_t ran = 0;  // written by the other core only
+    static void count(void* self, void*) { ++static_cast<sends*>(self)->ran; }
+  } s;
+  constexpr uint32_t sent = 5;
+  lockstep::real::run_stats stats;
+  const int rc = lockstep::real::run(
+      real_test::options(255),
+      [&] {
+        const two_cores run = two_cores::of_run();
+        s.other = run.id[0] == lockstep::current_core() ? run.id[1] : run.id[0];
+        for (uint32_t i = 0; i < sent; ++i) {
+          lockstep::event* ev = lockstep::event_allocate(s.other, sends::count, &s, nullptr);
+          ASSERT_NE(ev, nullptr);
+          lockstep::event_call(ev);
+        }
+        lockstep::app_stop(3);
+      },
+      &stats);
+  EXPECT_EQ(rc, 3);
+  EXPECT_EQ(s.ran + stats.dropped_events, sent);
+  EXPECT_EQ(stats.events_executed, 1 + s.ran);
+  EXPECT_EQ(stats.leaked_events, 0u);
+}
+
+}  // namespace
