@@ -194,17 +194,21 @@ template <class B>
   // the burst then stays in batch_ for drop_queued, which counts it as dropped. Events the
   // units sent to other reactors are flushed after the burst (before its events go back to the
   // pool: the receivers need them sooner) and before returning.
-  auto& queues = B::queues(rt_.backend());
+  // Locals, so that they stay in registers across the events' calls (members are reloaded
+  // after every call); batch_pos_ is written back only when the loop stops early.
+  runtime& rt = rt_;
+  auto& queues = B::queues(rt.backend());
   bool worked = false;
-  if (take_burst_as<B>() > 0) {
+  if (const uint32_t len = take_burst_as<B>(); len > 0) {
     worked = true;
-    do {
-      run_event<false>(batch_[batch_pos_++]);
-      if (rt_.stop_requested()) [[unlikely]] {
+    for (uint32_t pos = 0; pos < len;) {
+      run_event<false>(batch_[pos++]);
+      if (rt.stop_requested()) [[unlikely]] {
+        batch_pos_ = pos;
         queues.flush(index_);
         return true;
       }
-    } while (batch_pos_ < batch_len_);
+    }
     queues.flush(index_);
     end_burst_as<B, false>();
   }
@@ -213,7 +217,7 @@ template <class B>
     while (poller* p = next_active_poller()) {
       worked = true;
       run_poller(p, step_kind::poller);
-      if (rt_.stop_requested()) [[unlikely]] {
+      if (rt.stop_requested()) [[unlikely]] {
         queues.flush(index_);
         return true;
       }
@@ -224,7 +228,7 @@ template <class B>
   // The emptiness test in line: most reactors have no timed poller, and run_due_timer is a call.
   while (!timed_.empty() && run_due_timer()) {
     worked = true;
-    if (rt_.stop_requested()) [[unlikely]] break;
+    if (rt.stop_requested()) [[unlikely]] break;
   }
   phase_ = phase::events;
   queues.flush(index_);
