@@ -108,4 +108,42 @@ TEST(RealIteration, StopFromAPollerRunsNoFurtherEvent) {
   EXPECT_EQ(stats.leaked_events, 0u);
 }
 
+// Claim: an event called a second time is misuse caught with a message, whether it still waits
+// in its queue or already ran earlier in the burst that is running (the whole-iteration loop
+// frees an event as soon as it ran; it reaches the pool only with its burst).
+lockstep::event* g_first = nullptr;  // written by start, read by the next event (one lcore)
+
+void nothing(void*, void*) {}
+void call_the_first_again(void*, void*) { lockstep::event_call(g_first); }
+
+TEST(RealIterationDeathTest, AnEventCalledAgainBeforeItRunsIsMisuse) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  EXPECT_DEATH(
+      {
+        (void)lockstep::real::run(real_test::options(255), [] {
+          lockstep::event* ev = lockstep::event_allocate(lockstep::current_core(), nothing,
+                                                         nullptr, nullptr);
+          lockstep::event_call(ev);
+          lockstep::event_call(ev);
+        });
+      },
+      "event_call: the event was already called");
+}
+
+TEST(RealIterationDeathTest, AnEventCalledAgainAfterItRanInTheSameBurstIsMisuse) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  EXPECT_DEATH(
+      {
+        (void)lockstep::real::run(real_test::options(255), [] {
+          const uint32_t self = lockstep::current_core();
+          g_first = lockstep::event_allocate(self, nothing, nullptr, nullptr);
+          lockstep::event* second =
+              lockstep::event_allocate(self, call_the_first_again, nullptr, nullptr);
+          lockstep::event_call(g_first);
+          lockstep::event_call(second);  // the same burst: both are the core's own, queued now
+        });
+      },
+      "event_call: the event is not allocated \\(called again after it ran");
+}
+
 }  // namespace
