@@ -102,7 +102,9 @@ void drain(raw_env& env) {
   }
 }
 
-struct core_ctx {
+// One cache line per core, written by that core only (two contexts in one line would add a
+// cache-line transfer per event to the baseline's figures).
+struct alignas(64) core_ctx {
   uint64_t executed = 0;
   uint64_t target = 0;  // only the measuring core stops the run
   uint32_t next_lcore = 0;
@@ -124,13 +126,13 @@ void next_event(void* arg1, void*) {
 struct worker_args {
   core_ctx* ctx;
   uint32_t lcore;
-  uint32_t in_flight;
+  uint32_t to_main;  // events the worker posts to the main lcore before its loop starts
 };
 
 int cross_worker(void* p) {
   auto* a = static_cast<worker_args*>(p);
   while (!g_env->go.load(std::memory_order_acquire)) rte_pause();
-  for (uint32_t k = 0; k < a->in_flight; ++k) raw_post(a->ctx->next_lcore, next_event, a->ctx->next);
+  for (uint32_t k = 0; k < a->to_main; ++k) raw_post(a->ctx->next_lcore, next_event, a->ctx->next);
   raw_reactor(a->lcore);
   return 0;
 }
@@ -154,31 +156,63 @@ double spdk_shaped_local_ns_per_event(uint64_t events, uint32_t in_flight) {
   return ns / static_cast<double>(c.executed);
 }
 
-double spdk_shaped_cross_events_per_s_per_core(uint64_t events_per_core, uint32_t in_flight) {
+namespace {
+
+// The two-core shape shared by the cross and round-trip baselines: the main lcore and the first
+// worker lcore, each event sending the next one to the other lcore. The main lcore posts
+// `to_worker` events and the worker `to_main` before their loops start; the run ends when the
+// main lcore has run `main_events`. Returns the main lcore's elapsed nanoseconds, or negative
+// when it could not run.
+double raw_pair_ns(uint64_t main_events, uint32_t to_worker, uint32_t to_main,
+                   uint64_t* main_executed) {
   raw_env env;
-  if (!env.create("cross")) return -1;
+  if (!env.create("pair")) return -1;
   g_env = &env;
   const uint32_t main_lcore = rte_lcore_id();
   const uint32_t worker = rte_get_next_lcore(main_lcore, 1, 1);
-  if (worker >= RTE_MAX_LCORE) return -1;
+  if (worker >= RTE_MAX_LCORE) {
+    g_env = nullptr;
+    return -1;
+  }
   core_ctx ctx[2];
-  ctx[0].target = events_per_core;
+  ctx[0].target = main_events;
   ctx[0].next_lcore = worker;
   ctx[0].next = &ctx[1];
   ctx[1].next_lcore = main_lcore;
   ctx[1].next = &ctx[0];
-  worker_args wa{&ctx[1], worker, in_flight};
-  if (rte_eal_remote_launch(cross_worker, &wa, worker) != 0) return -1;
+  worker_args wa{&ctx[1], worker, to_main};
+  if (rte_eal_remote_launch(cross_worker, &wa, worker) != 0) {
+    g_env = nullptr;
+    return -1;
+  }
   stopwatch sw;
   env.go.store(true, std::memory_order_release);
-  for (uint32_t k = 0; k < in_flight; ++k) raw_post(worker, next_event, &ctx[1]);
+  for (uint32_t k = 0; k < to_worker; ++k) raw_post(worker, next_event, &ctx[1]);
   raw_reactor(main_lcore);
   const double ns = sw.elapsed_ns();
   rte_eal_wait_lcore(worker);
   drain(env);
   g_env = nullptr;
+  *main_executed = ctx[0].executed;
+  return ns;
+}
+
+}  // namespace
+
+double spdk_shaped_cross_events_per_s_per_core(uint64_t events_per_core, uint32_t in_flight) {
+  uint64_t executed = 0;
+  const double ns = raw_pair_ns(events_per_core, in_flight, in_flight, &executed);
+  if (ns < 0) return -1;
   // Per core: what the measuring core ran per second (the shape is symmetric).
-  return static_cast<double>(ctx[0].executed) / (ns * 1e-9);
+  return static_cast<double>(executed) / (ns * 1e-9);
+}
+
+double spdk_shaped_roundtrip_ns(uint64_t round_trips) {
+  // One event: main -> worker -> main is one round trip, counted on the main lcore.
+  uint64_t executed = 0;
+  const double ns = raw_pair_ns(round_trips, 1, 0, &executed);
+  if (ns < 0 || executed == 0) return -1;
+  return ns / static_cast<double>(executed);
 }
 
 namespace {

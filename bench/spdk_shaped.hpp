@@ -19,6 +19,13 @@ double spdk_shaped_local_ns_per_event(uint64_t events, uint32_t in_flight);
 // run `events_per_core`. Returns events per second per core, or negative on failure.
 double spdk_shaped_cross_events_per_s_per_core(uint64_t events_per_core, uint32_t in_flight);
 
+// One event bouncing between the two lcores of the cross shape (the raw loop on both), until
+// the main lcore has run `round_trips` of them. Returns nanoseconds per round trip, or negative
+// on failure. Against pingpong_roundtrip_ns it shows what the MP/SC ring's hand-over costs by
+// itself (a hop touches the ring's producer and consumer lines, a slot and the event); against
+// real_roundtrip_ns, what the framework adds on top.
+double spdk_shaped_roundtrip_ns(uint64_t round_trips);
+
 // Two lcores bouncing one cache line `round_trips` times. Returns nanoseconds per round trip,
 // or negative on failure.
 double pingpong_roundtrip_ns(uint64_t round_trips);

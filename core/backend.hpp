@@ -36,6 +36,12 @@ class transport {
   virtual uint32_t dequeue_burst(uint32_t target, event** out, uint32_t max) noexcept = 0;
   // Whether events wait for `target` (exact when called from the target's reactor).
   virtual bool pending(uint32_t target) const noexcept = 0;
+  // A transport may hold the events a reactor enqueued for other reactors and hand them over in
+  // batches; flush(sender), called on the sender's reactor, hands over everything it holds for
+  // `sender`. reactor::run_iteration_as flushes at the end of every burst and before it
+  // returns; a backend that drives step_as over such a transport flushes after every step.
+  // Default: nothing is held.
+  virtual void flush(uint32_t sender) noexcept { (void)sender; }
 };
 
 // The backend clock, in nanoseconds. A reactor reads only its own clock.

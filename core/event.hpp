@@ -10,7 +10,7 @@ namespace lockstep {
 // Where an event is in its life. A state other than the expected one is misuse (called twice)
 // or a framework bug, and is checked on every transition.
 enum class event_state : uint16_t {
-  free = 0,        // in the pool
+  free = 0,        // in the pool (or ran, on its way back with its burst: see reactor::run_event)
   allocated = 1,   // lent to the application by event_allocate
   queued = 2,      // handed over by event_call, waiting in the target's queue
   running = 3,     // its function is executing

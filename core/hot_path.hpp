@@ -14,13 +14,18 @@
 #include "reactor.hpp"
 #include "runtime.hpp"
 
+#include <concepts>
 #include <type_traits>
 
 namespace lockstep::core {
 
 // The concrete types of a backend's parts (each derived from its interface in backend.hpp;
 // the same class may serve as several parts).
-template <class Pool, class Transport, class Clock, class Observer>
+// observer_rare: runs of this backend usually have no observer (the real backend's trace is off
+// by default). The observer's calls are then made from functions of their own, so that the hot
+// path without one does not save and restore registers for calls it never makes. A backend
+// that always observes (the simulator hashes every step) keeps them in line.
+template <class Pool, class Transport, class Clock, class Observer, bool observer_rare = false>
 struct backend_types {
   static_assert(std::is_base_of_v<event_pool, Pool>);
   static_assert(std::is_base_of_v<transport, Transport>);
@@ -30,6 +35,7 @@ struct backend_types {
   using transport_type = Transport;
   using clock_type = Clock;
   using observer_type = Observer;
+  static constexpr bool observer_out_of_line = observer_rare;
 
   static Pool& pool(const parts& p) noexcept { return *static_cast<Pool*>(p.pool); }
   static Transport& queues(const parts& p) noexcept {
@@ -42,16 +48,52 @@ struct backend_types {
 
 using generic_backend = backend_types<event_pool, transport, clock, observer>;
 
+// A pool whose get has a call-free common case offers it as get_cached(reactor): an event or
+// nullptr, never a refill. allocate_as then runs only that in line and leaves everything else
+// (the refill, a failure) to a function of its own, reached by a tail call, so that its common
+// path makes no call and saves no register.
 template <class B>
-event* runtime::allocate_as(runtime& rt, uint32_t core, event_fn fn, void* arg1, void* arg2,
-                            const char* name) noexcept {
+concept has_cached_get = requires(typename B::pool_type& p, uint32_t r) {
+  { p.get_cached(r) } -> std::same_as<event*>;
+};
+
+template <class B>
+event* runtime::allocate_as(uint32_t core, event_fn fn, void* arg1, void* arg2,
+                            const char* name, runtime& rt) noexcept {
   if (fn == nullptr) [[unlikely]]
     rt.fail("event_allocate: fn is nullptr (an event needs a function to run)");
+  if constexpr (has_cached_get<B>) {
+    const uint32_t self = current_reactor();
+    const uint32_t target = rt.reactor_of(core);
+    event* ev = target == no_core ? nullptr : B::pool(rt.parts_).get_cached(self);
+    if (ev == nullptr) [[unlikely]] return allocate_uncached<B>(core, fn, arg1, arg2, name, rt);
+    return lend<B>(rt, self, target, ev, fn, arg1, arg2, name);
+  } else {
+    return allocate_body<B>(core, fn, arg1, arg2, name, rt);
+  }
+}
+
+template <class B>
+inline event* runtime::allocate_body(uint32_t core, event_fn fn, void* arg1, void* arg2,
+                                     const char* name, runtime& rt) noexcept {
   const uint32_t self = current_reactor();
   const uint32_t target = rt.reactor_of(core);
   event* ev = target == no_core ? nullptr : B::pool(rt.parts_).get(self);
   if (ev == nullptr) [[unlikely]]
     return rt.allocate_failed(self, core, fn, name, target == no_core);
+  return lend<B>(rt, self, target, ev, fn, arg1, arg2, name);
+}
+
+template <class B>
+[[gnu::noinline]] event* runtime::allocate_uncached(uint32_t core, event_fn fn, void* arg1,
+                                                    void* arg2, const char* name,
+                                                    runtime& rt) noexcept {
+  return allocate_body<B>(core, fn, arg1, arg2, name, rt);
+}
+
+template <class B>
+inline event* runtime::lend(runtime& rt, uint32_t self, uint32_t target, event* ev, event_fn fn,
+                            void* arg1, void* arg2, const char* name) noexcept {
   ev->fn = fn;
   ev->arg1 = arg1;
   ev->arg2 = arg2;
@@ -60,21 +102,48 @@ event* runtime::allocate_as(runtime& rt, uint32_t core, event_fn fn, void* arg1,
   ev->state = event_state::allocated;
   ev->name = name;
   ev->next = nullptr;
-  if (auto* obs = B::obs(rt.parts_)) {
-    const event* by = self == no_core ? nullptr : rt.reactors_[self]->running_event();
-    obs->on_allocate(self, by, ev);
+  if (B::obs(rt.parts_) != nullptr) {
+    if constexpr (B::observer_out_of_line) return allocated_cold<B>(rt, self, ev);
+    return allocated<B>(rt, self, ev);
   }
   return ev;
 }
 
 template <class B>
-void runtime::call_as(runtime& rt, event* ev) noexcept {
+event* runtime::allocated(runtime& rt, uint32_t self, event* ev) noexcept {
+  const event* by = self == no_core ? nullptr : rt.reactors_[self]->running_event();
+  B::obs(rt.parts_)->on_allocate(self, by, ev);
+  return ev;
+}
+
+template <class B>
+[[gnu::noinline]] event* runtime::allocated_cold(runtime& rt, uint32_t self, event* ev) noexcept {
+  return allocated<B>(rt, self, ev);
+}
+
+template <class B>
+void runtime::call_as(event* ev, runtime& rt) noexcept {
   if (ev == nullptr || ev->state != event_state::allocated) [[unlikely]] rt.call_misuse(ev);
   const uint32_t self = current_reactor();
-  ev->sender = self == no_core ? external_sender : static_cast<uint16_t>(self);
+  // no_core truncates to external_sender: no branch or select on the way.
+  static_assert(static_cast<uint16_t>(no_core) == external_sender);
+  ev->sender = static_cast<uint16_t>(self);
   ev->sent_ns = B::clk(rt.parts_).send_stamp_ns(self);
   ev->state = event_state::queued;
-  if (auto* obs = B::obs(rt.parts_)) obs->on_call(self, ev);
+  if constexpr (B::observer_out_of_line) {
+    if (B::obs(rt.parts_) != nullptr) [[unlikely]] return call_observed_cold<B>(ev, rt, self);
+  } else {
+    if (auto* obs = B::obs(rt.parts_)) obs->on_call(self, ev);
+  }
+  B::queues(rt.parts_).enqueue(ev->sender, ev->target, ev);
+}
+
+template <class B>
+[[gnu::noinline]] void runtime::call_observed_cold(event* ev, runtime& rt,
+                                                   uint32_t self) noexcept {
+  // Recorded before the hand-over: once enqueued, the event may run (and be recorded) on its
+  // target at once.
+  B::obs(rt.parts_)->on_call(self, ev);
   B::queues(rt.parts_).enqueue(ev->sender, ev->target, ev);
 }
 
@@ -95,21 +164,13 @@ bool reactor::step_as() noexcept {
         if (batch_pos_ < batch_len_) return run_event_as<B>();
         if (!burst_taken_) {
           burst_taken_ = true;
-          batch_pos_ = 0;
-          batch_len_ = B::queues(rt_.backend()).dequeue_burst(index_, batch_, event_batch_max);
-          if (batch_len_ > 0) return run_event_as<B>();
+          if (take_burst_as<B>() > 0) return run_event_as<B>();
         }
-        phase_ = phase::pollers;
-        poll_pos_ = 0;
-        poll_end_ = static_cast<uint32_t>(active_.size());
+        begin_pollers();
         break;
       case phase::pollers:
-        while (poll_pos_ < poll_end_) {
-          poller* p = active_[poll_pos_++];
-          if (p->state == poller_state::active) return run_poller(p, step_kind::poller);
-        }
-        if (active_has_dead_) compact_active();
-        phase_ = phase::timers;
+        if (poller* p = next_active_poller()) return run_poller(p, step_kind::poller);
+        end_pollers();
         break;
       case phase::timers:
         if (run_due_timer()) return true;
@@ -122,25 +183,118 @@ bool reactor::step_as() noexcept {
   return false;
 }
 
+// Flattened: the pieces it shares with step_as (take_burst_as, end_burst_as and the backend's
+// inline parts under them) are calls in step_as's code; here, once per iteration, their
+// prologues cost more than their bodies on a burst of a few events.
+template <class B>
+[[gnu::flatten]] bool reactor::run_iteration_as() noexcept {
+  // The same pieces as step_as, in the same order, without returning between units: the
+  // phase machine is walked once per iteration instead of once per unit. The stop flag is
+  // read after every unit, since a reactor stops after the unit it is running; what is left of
+  // the burst then stays in batch_ for drop_queued, which counts it as dropped. Events the
+  // units sent to other reactors are flushed after the burst (before its events go back to the
+  // pool: the receivers need them sooner) and before returning.
+  // Locals, so that they stay in registers across the events' calls (members are reloaded
+  // after every call); batch_pos_ is written back only when the loop stops early.
+  runtime& rt = rt_;
+  auto& queues = B::queues(rt.backend());
+  bool worked = false;
+  if (const uint32_t len = take_burst_as<B>(); len > 0) {
+    worked = true;
+    for (uint32_t pos = 0; pos < len;) {
+      run_event<false>(batch_[pos++]);
+      if (rt.stop_requested()) [[unlikely]] {
+        batch_pos_ = pos;
+        queues.flush(index_);
+        return true;
+      }
+    }
+    queues.flush(index_);
+    end_burst_as<B, false>();
+  }
+  if (!active_.empty()) {
+    begin_pollers();
+    while (poller* p = next_active_poller()) {
+      worked = true;
+      run_poller(p, step_kind::poller);
+      if (rt.stop_requested()) [[unlikely]] {
+        queues.flush(index_);
+        return true;
+      }
+    }
+    end_pollers();
+  }
+  phase_ = phase::timers;
+  // The emptiness test in line: most reactors have no timed poller, and run_due_timer is a call.
+  while (!timed_.empty() && run_due_timer()) {
+    worked = true;
+    if (rt.stop_requested()) [[unlikely]] break;
+  }
+  phase_ = phase::events;
+  queues.flush(index_);
+  return worked;
+}
+
+template <class B>
+uint32_t reactor::take_burst_as() noexcept {
+  batch_pos_ = 0;
+  batch_len_ = B::queues(rt_.backend()).dequeue_burst(index_, batch_, event_batch_max);
+  return batch_len_;
+}
+
 template <class B>
 bool reactor::run_event_as() noexcept {
-  event* ev = batch_[batch_pos_++];
+  run_event<true>(batch_[batch_pos_++]);
+  if (batch_pos_ == batch_len_) end_burst_as<B, true>();
+  return true;
+}
+
+template <bool per_unit>
+void reactor::run_event(event* ev) noexcept {
   if (ev->state != event_state::queued) [[unlikely]] not_queued();
   ev->state = event_state::running;
   running_ = ev;
-  last_kind_ = step_kind::event;
-  last_event_ = ev;
-  last_event_info_ = {ev->id, ev->fn, ev->name, ev->sender};
+  if constexpr (per_unit) {
+    last_kind_ = step_kind::event;
+    last_event_ = ev;
+    last_event_info_ = {ev->id, ev->fn, ev->name, ev->sender};
+  }
   ev->fn(ev->arg1, ev->arg2);
   running_ = nullptr;
-  ev->state = event_state::done;
+  // An event that ran leaves the running state at once, so that event_call on it is caught as
+  // misuse from here on. Stepped per unit, it is done until its burst ends (the simulator's
+  // reports name that state); in a whole iteration it is free at once, which spares a second
+  // pass over the burst — it still reaches the pool only with its burst, in end_burst_as.
+  ev->state = per_unit ? event_state::done : event_state::free;
   ++stats_.events_executed;
-  if (batch_pos_ == batch_len_) {  // the burst is over: its events go back to the pool
+}
+
+template <class B, bool per_unit>
+void reactor::end_burst_as() noexcept {
+  // The burst is over: its events go back to the pool, free (see run_event).
+  if constexpr (per_unit)
     for (uint32_t i = 0; i < batch_len_; ++i) batch_[i]->state = event_state::free;
-    B::pool(rt_.backend()).put_bulk(index_, batch_, batch_len_);
-    batch_pos_ = batch_len_ = 0;
+  B::pool(rt_.backend()).put_bulk(index_, batch_, batch_len_);
+  batch_pos_ = batch_len_ = 0;
+}
+
+inline void reactor::begin_pollers() noexcept {
+  phase_ = phase::pollers;
+  poll_pos_ = 0;
+  poll_end_ = static_cast<uint32_t>(active_.size());
+}
+
+inline poller* reactor::next_active_poller() noexcept {
+  while (poll_pos_ < poll_end_) {
+    poller* p = active_[poll_pos_++];
+    if (p->state == poller_state::active) return p;
   }
-  return true;
+  return nullptr;
+}
+
+inline void reactor::end_pollers() noexcept {
+  if (active_has_dead_) compact_active();
+  phase_ = phase::timers;
 }
 
 }  // namespace lockstep::core

@@ -17,7 +17,9 @@ namespace lockstep::core {
 
 class runtime;
 
-class reactor {
+// Cache-line aligned: every lcore writes its own reactor on every event, and two reactors
+// allocated side by side must not share a line (false sharing between cores).
+class alignas(64) reactor {
  public:
   enum class step_kind : uint8_t { none, event, poller, timer };
 
@@ -47,6 +49,16 @@ class reactor {
   // The same, calling the backend's parts as the concrete types of B (hot_path.hpp).
   template <class B>
   bool step_as() noexcept;
+
+  // Runs one whole iteration — a burst of events back to back, then every active poller once,
+  // then the due timed pollers — calling the backend's parts as the concrete types of B, and
+  // returns whether anything ran. It stops after the unit it is running once the runtime's stop
+  // was requested (the rest of the burst is then dropped by drop_queued). For a
+  // multi-threaded backend whose loop does nothing between units; last_step_kind and
+  // last_event are not kept up to date by it (a per-unit trace steps with step_as). A reactor
+  // is driven either by step_as or by run_iteration_as, not both.
+  template <class B>
+  bool run_iteration_as() noexcept;
 
   // Queued events (in the current burst or in the transport) or an active poller: step() will
   // do something without time passing.
@@ -82,8 +94,21 @@ class reactor {
  private:
   enum class phase : uint8_t { events, pollers, timers };
 
+  // The pieces step_as and run_iteration_as share (hot_path.hpp).
+  template <class B>
+  uint32_t take_burst_as() noexcept;
   template <class B>
   bool run_event_as() noexcept;
+  // Runs one dequeued event. per_unit (step_as): keeps last_kind/last_event/last_event_info,
+  // which a trace or the simulator reads after the step, and leaves the event done until its
+  // burst ends; otherwise (run_iteration_as) the event is free once it ran.
+  template <bool per_unit>
+  void run_event(event* ev) noexcept;
+  template <class B, bool per_unit>
+  void end_burst_as() noexcept;
+  void begin_pollers() noexcept;
+  poller* next_active_poller() noexcept;
+  void end_pollers() noexcept;
   [[noreturn]] void not_queued() noexcept;
   bool run_poller(poller* p, step_kind kind) noexcept;
   bool run_due_timer() noexcept;

@@ -29,19 +29,30 @@ class runtime;
 // The backend-typed entry points of the hot path (see hot_path.hpp): a runtime reaches its
 // backend's parts through them, one indirect call per API call, and they call the backend's
 // concrete classes directly (no virtual call inside).
+// The runtime comes last: event_allocate and event_call receive their arguments in the
+// registers these take them in, and only add the runtime (and the name), with no shuffling.
 struct hot_path {
-  event* (*allocate)(runtime& rt, uint32_t core, event_fn fn, void* arg1, void* arg2,
-                     const char* name) noexcept;
-  void (*call)(runtime& rt, event* ev) noexcept;
+  event* (*allocate)(uint32_t core, event_fn fn, void* arg1, void* arg2, const char* name,
+                     runtime& rt) noexcept;
+  void (*call)(event* ev, runtime& rt) noexcept;
 };
 
 namespace detail {
 // The runtime the API reaches (see runtime.cpp). Declared here so that runtime::active(), on
 // the path of every API call, inlines; constinit lets a thread_local be read without a wrapper.
 extern std::atomic<runtime*> g_active_runtime;
-extern thread_local constinit runtime* t_active_runtime;
+//
+// The initial-exec TLS model: the library is compiled as position-independent code, where the
+// default (general-dynamic) model makes every access a call to __tls_get_addr as far as the
+// compiler knows — the linker turns it into a plain %fs access in an executable, but too late:
+// the compiler has already saved and restored registers around the "call" on every API call.
+// Initial-exec reads the variables straight from the thread pointer; it holds for the
+// executable and the libraries loaded with it (a library dlopen'ed later still finds them in
+// the static TLS reserve, as these are a few bytes).
+#define LOCKSTEP_HOT_TLS __attribute__((tls_model("initial-exec")))
+extern thread_local constinit runtime* t_active_runtime LOCKSTEP_HOT_TLS;
 // The reactor index running on this thread, or no_core (see set_current_reactor).
-extern thread_local constinit uint32_t t_current_reactor;
+extern thread_local constinit uint32_t t_current_reactor LOCKSTEP_HOT_TLS;
 }  // namespace detail
 
 // The reactor index running the calling code, or no_core outside a reactor. A backend sets it
@@ -77,16 +88,16 @@ class runtime {
 
   // The public API, for the active runtime.
   event* allocate(uint32_t core, event_fn fn, void* arg1, void* arg2, const char* name) noexcept {
-    return hot_.allocate(*this, core, fn, arg1, arg2, name);
+    return hot_.allocate(core, fn, arg1, arg2, name, *this);
   }
-  void call(event* ev) noexcept { hot_.call(*this, ev); }
+  void call(event* ev) noexcept { hot_.call(ev, *this); }
   // The bodies of allocate and call, for a backend whose parts have the types of B (a
   // backend_types<...>): defined in hot_path.hpp.
   template <class B>
-  static event* allocate_as(runtime& rt, uint32_t core, event_fn fn, void* arg1, void* arg2,
-                            const char* name) noexcept;
+  static event* allocate_as(uint32_t core, event_fn fn, void* arg1, void* arg2,
+                            const char* name, runtime& rt) noexcept;
   template <class B>
-  static void call_as(runtime& rt, event* ev) noexcept;
+  static void call_as(event* ev, runtime& rt) noexcept;
   uint32_t current_core() const noexcept {
     const uint32_t r = current_reactor();
     return r == no_core ? no_core : core_ids_[r];
@@ -122,6 +133,25 @@ class runtime {
   }
 
  private:
+  // The pieces of allocate_as (hot_path.hpp): the whole allocation, in line or (uncached) out
+  // of line; the event filled in and lent; the observer's call, in line or out of line.
+  template <class B>
+  static event* allocate_body(uint32_t core, event_fn fn, void* arg1, void* arg2,
+                              const char* name, runtime& rt) noexcept;
+  template <class B>
+  static event* allocate_uncached(uint32_t core, event_fn fn, void* arg1, void* arg2,
+                                  const char* name, runtime& rt) noexcept;
+  template <class B>
+  static event* lend(runtime& rt, uint32_t self, uint32_t target, event* ev, event_fn fn,
+                     void* arg1, void* arg2, const char* name) noexcept;
+  template <class B>
+  static event* allocated(runtime& rt, uint32_t self, event* ev) noexcept;
+  template <class B>
+  static event* allocated_cold(runtime& rt, uint32_t self, event* ev) noexcept;
+  // call_as's observer call and hand-over, out of line (for observer_rare backends).
+  template <class B>
+  static void call_observed_cold(event* ev, runtime& rt, uint32_t self) noexcept;
+
   // The cold ends of allocate_as and call_as, out of line.
   event* allocate_failed(uint32_t self, uint32_t core, event_fn fn, const char* name,
                          bool invalid_core) noexcept;

@@ -34,8 +34,9 @@ mempool_event_pool::mempool_event_pool(uint32_t size, const std::vector<uint32_t
              "); give EAL more memory (-m or --socket-mem) or use a smaller event_pool_size";
     return;
   }
-  caches_.reserve(lcore_of_reactor.size());
-  for (uint32_t lcore : lcore_of_reactor) caches_.push_back(rte_mempool_default_cache(mp_, lcore));
+  caches_ = std::make_unique<rte_mempool_cache*[]>(lcore_of_reactor.size());
+  for (uint32_t lcore : lcore_of_reactor)
+    caches_[cache_count_++] = rte_mempool_default_cache(mp_, lcore);
 }
 
 mempool_event_pool::~mempool_event_pool() {
@@ -43,7 +44,16 @@ mempool_event_pool::~mempool_event_pool() {
   if (mp_ != nullptr) rte_mempool_free(mp_);
 }
 
-void mempool_event_pool::put_bulk(uint32_t reactor, event* const* evs, uint32_t n) noexcept {
+event* mempool_event_pool::get_slow(rte_mempool_cache* cache) noexcept {
+  void* obj = nullptr;
+  if (rte_mempool_generic_get(mp_, &obj, 1, cache) != 0) return nullptr;
+  tsan_acquire(obj);
+  return static_cast<event*>(obj);
+}
+
+// Out of line: DPDK's inline copy routine trips GCC's array-bounds warning when inlined into
+// the reactor, and this path is rare (a cache at its flush threshold, a non-lcore thread).
+void mempool_event_pool::put_bulk_slow(uint32_t reactor, event* const* evs, uint32_t n) noexcept {
   // Copied into a void* table (the type DPDK reads) while the backend's own events are left out.
   void* objs[core::event_batch_max];
   uint32_t kept = 0;

@@ -12,6 +12,7 @@
 #include <rte_mempool.h>
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -30,31 +31,67 @@ class mempool_event_pool final : public core::event_pool {
   bool ok() const noexcept { return mp_ != nullptr; }
   const std::string& error() const noexcept { return error_; }
 
-  // Inline: core's hot path calls it on the concrete pool (core/hot_path.hpp).
+  // Inline: core's hot path calls these on the concrete pool (core/hot_path.hpp). The common
+  // case — the lcore's cache has an event, or room for a burst — is written here directly on
+  // the cache (a LIFO stack of object pointers, as rte_mempool_generic_get/put use it):
+  // DPDK's inline functions carry their refill and flush paths with them and are then too
+  // large for the compiler to inline into event_allocate and the reactor loop, which costs a
+  // call and a copy of the burst per use. Anything else goes through DPDK's functions.
   event* get(uint32_t reactor) noexcept override {
-    void* obj = nullptr;
-    if (rte_mempool_generic_get(mp_, &obj, 1, cache_of(reactor)) != 0) [[unlikely]]
-      return nullptr;
-    tsan_acquire(obj);
-    return static_cast<event*>(obj);
+    if (event* ev = get_cached(reactor)) [[likely]] return ev;
+    return get_slow(cache_of(reactor));
   }
-  // Out of line: once per burst, and DPDK's inline copy routine trips GCC's array-bounds
-  // warning when inlined into the reactor.
-  void put_bulk(uint32_t reactor, event* const* evs, uint32_t n) noexcept override;
+  // Only the cache's common case: an event, or nullptr when the cache is empty or there is none
+  // (then get refills). core's allocate_as runs this in line and the rest out of line.
+  event* get_cached(uint32_t reactor) noexcept {
+#ifndef RTE_LIBRTE_MEMPOOL_STATS  // with statistics compiled in, DPDK's functions count them
+    rte_mempool_cache* cache = cache_of(reactor);
+    if (cache != nullptr && cache->len > 0) [[likely]] {
+      void* obj = cache->objs[--cache->len];
+      tsan_acquire(obj);
+      return static_cast<event*>(obj);
+    }
+#else
+    (void)reactor;
+#endif
+    return nullptr;
+  }
+  // The backend's own events are skipped (they are not the mempool's).
+  void put_bulk(uint32_t reactor, event* const* evs, uint32_t n) noexcept override {
+#ifndef RTE_LIBRTE_MEMPOOL_STATS
+    rte_mempool_cache* cache = cache_of(reactor);
+    if (cache != nullptr && cache->len + n <= cache->flushthresh) [[likely]] {
+      void** top = &cache->objs[cache->len];
+      uint32_t kept = 0;
+      for (uint32_t i = 0; i < n; ++i) {
+        if (is_special(evs[i])) [[unlikely]] continue;
+        tsan_release(evs[i]);
+        top[kept++] = evs[i];
+      }
+      cache->len += kept;
+      return;
+    }
+#endif
+    put_bulk_slow(reactor, evs, n);
+  }
 
   // Events not in the pool (nor in a cache). Exact only when no lcore is running.
   uint64_t in_use() const noexcept;
 
  private:
+  event* get_slow(rte_mempool_cache* cache) noexcept;
+  void put_bulk_slow(uint32_t reactor, event* const* evs, uint32_t n) noexcept;
   rte_mempool_cache* cache_of(uint32_t reactor) const noexcept {
-    return reactor < caches_.size() ? caches_[reactor] : nullptr;
+    return reactor < cache_count_ ? caches_[reactor] : nullptr;
   }
   bool is_special(const event* ev) const noexcept {
     return static_cast<size_t>(ev - specials_) < special_count_;
   }
 
   rte_mempool* mp_ = nullptr;
-  std::vector<rte_mempool_cache*> caches_;  // by reactor index
+  // By reactor index; a plain array and its count, read on every allocation.
+  std::unique_ptr<rte_mempool_cache*[]> caches_;
+  uint32_t cache_count_ = 0;
   const event* specials_;
   uint32_t special_count_;
   uint32_t size_;

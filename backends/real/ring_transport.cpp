@@ -11,13 +11,13 @@
 namespace lockstep::real {
 
 ring_transport::ring_transport(uint32_t reactors, uint32_t capacity, uint32_t run_number)
-    : reactors_(reactors), queues_(new queues[reactors]) {
+    : reactors_(reactors), rings_(new rte_ring*[reactors]()), locals_(new local[reactors]) {
   for (uint32_t i = 0; i < reactors_; ++i) {
     char name[RTE_RING_NAMESIZE];
     std::snprintf(name, sizeof name, "lockstep_q%u_%u", run_number, i);
     // Exact size: `capacity` usable slots (not rounded down to a power of two minus one).
-    queues_[i].ring = rte_ring_create(name, capacity, SOCKET_ID_ANY, RING_F_SC_DEQ | RING_F_EXACT_SZ);
-    if (queues_[i].ring == nullptr) {
+    rings_[i] = rte_ring_create(name, capacity, SOCKET_ID_ANY, RING_F_SC_DEQ | RING_F_EXACT_SZ);
+    if (rings_[i] == nullptr) {
       ok_ = false;
       error_ = "cannot create the event ring of reactor " + std::to_string(i) + " (" +
                std::to_string(capacity) + " slots; rte_ring_create: " + rte_strerror(rte_errno) +
@@ -28,7 +28,7 @@ ring_transport::ring_transport(uint32_t reactors, uint32_t capacity, uint32_t ru
 }
 
 ring_transport::~ring_transport() {
-  for (uint32_t i = 0; i < reactors_; ++i) rte_ring_free(queues_[i].ring);
+  for (uint32_t i = 0; i < reactors_; ++i) rte_ring_free(rings_[i]);
 }
 
 void ring_transport::ring_full(uint32_t target) noexcept {
@@ -37,36 +37,35 @@ void ring_transport::ring_full(uint32_t target) noexcept {
   std::abort();
 }
 
-uint32_t ring_transport::take_local(queues& q, event** out, uint32_t max) noexcept {
-  uint32_t n = 0;
-  while (n < max && q.local_head != nullptr) {
-    event* ev = q.local_head;
-    q.local_head = ev->next;
-    out[n++] = ev;
-  }
-  if (q.local_head == nullptr) q.local_tail = nullptr;
-  return n;
+void ring_transport::enqueue_now(uint32_t target, event* ev) noexcept {
+  if (rte_ring_mp_enqueue(rings_[target], ev) != 0) [[unlikely]] ring_full(target);
 }
 
-uint32_t ring_transport::dequeue_burst(uint32_t target, event** out, uint32_t max) noexcept {
-  queues& q = queues_[target];
-  void* objs[core::event_batch_max];
-  if (max > core::event_batch_max) max = core::event_batch_max;
-  uint32_t n = 0;
-  const bool ring_first = q.ring_first;
-  q.ring_first = !ring_first;
-  if (!ring_first) n = take_local(q, out, max);
-  if (n < max) {
-    const uint32_t got = rte_ring_sc_dequeue_burst(q.ring, objs, max - n, nullptr);
-    for (uint32_t i = 0; i < got; ++i) out[n++] = static_cast<event*>(objs[i]);
+void ring_transport::flush_staged(local& q) noexcept {
+  const uint32_t n = q.staged_n;
+  for (uint32_t begin = 0; begin < n;) {
+    // A run of consecutive events for one target goes in one enqueue: the order inside the run
+    // is the ring's, the order between runs is this loop's, so call order is kept per target.
+    const uint16_t target = static_cast<event*>(q.staged[begin])->target;
+    uint32_t end = begin + 1;
+    while (end < n && static_cast<event*>(q.staged[end])->target == target) ++end;
+    rte_ring* r = rings_[target];
+    // The enqueue reads the consumer's tail and then reserves on the producers' head, each
+    // line last written on another lcore: asked for together, the two misses overlap.
+    __builtin_prefetch(&r->prod, 1);
+    __builtin_prefetch(&r->cons, 0);
+    if (rte_ring_mp_enqueue_bulk(r, &q.staged[begin], end - begin, nullptr) == 0)
+        [[unlikely]]
+      ring_full(target);
+    begin = end;
   }
-  if (ring_first && n < max) n += take_local(q, out + n, max - n);
-  return n;
+  q.staged_n = 0;
 }
 
+// Staged events are not counted: they are the sender's until its next flush (at the latest at
+// the end of its iteration).
 bool ring_transport::pending(uint32_t target) const noexcept {
-  const queues& q = queues_[target];
-  return q.local_head != nullptr || rte_ring_count(q.ring) != 0;
+  return locals_[target].local_head != nullptr || rte_ring_count(rings_[target]) != 0;
 }
 
 }  // namespace lockstep::real

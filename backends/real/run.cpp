@@ -76,9 +76,13 @@ void post_shutdown_request(run_context* c) noexcept {
 }
 
 // The hot path's view of this backend's parts (core/hot_path.hpp).
-using real_types = core::backend_types<mempool_event_pool, ring_transport, tsc_clock, lcore_trace>;
+// The trace is off unless asked for: its calls stay off the hot path (observer_rare).
+using real_types =
+    core::backend_types<mempool_event_pool, ring_transport, tsc_clock, lcore_trace, true>;
 
-// Every lcore's thread: its reactor, stepped until app_stop.
+// Every lcore's thread: its reactor, run until app_stop. Without a trace the reactor runs whole
+// iterations (core's run_iteration_as: a burst back to back, no phase machine per unit); the
+// trace records one step per unit, so with it the reactor is stepped one unit at a time.
 int lcore_main(void* arg) {
   auto* c = static_cast<run_context*>(arg);
   (void)c->launched.load(std::memory_order_acquire);
@@ -87,23 +91,30 @@ int lcore_main(void* arg) {
   core::reactor& reactor = rt.at(index);
   core::set_current_reactor(index);
   lcore_trace* trace = c->trace.get();
-  auto step = [&reactor, trace, index] {
-    if (trace == nullptr) {
-      reactor.step_as<real_types>();
-    } else {
-      trace->begin_step(index);
-      reactor.step_as<real_types>();
-      trace->end_step(index, reactor);
-    }
+  const bool is_main = index == c->main_reactor;
+  // Signals are turned into the shutdown request between iterations (or steps) of the main
+  // lcore: a flag read there is as timely as the reactor's own stop check.
+  auto between = [c, is_main] {
+    if (is_main && shutdown_signals::take_request()) [[unlikely]] post_shutdown_request(c);
   };
-  if (index == c->main_reactor) {
+  if (trace == nullptr) {
     while (!rt.stop_requested()) {
-      step();
-      if (shutdown_signals::take_request()) [[unlikely]] post_shutdown_request(c);
+      reactor.run_iteration_as<real_types>();
+      between();
     }
   } else {
-    while (!rt.stop_requested()) step();
+    while (!rt.stop_requested()) {
+      trace->begin_step(index);
+      reactor.step_as<real_types>();
+      // step_as does not flush (the simulator's transport holds nothing): the events this
+      // step sent to other cores leave now, inside the step's iteration.
+      c->queues->flush(index);
+      trace->end_step(index, reactor);
+      between();
+    }
   }
+  // Nothing stays staged past the loop: what the last unit sent is queued, then dropped.
+  c->queues->flush(index);
   core::set_current_reactor(no_core);
   c->finished.fetch_add(1, std::memory_order_release);
   return 0;

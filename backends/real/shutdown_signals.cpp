@@ -3,19 +3,21 @@
 #include <atomic>
 
 namespace lockstep::real {
+
+// The handler's only action: async-signal-safe (one lock-free store).
+void on_shutdown_signal_arrival() noexcept {
+  shutdown_signals::requested_.store(true, std::memory_order_release);
+}
+
 namespace {
 
-// Lock-free, so that storing it is async-signal-safe.
-std::atomic<bool> g_requested{false};
-static_assert(std::atomic<bool>::is_always_lock_free);
-
-extern "C" void on_shutdown_signal(int) { g_requested.store(true, std::memory_order_release); }
+extern "C" void on_shutdown_signal(int) { on_shutdown_signal_arrival(); }
 
 }  // namespace
 
 shutdown_signals::shutdown_signals() noexcept {
   // A request left over from an earlier run (a signal that raced its end) is not this run's.
-  g_requested.store(false, std::memory_order_relaxed);
+  requested_.store(false, std::memory_order_relaxed);
   struct sigaction sa {};
   sa.sa_handler = on_shutdown_signal;
   sigemptyset(&sa.sa_mask);
@@ -27,11 +29,6 @@ shutdown_signals::shutdown_signals() noexcept {
 shutdown_signals::~shutdown_signals() {
   sigaction(SIGINT, &previous_int_, nullptr);
   sigaction(SIGTERM, &previous_term_, nullptr);
-}
-
-bool shutdown_signals::take_request() noexcept {
-  if (!g_requested.load(std::memory_order_relaxed)) [[likely]] return false;
-  return g_requested.exchange(false, std::memory_order_acquire);
 }
 
 }  // namespace lockstep::real

@@ -13,7 +13,7 @@ endif()
 set(keys
   sim_events_per_s naive_sim_events_per_s sim_runs_per_s
   real_local_ns_per_event spdk_shaped_local_ns_per_event
-  real_roundtrip_ns pingpong_roundtrip_ns
+  real_roundtrip_ns pingpong_roundtrip_ns spdk_shaped_roundtrip_ns
   real_cross_events_per_s_per_core spdk_shaped_cross_events_per_s_per_core)
 foreach(key ${keys})
   string(JSON type ERROR_VARIABLE key_error TYPE "${out}" ${key})
@@ -30,7 +30,8 @@ foreach(key ${keys})
     message(FATAL_ERROR "key ${key} is ${type}, not a number or null:\n${out}")
   endif()
 endforeach()
-foreach(ratio sim_vs_naive local_vs_spdk_shaped roundtrip_vs_pingpong cross_vs_spdk_shaped)
+foreach(ratio sim_vs_naive local_vs_spdk_shaped roundtrip_vs_pingpong
+              spdk_shaped_roundtrip_vs_pingpong roundtrip_vs_spdk_shaped cross_vs_spdk_shaped)
   string(JSON type ERROR_VARIABLE ratio_error TYPE "${out}" ratios ${ratio} value)
   if(ratio_error)
     message(FATAL_ERROR "ratio ${ratio} is missing:\n${out}")
