@@ -21,35 +21,45 @@ class sim_pool final : public core::event_pool {
 
   // Inline: core's hot path calls them on the concrete pool (hot_path.hpp).
   event* get(uint32_t /*reactor*/) noexcept override {
-    ++allocations_;
-    const bool injected = (faults_.fail_nth != 0 && allocations_ == faults_.fail_nth) ||
-                          decisions_.fault(faults_.fail_ppm);
-    if (injected) [[unlikely]] {
-      ++injected_;
+    // Whether faults can strike is fixed for the run: a fault-free run tests one flag.
+    if (faulty_ && injected()) [[unlikely]]
       return nullptr;
-    }
-    if (free_.empty()) [[unlikely]] return nullptr;
-    event* ev = free_.back();
-    free_.pop_back();
+    event* ev = free_head_;
+    if (ev == nullptr) [[unlikely]] return nullptr;
+    free_head_ = ev->next;
+    ++in_use_;
     return ev;
   }
   void put_bulk(uint32_t /*reactor*/, event* const* evs, uint32_t n) noexcept override {
+    // Pushed in order, so the last one comes out first (the order of a LIFO stack).
     for (uint32_t i = 0; i < n; ++i) {
+      event* ev = evs[i];
       // The simulator's own start and shutdown events live outside the pool.
-      if (owns(evs[i])) [[likely]] free_.push_back(evs[i]);
+      if (owns(ev)) [[likely]] {
+        ev->next = free_head_;
+        free_head_ = ev;
+        --in_use_;
+      }
     }
   }
 
   // Events given out and not returned.
-  uint32_t in_use() const noexcept { return static_cast<uint32_t>(storage_.size() - free_.size()); }
-  bool owns(const event* ev) const noexcept {
-    return ev >= storage_.data() && ev < storage_.data() + storage_.size();
-  }
+  uint32_t in_use() const noexcept { return in_use_; }
+  bool owns(const event* ev) const noexcept { return ev >= begin_ && ev < end_; }
   uint64_t injected_failures() const noexcept { return injected_; }
 
  private:
+  // Counts the allocation and draws whether a fault strikes it; only called when faulty_.
+  bool injected() noexcept;
+
   std::vector<event> storage_;
-  std::vector<event*> free_;
+  const event* begin_;
+  const event* end_;
+  // The free events, linked through event::next (a free event's link is the pool's to use:
+  // event_allocate resets it).
+  event* free_head_ = nullptr;
+  uint32_t in_use_ = 0;
+  bool faulty_;
   faults faults_;
   decision_source& decisions_;
   uint64_t allocations_ = 0;
