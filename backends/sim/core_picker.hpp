@@ -30,8 +30,8 @@ class core_picker {
     // Past the horizon PCT has no change points left, and strict priorities would let an
     // always-runnable core (a busy poller, a self-rescheduling event: every reactor has some)
     // starve the others forever; the paper assumes programs that terminate. From there on the
-    // walk is random, which is fair with probability 1.
-    if (strategy_ == strategy::random || step >= horizon_) return pick_random(runnable, count);
+    // walk is random, which is fair with probability 1. The random strategy has horizon 0.
+    if (step >= horizon_) [[likely]] return pick_random(runnable, count);
     return pick_pct(runnable, step);
   }
 
@@ -53,7 +53,7 @@ class core_picker {
   std::vector<uint64_t> priority_;       // pct: per core, higher runs first
   std::vector<change_point> changes_;    // pct: sorted by step, steps distinct
   size_t next_change_ = 0;
-  uint64_t horizon_ = 0;                 // pct: steps under priorities; random after
+  uint64_t horizon_ = 0;                 // steps under PCT priorities (0: random strategy)
 };
 
 }  // namespace lockstep::sim
