@@ -55,6 +55,10 @@ class reactor {
   // poller): it changes only while this reactor steps. A backend that tracks which queues are
   // non-empty combines it with that instead of asking the transport per core.
   bool has_local_work() const noexcept { return batch_pos_ < batch_len_ || active_live_ > 0; }
+  // Whether timed pollers (live, or dead and not yet freed) are registered: when not,
+  // next_timer_ns is false. Only this reactor's own steps change it, so a backend may track it
+  // per core after each step instead of asking every idle core.
+  bool has_timers() const noexcept { return !timed_.empty(); }
   // The earliest due time of a live timed poller; false when there is none.
   bool next_timer_ns(uint64_t* due_ns) noexcept;
 
