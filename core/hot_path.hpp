@@ -112,7 +112,7 @@ bool reactor::step_as() noexcept {
         phase_ = phase::timers;
         break;
       case phase::timers:
-        if (run_due_timer()) return true;
+        if (has_timers() && run_due_timer()) return true;
         phase_ = phase::events;
         burst_taken_ = false;
         break;

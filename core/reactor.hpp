@@ -54,7 +54,8 @@ class reactor {
   // The part of has_work() that lives in the reactor itself (a burst in progress, an active
   // poller): it changes only while this reactor steps. A backend that tracks which queues are
   // non-empty combines it with that instead of asking the transport per core.
-  bool has_local_work() const noexcept { return batch_pos_ < batch_len_ || active_live_ > 0; }
+  // (`|`, not `||`: two flags to combine, not a branch to predict.)
+  bool has_local_work() const noexcept { return (batch_pos_ < batch_len_) | (active_live_ > 0); }
   // Whether timed pollers (live, or dead and not yet freed) are registered: when not,
   // next_timer_ns is false. Only this reactor's own steps change it, so a backend may track it
   // per core after each step instead of asking every idle core.
