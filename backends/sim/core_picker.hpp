@@ -10,6 +10,7 @@
 //           priorities would starve every core behind an always-runnable one).
 #pragma once
 
+#include "bits.hpp"
 #include "decision_source.hpp"
 
 #include <lockstep/sim.hpp>
@@ -41,9 +42,7 @@ class core_picker {
     uint64_t priority;
   };
   uint32_t pick_random(uint64_t runnable, uint32_t count) noexcept {
-    uint64_t rest = runnable;
-    for (uint64_t k = decisions_.choose(count); k > 0; --k) rest &= rest - 1;
-    return static_cast<uint32_t>(std::countr_zero(rest));
+    return nth_set_bit(runnable, decisions_.choose(count));
   }
   uint32_t pick_pct(uint64_t runnable, uint64_t step) noexcept;
   uint32_t pick_highest(uint64_t runnable) const noexcept;

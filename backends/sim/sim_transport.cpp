@@ -1,5 +1,7 @@
 #include "sim_transport.hpp"
 
+#include "bits.hpp"
+
 #include <bit>
 
 namespace lockstep::sim {
@@ -41,9 +43,7 @@ uint32_t sim_transport::dequeue_burst(uint32_t target, event** out, uint32_t max
       break;
     }
     // The k-th sender with queued events, k drawn from the decision stream.
-    uint64_t rest = senders;
-    for (uint64_t k = decisions_.choose(count); k > 0; --k) rest &= rest - 1;
-    bit = static_cast<uint32_t>(std::countr_zero(rest));
+    bit = nth_set_bit(senders, decisions_.choose(count));
     fifo& q = pair(bit, target);
     event* ev = q.head;
     q.head = ev->next;

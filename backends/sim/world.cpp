@@ -1,6 +1,7 @@
 #include "world.hpp"
 
 #include "../../core/function_names.hpp"
+#include "bits.hpp"
 
 #include <algorithm>
 #include <bit>
@@ -49,7 +50,8 @@ world::world(const options& opts, std::function<void()> start)
       transport_(opts.cores, decisions_, time_ns_),
       picker_(opts, decisions_),
       all_cores_(opts.cores >= 64 ? ~uint64_t{0} : (uint64_t{1} << opts.cores) - 1),
-      cores_(opts.cores) {
+      cores_(opts.cores),
+      step_limit_(opts.max_steps) {
   core::parts p;
   p.pool = &pool_;
   p.queues = &transport_;
@@ -106,7 +108,6 @@ result world::execute() {
     outcome_ = outcome::failed;
     ++steps_;  // the step that failed
   }
-  running_ = no_core;
   core::set_current_reactor(no_core);  // a failed step left through longjmp with it set
   r.dropped_events = rt_->drop_queued();
   r.leaked_events = pool_.in_use();
@@ -143,28 +144,13 @@ result world::execute() {
   return r;
 }
 
-namespace {
-
-// The number of bits set (std::popcount is a library call on baseline x86-64).
-inline uint32_t bits_set(uint64_t v) noexcept {
-  v = v - ((v >> 1) & 0x5555555555555555ull);
-  v = (v & 0x3333333333333333ull) + ((v >> 2) & 0x3333333333333333ull);
-  v = (v + (v >> 4)) & 0x0F0F0F0F0F0F0F0Full;
-  return static_cast<uint32_t>((v * 0x0101010101010101ull) >> 56);
-}
-
-}  // namespace
-
 void world::loop() {
   const bool shutdown_faults = faults_.shutdown_ppm != 0;
   const bool stall_faults = faults_.stall_ppm != 0;
   for (;;) {
-    if (rt_->stop_requested()) {
-      outcome_ = outcome::stopped;
-      return;
-    }
-    if (steps_ >= opts_.max_steps) {
-      outcome_ = outcome::step_limit;
+    // One test for both ends: on_stop lowers the limit to 0.
+    if (steps_ >= step_limit_) [[unlikely]] {
+      outcome_ = rt_->stop_requested() ? outcome::stopped : outcome::step_limit;
       return;
     }
     // A fault with chance 0 draws nothing: the calls are skipped without changing the stream.
@@ -185,8 +171,16 @@ void world::loop() {
       running_cores_ = running;
     }
     uint32_t count = cores_;
-    const uint64_t runnable =
-        running == all_cores_ ? busy : runnable_cores(busy, running, &count);
+    uint64_t runnable = busy;
+    if (running != all_cores_) {
+      // With the floor still valid and no idle core holding timers, the runnable cores are the
+      // busy ones and nothing else is to do.
+      if (floor_valid_ && running != 0 && (timer_cores_ & ~busy) == 0) {
+        count = bits_set(busy);
+      } else {
+        runnable = runnable_cores(busy, running, &count);
+      }
+    }
     if (runnable == 0) {
       if (!jump_to_next_timer()) {
         outcome_ = outcome::hang;
@@ -281,7 +275,6 @@ bool world::jump_to_next_timer() noexcept {
 }
 
 void world::step_core(uint32_t core) {
-  running_ = core;
   core::set_current_reactor(core);
   core::reactor& r = *reactors_[core];
   uint64_t& clock_ns = time_ns_[core];
@@ -293,7 +286,6 @@ void world::step_core(uint32_t core) {
   }
   const bool worked = r.step_as<types>();
   core::set_current_reactor(no_core);
-  running_ = no_core;
   const uint64_t bit = uint64_t{1} << core;
   local_work_ = (local_work_ & ~bit) | (uint64_t{r.has_local_work()} << core);
   timer_cores_ = (timer_cores_ & ~bit) | (uint64_t{r.has_timers()} << core);
@@ -331,7 +323,7 @@ void world::maybe_request_shutdown() noexcept {
 
 void world::fail(const char* message) noexcept {
   failure_ = message;
-  const uint32_t core = running_;
+  const uint32_t core = core::current_reactor();  // the stepping core, set around each step
   const uint64_t t = core == no_core ? 0 : time_ns_[core];
   mix(0x4641494C00000000ull ^ steps_);  // "FAIL"
   if (trace_) {
@@ -359,7 +351,7 @@ void world::fail(const char* message) noexcept {
   std::longjmp(on_failure_, 1);
 }
 
-void world::on_stop(int /*rc*/) noexcept {}
+void world::on_stop(int /*rc*/) noexcept { step_limit_ = 0; }
 
 trace_record world::point_record(record_kind kind, uint32_t reactor, uint32_t target,
                                  const event* by) const noexcept {

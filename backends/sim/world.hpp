@@ -135,7 +135,6 @@ class world final : public core::clock, public core::scheduling, public core::ob
   event start_event_{};
   event shutdown_event_{};
 
-  uint32_t running_ = no_core;
   // Bit c: reactor c has local work (reactor::has_local_work) after its last step. Only a
   // reactor's own step changes that, so the loop reads every core's has_work() from this mask
   // and the transport's pending mask instead of asking each core.
@@ -152,6 +151,7 @@ class world final : public core::clock, public core::scheduling, public core::ob
   bool floor_valid_ = false;
   uint64_t running_cores_ = 0;  // busy and not stalled, as of the last step's pick
   uint64_t steps_ = 0;
+  uint64_t step_limit_;  // opts_.max_steps; 0 once the application has stopped
   uint64_t next_event_id_ = 0;
   uint64_t hash_ = 0x6C6F636B73746570ull;  // "lockstep"
   bool shutdown_requested_ = false;
