@@ -95,7 +95,7 @@ class world final : public core::clock, public core::scheduling, public core::ob
   void record_step(const core::reactor& r, core::reactor::step_kind kind, uint32_t core,
                    uint64_t id, uint64_t start_ns, uint64_t cost_ns);
 
-  void loop();
+  [[gnu::flatten]] void loop();
   // The busy cores plus the idle ones whose timer is due, when not every core is running;
   // *count gets the number of bits set. Keeps the floor (see the top of this file).
   uint64_t runnable_cores(uint64_t busy, uint64_t running, uint32_t* count) noexcept;
