@@ -12,8 +12,8 @@ namespace detail {
 // after they have stopped (both ordered by the backend's thread launch and join).
 std::atomic<runtime*> g_active_runtime{nullptr};
 // The runtime of a simulation running on this thread; it shadows g_active_runtime.
-thread_local constinit runtime* t_active_runtime = nullptr;
-thread_local constinit uint32_t t_current_reactor = no_core;
+[[gnu::tls_model("initial-exec")]] thread_local constinit runtime* t_active_runtime = nullptr;
+[[gnu::tls_model("initial-exec")]] thread_local constinit uint32_t t_current_reactor = no_core;
 
 }  // namespace detail
 

@@ -38,10 +38,16 @@ struct hot_path {
 namespace detail {
 // The runtime the API reaches (see runtime.cpp). Declared here so that runtime::active(), on
 // the path of every API call, inlines; constinit lets a thread_local be read without a wrapper.
+// The initial-exec TLS model: the library is position-independent, and under the default
+// model every read compiles to a __tls_get_addr call (which the linker rewrites into a plain
+// %fs read in an executable, but only after the compiler has saved the caller's registers
+// around the call on every API path). Initial-exec reads %fs directly; the cost is that the
+// variables take static TLS space, which a library loaded with dlopen gets from glibc's small
+// surplus (these two take 12 bytes).
 extern std::atomic<runtime*> g_active_runtime;
-extern thread_local constinit runtime* t_active_runtime;
+[[gnu::tls_model("initial-exec")]] extern thread_local constinit runtime* t_active_runtime;
 // The reactor index running on this thread, or no_core (see set_current_reactor).
-extern thread_local constinit uint32_t t_current_reactor;
+[[gnu::tls_model("initial-exec")]] extern thread_local constinit uint32_t t_current_reactor;
 }  // namespace detail
 
 // The reactor index running the calling code, or no_core outside a reactor. A backend sets it
