@@ -21,9 +21,14 @@ class sim_pool final : public core::event_pool {
 
   // Inline: core's hot path calls them on the concrete pool (hot_path.hpp).
   event* get(uint32_t /*reactor*/) noexcept override {
-    // Whether faults can strike is fixed for the run: a fault-free run tests one flag.
     if (faulty_ && injected()) [[unlikely]]
       return nullptr;
+    return get_unchecked();
+  }
+  // get() for a run without allocation faults (faulty() false): whether faults can strike is
+  // fixed for the run, so such a run's hot path calls this (see world.hpp), with no call to
+  // the fault draw on its way and no test of it.
+  event* get_unchecked() noexcept {
     event* ev = free_head_;
     if (ev == nullptr) [[unlikely]] return nullptr;
     free_head_ = ev->next;
@@ -47,6 +52,7 @@ class sim_pool final : public core::event_pool {
   uint32_t in_use() const noexcept { return in_use_; }
   bool owns(const event* ev) const noexcept { return ev >= begin_ && ev < end_; }
   uint64_t injected_failures() const noexcept { return injected_; }
+  bool faulty() const noexcept { return faulty_; }
 
  private:
   // Counts the allocation and draws whether a fault strikes it; only called when faulty_.

@@ -34,6 +34,19 @@ fault_settings draw_faults(const options& opts, decision_source& decisions) {
   return f;
 }
 
+// The hot path's types for a run without allocation faults: event_allocate takes events from
+// the pool without the fault draw (sim_pool::get_unchecked), so that its path has no call.
+struct fault_free_types : core::backend_types<sim_pool, sim_transport, world, world> {
+  struct pool_ref {
+    sim_pool& pool;
+    event* get(uint32_t /*reactor*/) noexcept { return pool.get_unchecked(); }
+    void put_bulk(uint32_t reactor, event* const* evs, uint32_t n) noexcept {
+      pool.put_bulk(reactor, evs, n);
+    }
+  };
+  static pool_ref pool(const core::parts& p) noexcept { return {*static_cast<sim_pool*>(p.pool)}; }
+};
+
 }  // namespace
 
 world::world(const options& opts, std::function<void()> start)
@@ -59,7 +72,8 @@ world::world(const options& opts, std::function<void()> start)
   p.sched = this;
   p.obs = this;
   rt_ = std::make_unique<core::runtime>(dense_core_ids(opts.cores), p);
-  rt_->use_hot_path(core::hot_path_for<types>());
+  rt_->use_hot_path(pool_.faulty() ? core::hot_path_for<types>()
+                                    : core::hot_path_for<fault_free_types>());
   for (uint32_t c = 0; c < opts.cores; ++c) reactors_.push_back(&rt_->at(c));
   if (opts_.trace) {
     trace_ = std::make_shared<trace_log>();

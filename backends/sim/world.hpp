@@ -86,7 +86,6 @@ class world final : public core::clock, public core::scheduling, public core::ob
  private:
   // The hot path's view of the simulator's parts (hot_path.hpp).
   using types = core::backend_types<sim_pool, sim_transport, world, world>;
-
   // A record of something that happened at one instant on `reactor`, caused by `by`.
   trace_record point_record(record_kind kind, uint32_t reactor, uint32_t target,
                             const event* by) const noexcept;
