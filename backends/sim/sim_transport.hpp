@@ -6,6 +6,7 @@
 #include "../../core/backend.hpp"
 #include "decision_source.hpp"
 
+#include <bit>
 #include <cstdint>
 #include <vector>
 
@@ -40,7 +41,12 @@ class sim_transport final : public core::transport {
       pending_targets_ |= uint64_t{1} << target;
     }
   }
-  uint32_t dequeue_burst(uint32_t target, event** out, uint32_t max) noexcept override;
+  // Inline for the common case of one sender (the choice among one draws nothing): the burst
+  // is the head of that sender's queue. Several senders take the drawing loop, out of line.
+  uint32_t dequeue_burst(uint32_t target, event** out, uint32_t max) noexcept override {
+    if (sender_count_[target] != 1 || max == 0) return dequeue_drawn(target, out, max);
+    return dequeue_one_sender(target, out, max);
+  }
   bool pending(uint32_t target) const noexcept override { return senders_[target] != 0; }
   // Bit t set iff events wait for core t: the simulator's scheduler reads every core's
   // pending() at once from it.
@@ -54,6 +60,30 @@ class sim_transport final : public core::transport {
   fifo& pair(uint32_t sender_bit, uint32_t target) noexcept {
     return queues_[static_cast<size_t>(target) * 64 + sender_bit];
   }
+  // The burst from the one sender with queued events (max > 0); the rest stays queued.
+  uint32_t dequeue_one_sender(uint32_t target, event** out, uint32_t max) noexcept {
+    uint64_t& senders = senders_[target];
+    fifo& q = pair(static_cast<uint32_t>(std::countr_zero(senders)), target);
+    uint64_t clock_ns = core_time_ns_[target];
+    uint32_t n = 0;
+    event* ev = q.head;
+    do {
+      if (clock_ns < ev->sent_ns) clock_ns = ev->sent_ns;
+      out[n++] = ev;
+      ev = ev->next;
+    } while (n < max && ev != nullptr);
+    q.head = ev;
+    if (ev == nullptr) {
+      q.tail = nullptr;
+      senders = 0;
+      sender_count_[target] = 0;
+      pending_targets_ &= ~(uint64_t{1} << target);
+    }
+    // A message cannot arrive before it left: the target's clock moves up to the latest send.
+    core_time_ns_[target] = clock_ns;
+    return n;
+  }
+  uint32_t dequeue_drawn(uint32_t target, event** out, uint32_t max) noexcept;
 
   uint32_t cores_;
   decision_source& decisions_;
