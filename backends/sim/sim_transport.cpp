@@ -11,7 +11,7 @@ sim_transport::sim_transport(uint32_t cores, decision_source& decisions,
     : cores_(cores),
       decisions_(decisions),
       core_time_ns_(core_time_ns),
-      queues_(static_cast<size_t>(cores) * 64),
+      queues_(new fifo[static_cast<size_t>(cores) * 64]),
       senders_(cores, 0),
       sender_count_(cores, 0) {}
 
@@ -27,7 +27,7 @@ uint32_t sim_transport::dequeue_drawn(uint32_t target, event** out, uint32_t max
     event* ev = q.head;
     q.head = ev->next;
     if (q.head == nullptr) {
-      q.tail = nullptr;
+      q.tail_link = &q.head;
       senders &= ~(uint64_t{1} << bit);
       --count;
       if (senders == 0) pending_targets_ &= ~(uint64_t{1} << target);

@@ -8,6 +8,7 @@
 
 #include <bit>
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 namespace lockstep::sim {
@@ -28,18 +29,14 @@ class sim_transport final : public core::transport {
     const uint32_t bit = sender < cores_ ? sender : external_sender_bit;
     fifo& q = pair(bit, target);
     ev->next = nullptr;
-    if (q.tail == nullptr) {
-      q.head = ev;
-    } else {
-      q.tail->next = ev;
-    }
-    q.tail = ev;
+    *q.tail_link = ev;
+    q.tail_link = &ev->next;
+    // Without branches: whether the sender is new to the target is as good as random.
     uint64_t& senders = senders_[target];
-    if ((senders & (uint64_t{1} << bit)) == 0) {
-      senders |= uint64_t{1} << bit;
-      ++sender_count_[target];
-      pending_targets_ |= uint64_t{1} << target;
-    }
+    const uint64_t before = senders;
+    senders = before | (uint64_t{1} << bit);
+    sender_count_[target] += static_cast<uint32_t>(((before >> bit) & 1) ^ 1);
+    pending_targets_ |= uint64_t{1} << target;
   }
   // Inline for the common case of one sender (the choice among one draws nothing): the burst
   // is the head of that sender's queue. Several senders take the drawing loop, out of line.
@@ -53,9 +50,14 @@ class sim_transport final : public core::transport {
   uint64_t pending_mask() const noexcept { return pending_targets_; }
 
  private:
+  // A queue whose tail is the link to fill next: &head when empty, so that appending needs no
+  // test for emptiness. Queues never move (queues_ is sized once).
   struct fifo {
     event* head = nullptr;
-    event* tail = nullptr;
+    event** tail_link = &head;
+    fifo() = default;
+    fifo(const fifo&) = delete;
+    fifo& operator=(const fifo&) = delete;
   };
   fifo& pair(uint32_t sender_bit, uint32_t target) noexcept {
     return queues_[static_cast<size_t>(target) * 64 + sender_bit];
@@ -74,7 +76,7 @@ class sim_transport final : public core::transport {
     } while (n < max && ev != nullptr);
     q.head = ev;
     if (ev == nullptr) {
-      q.tail = nullptr;
+      q.tail_link = &q.head;
       senders = 0;
       sender_count_[target] = 0;
       pending_targets_ &= ~(uint64_t{1} << target);
@@ -88,7 +90,7 @@ class sim_transport final : public core::transport {
   uint32_t cores_;
   decision_source& decisions_;
   std::vector<uint64_t>& core_time_ns_;
-  std::vector<fifo> queues_;        // [target][sender bit]
+  std::unique_ptr<fifo[]> queues_;  // [target][sender bit]
   std::vector<uint64_t> senders_;   // per target: the senders with queued events
   std::vector<uint32_t> sender_count_;  // per target: popcount(senders_[target]), kept as it
                                         // changes (a popcount is a library call on baseline x86-64)
