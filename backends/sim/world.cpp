@@ -180,10 +180,6 @@ void world::loop() {
     // simulation stays in the loop.
     const uint64_t busy = local_work_ | transport_.pending_mask();
     const uint64_t running = busy & ~stalled;
-    if (running != running_cores_) {
-      if (const uint64_t joined = running & ~running_cores_) join_running(joined);
-      running_cores_ = running;
-    }
     uint32_t count = cores_;
     uint64_t runnable = busy;
     if (running != all_cores_) {
@@ -239,25 +235,18 @@ uint64_t world::wake_ns(uint32_t core, uint64_t due_ns) noexcept {
   return due_ns + jitter_ns_[core];
 }
 
-void world::join_running(uint64_t joined) noexcept {
-  // Brought up to the floor, a joining core's clock is no less than the floor: a valid floor
-  // stays the least running clock.
-  for (uint64_t rest = joined; rest != 0; rest &= rest - 1) {
-    uint64_t& t = time_ns_[static_cast<uint32_t>(std::countr_zero(rest))];
-    if (t < floor_ns_) t = floor_ns_;
-  }
-}
-
 uint64_t world::runnable_cores(uint64_t busy, uint64_t running, uint32_t* count) noexcept {
   // A stalled core waits like an idle one: its clock follows the cores that do run. The floor
   // is recomputed only after the core that held it has stepped (or stalled).
   if (running == 0) {
     floor_valid_ = false;  // no core runs: no clock to follow, the floor stays where it was
   } else if (!floor_valid_) {
+    // A running core's clock is max(time_ns_, floor_ns_) (it may not have stepped since it ran
+    // again), and the least of those is max(least time_ns_, floor_ns_): the floor never goes
+    // down.
     uint64_t least_ns = UINT64_MAX;
     for (uint64_t rest = running; rest != 0; rest &= rest - 1)
       least_ns = std::min(least_ns, time_ns_[static_cast<uint32_t>(std::countr_zero(rest))]);
-    // Every running clock came up to the floor when its core joined: it never goes down.
     floor_ns_ = std::max(floor_ns_, least_ns);
     floor_valid_ = true;
   }
@@ -293,11 +282,11 @@ void world::step_core(uint32_t core) {
   core::reactor& r = *reactors_[core];
   uint64_t& clock_ns = time_ns_[core];
   // The clock comes up to the floor before anything reads it; a core at the floor may be the
-  // one that holds it, and its clock moves on now.
-  if (clock_ns <= floor_ns_) {
-    clock_ns = floor_ns_;
-    floor_valid_ = false;
-  }
+  // one that holds it, and its clock moves on now. (Without branches: which core steps is
+  // drawn.)
+  const bool at_floor = clock_ns <= floor_ns_;
+  clock_ns = at_floor ? floor_ns_ : clock_ns;
+  floor_valid_ = floor_valid_ & !at_floor;
   const bool worked = r.step_as<types>();
   core::set_current_reactor(no_core);
   const uint64_t bit = uint64_t{1} << core;

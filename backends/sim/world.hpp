@@ -9,10 +9,11 @@
 // timer.
 //
 // The raising of idle clocks is lazy: the loop keeps the clock floor (the least advanced
-// running core's clock) as a high-water mark that every clock is at least, and brings a core's
-// own clock up to it only when the clock is read: when the core starts running again, when its
-// timer is checked, when it steps. That equals raising every idle clock at every step (the
-// floor never goes down), without a pass over the idle cores per step.
+// running core's clock) as a high-water mark, and a core's clock is max(time_ns_[core],
+// floor): time_ns_ is brought up to the floor only where a clock is read (a step, a timer
+// check). That equals raising every idle clock at every step, because the floor never goes
+// down, without a pass over the idle cores per step; and the floor is recomputed only after
+// the core that held it has stepped, since no other step can lower it.
 #pragma once
 
 #include "../../core/hot_path.hpp"
@@ -98,9 +99,6 @@ class world final : public core::clock, public core::scheduling, public core::ob
   // The busy cores plus the idle ones whose timer is due, when not every core is running;
   // *count gets the number of bits set. Keeps the floor (see the top of this file).
   uint64_t runnable_cores(uint64_t busy, uint64_t running, uint32_t* count) noexcept;
-  // Cores that run again (busy and not stalled after not being so): their clocks come up to
-  // the floor before they count in it.
-  void join_running(uint64_t joined) noexcept;
   uint64_t wake_ns(uint32_t core, uint64_t due_ns) noexcept;
   bool jump_to_next_timer() noexcept;
   [[gnu::always_inline]] inline void step_core(uint32_t core);
@@ -148,7 +146,6 @@ class world final : public core::clock, public core::scheduling, public core::ob
   // cores, as of now; a step of a core whose clock is at the floor clears it.
   uint64_t floor_ns_ = 0;
   bool floor_valid_ = false;
-  uint64_t running_cores_ = 0;  // busy and not stalled, as of the last step's pick
   uint64_t steps_ = 0;
   uint64_t step_limit_;  // opts_.max_steps; 0 once the application has stopped
   uint64_t next_event_id_ = 0;
