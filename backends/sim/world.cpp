@@ -161,20 +161,25 @@ result world::execute() {
 void world::loop() {
   const bool shutdown_faults = faults_.shutdown_ppm != 0;
   const bool stall_faults = faults_.stall_ppm != 0;
+  // Stalls need stall faults: a run without either fault tests one flag per step for both.
+  const bool loop_faults = shutdown_faults || stall_faults;
   for (;;) {
     // One test for both ends: on_stop lowers the limit to 0.
     if (steps_ >= step_limit_) [[unlikely]] {
       outcome_ = rt_->stop_requested() ? outcome::stopped : outcome::step_limit;
       return;
     }
-    // A fault with chance 0 draws nothing: the calls are skipped without changing the stream.
-    if (shutdown_faults && !shutdown_requested_) [[unlikely]] maybe_request_shutdown();
-    if (stall_faults) [[unlikely]] maybe_stall();
-    // Nothing between here and the pick changes which cores are stalled.
-    const uint64_t stalled = stalls_ == 0 ? 0 : stalled_mask();
-    // A core that stalls leaves the running cores without a step of its own, and may take the
-    // floor with it.
-    if (stalled != 0) floor_valid_ = false;
+    uint64_t stalled = 0;
+    if (loop_faults) [[unlikely]] {
+      // A fault with chance 0 draws nothing: the calls are skipped without changing the stream.
+      if (shutdown_faults && !shutdown_requested_) maybe_request_shutdown();
+      if (stall_faults) maybe_stall();
+      // Nothing between here and the pick changes which cores are stalled.
+      stalled = stalls_ == 0 ? 0 : stalled_mask();
+      // A core that stalls leaves the running cores without a step of its own, and may take
+      // the floor with it.
+      if (stalled != 0) floor_valid_ = false;
+    }
     // Busy: reactor::has_work() of every core, from the two masks. When every core is busy and
     // none is stalled, no clock moves up and no timer is looked at: the common case of a loaded
     // simulation stays in the loop.
