@@ -6,7 +6,7 @@
 #include "decision_source.hpp"
 
 #include <cstdint>
-#include <vector>
+#include <memory>
 
 namespace lockstep::sim {
 
@@ -30,7 +30,7 @@ class sim_pool final : public core::event_pool {
   // the fault draw on its way and no test of it.
   event* get_unchecked() noexcept {
     event* ev = free_head_;
-    if (ev == nullptr) [[unlikely]] return nullptr;
+    if (ev == nullptr) [[unlikely]] return get_fresh();
     free_head_ = ev->next;
     ++in_use_;
     return ev;
@@ -57,8 +57,25 @@ class sim_pool final : public core::event_pool {
  private:
   // Counts the allocation and draws whether a fault strikes it; only called when faulty_.
   bool injected() noexcept;
+  // The next event never handed out, or nullptr when the pool is exhausted. Events are
+  // initialized on first use, not all at construction: a short run (what exploration makes by
+  // the thousand) touches a few of the pool's thousands. The order is that of a free list
+  // that started with every event in index order: the returned ones first, last in first out,
+  // then the fresh ones.
+  // Inline: a call on the allocation path, however rare, costs every allocation the saving
+  // of registers around it.
+  event* get_fresh() noexcept {
+    if (fresh_ == size_) return nullptr;
+    event* ev = &storage_[fresh_++];
+    *ev = event{};
+    ev->state = event_state::free;
+    ++in_use_;
+    return ev;
+  }
 
-  std::vector<event> storage_;
+  std::unique_ptr<event[]> storage_;
+  uint32_t size_;
+  uint32_t fresh_ = 0;  // storage_[fresh_..size_) were never handed out
   const event* begin_;
   const event* end_;
   // The free events, linked through event::next (a free event's link is the pool's to use:
