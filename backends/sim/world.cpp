@@ -293,11 +293,15 @@ void world::step_core(uint32_t core) {
   clock_ns = at_floor ? floor_ns_ : clock_ns;
   floor_valid_ = floor_valid_ & !at_floor;
   const bool worked = r.step_as<types>();
-  core::set_current_reactor(no_core);
+  // The current reactor stays set until the next step sets its own: world code between steps
+  // that acts as no core (a shutdown request, a failure of the loop itself) resets it first.
   const uint64_t bit = uint64_t{1} << core;
   local_work_ = (local_work_ & ~bit) | (uint64_t{r.has_local_work()} << core);
   timer_cores_ = (timer_cores_ & ~bit) | (uint64_t{r.has_timers()} << core);
-  if (!worked) [[unlikely]] fail("framework invariant: a runnable core found nothing to do");
+  if (!worked) [[unlikely]] {
+    core::set_current_reactor(no_core);
+    fail("framework invariant: a runnable core found nothing to do");
+  }
   const auto kind = r.last_step_kind();
   const uint64_t start_ns = clock_ns;
   const uint64_t cost_ns = kind == core::reactor::step_kind::event
@@ -316,6 +320,7 @@ void world::step_core(uint32_t core) {
 void world::maybe_request_shutdown() noexcept {
   if (shutdown_requested_ || !decisions_.fault(faults_.shutdown_ppm)) return;
   shutdown_requested_ = true;
+  core::set_current_reactor(no_core);  // the request comes from outside the reactors
   mix(0x5348555444574E00ull ^ steps_);  // "SHUTDWN"
   on_allocate(no_core, nullptr, &shutdown_event_);
   rt_->call(&shutdown_event_);
@@ -331,7 +336,7 @@ void world::maybe_request_shutdown() noexcept {
 
 void world::fail(const char* message) noexcept {
   failure_ = message;
-  const uint32_t core = core::current_reactor();  // the stepping core, set around each step
+  const uint32_t core = core::current_reactor();  // the stepping core, or no_core
   const uint64_t t = core == no_core ? 0 : time_ns_[core];
   mix(0x4641494C00000000ull ^ steps_);  // "FAIL"
   if (trace_) {
