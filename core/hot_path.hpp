@@ -30,6 +30,10 @@ struct backend_types {
   using transport_type = Transport;
   using clock_type = Clock;
   using observer_type = Observer;
+  // Whether reactor::last_event_info() is kept. A backend that never reads it (it reads the
+  // event itself while it is still valid) derives its types with false and spares the copy on
+  // every event.
+  static constexpr bool keeps_event_info = true;
 
   static Pool& pool(const parts& p) noexcept { return *static_cast<Pool*>(p.pool); }
   static Transport& queues(const parts& p) noexcept {
@@ -133,7 +137,7 @@ bool reactor::run_event_as() noexcept {
   running_ = ev;
   last_kind_ = step_kind::event;
   last_event_ = ev;
-  last_event_info_ = {ev->id, ev->fn, ev->name, ev->sender};
+  if constexpr (B::keeps_event_info) last_event_info_ = {ev->id, ev->fn, ev->name, ev->sender};
   ev->fn(ev->arg1, ev->arg2);
   running_ = nullptr;
   ev->state = event_state::done;

@@ -75,6 +75,7 @@ class reactor {
   const event* running_event() const noexcept { return running_; }
   step_kind last_step_kind() const noexcept { return last_kind_; }
   const event* last_event() const noexcept { return last_event_; }  // valid until the next step
+  // Kept only by a backend whose backend_types have keeps_event_info (hot_path.hpp).
   const event_info& last_event_info() const noexcept { return last_event_info_; }
   uint64_t last_poller_seq() const noexcept { return last_poller_seq_; }
   // The last poller's function (the poller itself may be freed by then): traces name it.

@@ -47,6 +47,12 @@ struct fault_free_types : core::backend_types<sim_pool, sim_transport, world, wo
   static pool_ref pool(const core::parts& p) noexcept { return {*static_cast<sim_pool*>(p.pool)}; }
 };
 
+// The types of the loop's reactor steps: the world reads the last event itself, right after
+// the step (world::step_core), so the reactor need not copy its trace info.
+struct step_types : core::backend_types<sim_pool, sim_transport, world, world> {
+  static constexpr bool keeps_event_info = false;
+};
+
 }  // namespace
 
 world::world(const options& opts, std::function<void()> start)
@@ -292,7 +298,7 @@ void world::step_core(uint32_t core) {
   const bool at_floor = clock_ns <= floor_ns_;
   clock_ns = at_floor ? floor_ns_ : clock_ns;
   floor_valid_ = floor_valid_ & !at_floor;
-  const bool worked = r.step_as<types>();
+  const bool worked = r.step_as<step_types>();
   // The current reactor stays set until the next step sets its own: world code between steps
   // that acts as no core (a shutdown request, a failure of the loop itself) resets it first.
   const uint64_t bit = uint64_t{1} << core;
