@@ -211,9 +211,15 @@ void world::loop() {
     }
     // A stall only holds a core back while another can run: when every runnable core is
     // stalled, they all go on (a stall never turns into a hang or a time jump).
-    const uint64_t eligible = runnable & ~stalled;
-    if (eligible != 0 && eligible != runnable) count = bits_set(eligible);
-    step_core(picker_.pick(eligible != 0 ? eligible : runnable, count, steps_));
+    uint64_t candidates = runnable;
+    if (stalled != 0) [[unlikely]] {
+      const uint64_t eligible = runnable & ~stalled;
+      if (eligible != 0 && eligible != runnable) {
+        candidates = eligible;
+        count = bits_set(eligible);
+      }
+    }
+    step_core(picker_.pick(candidates, count, steps_));
   }
 }
 
