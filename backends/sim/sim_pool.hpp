@@ -32,7 +32,6 @@ class sim_pool final : public core::event_pool {
     event* ev = free_head_;
     if (ev == nullptr) [[unlikely]] return get_fresh();
     free_head_ = ev->next;
-    ++in_use_;
     return ev;
   }
   void put_bulk(uint32_t /*reactor*/, event* const* evs, uint32_t n) noexcept override {
@@ -43,13 +42,17 @@ class sim_pool final : public core::event_pool {
       if (owns(ev)) [[likely]] {
         ev->next = free_head_;
         free_head_ = ev;
-        --in_use_;
       }
     }
   }
 
-  // Events given out and not returned.
-  uint32_t in_use() const noexcept { return in_use_; }
+  // Events given out and not returned, counted from the free list (once per run, at its end,
+  // rather than a counter kept on every allocation and return).
+  uint32_t in_use() const noexcept {
+    uint32_t free = 0;
+    for (const event* ev = free_head_; ev != nullptr; ev = ev->next) ++free;
+    return fresh_ - free;
+  }
   bool owns(const event* ev) const noexcept { return ev >= begin_ && ev < end_; }
   uint64_t injected_failures() const noexcept { return injected_; }
   bool faulty() const noexcept { return faulty_; }
@@ -69,7 +72,6 @@ class sim_pool final : public core::event_pool {
     event* ev = &storage_[fresh_++];
     *ev = event{};
     ev->state = event_state::free;
-    ++in_use_;
     return ev;
   }
 
@@ -81,7 +83,6 @@ class sim_pool final : public core::event_pool {
   // The free events, linked through event::next (a free event's link is the pool's to use:
   // event_allocate resets it).
   event* free_head_ = nullptr;
-  uint32_t in_use_ = 0;
   bool faulty_;
   faults faults_;
   decision_source& decisions_;
