@@ -12,13 +12,12 @@ sim_transport::sim_transport(uint32_t cores, decision_source& decisions,
       decisions_(decisions),
       core_time_ns_(core_time_ns),
       queues_(new fifo[static_cast<size_t>(cores) * 64]),
-      senders_(cores, 0),
-      sender_count_(cores, 0) {}
+      inboxes_(new inbox[cores]) {}
 
 uint32_t sim_transport::dequeue_drawn(uint32_t target, event** out, uint32_t max) noexcept {
   uint32_t n = 0;
-  uint64_t& senders = senders_[target];
-  uint32_t& count = sender_count_[target];
+  uint64_t& senders = inboxes_[target].senders;
+  uint32_t& count = inboxes_[target].count;
   while (n < max && senders != 0) {
     if (count == 1) return n + dequeue_one_sender(target, out + n, max - n);
     // The k-th sender with queued events, k drawn from the decision stream.
