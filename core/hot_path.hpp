@@ -36,6 +36,10 @@ struct backend_types {
   using clock_type = Clock;
   using observer_type = Observer;
   static constexpr bool observer_out_of_line = observer_rare;
+  // Whether reactor::last_event_info() is kept. A backend that never reads it (it reads the
+  // event itself while it is still valid) derives its types with false and spares the copy on
+  // every event.
+  static constexpr bool keeps_event_info = true;
 
   static Pool& pool(const parts& p) noexcept { return *static_cast<Pool*>(p.pool); }
   static Transport& queues(const parts& p) noexcept {
@@ -156,6 +160,9 @@ template <class B>
 bool reactor::step_as() noexcept {
   // The common step of a loaded reactor: the next event of the burst in progress.
   if (batch_pos_ < batch_len_) [[likely]] return run_event_as<B>();
+  // Without pollers the poller and timer phases have nothing to visit: a finished burst leads
+  // straight to the next one (the walk below would get there after three empty hops).
+  if (phase_ == phase::events && active_.empty() && timed_.empty()) burst_taken_ = false;
   // Four phase changes visit every phase once from wherever the last step left off, and start
   // a new iteration (a new burst) on the way: nothing found by then means idle.
   for (int hops = 0; hops < 4; ++hops) {
@@ -173,7 +180,7 @@ bool reactor::step_as() noexcept {
         end_pollers();
         break;
       case phase::timers:
-        if (run_due_timer()) return true;
+        if (has_timers() && run_due_timer()) return true;
         phase_ = phase::events;
         burst_taken_ = false;
         break;
@@ -244,12 +251,12 @@ uint32_t reactor::take_burst_as() noexcept {
 
 template <class B>
 bool reactor::run_event_as() noexcept {
-  run_event<true>(batch_[batch_pos_++]);
+  run_event<true, B::keeps_event_info>(batch_[batch_pos_++]);
   if (batch_pos_ == batch_len_) end_burst_as<B, true>();
   return true;
 }
 
-template <bool per_unit>
+template <bool per_unit, bool keeps_info>
 void reactor::run_event(event* ev) noexcept {
   if (ev->state != event_state::queued) [[unlikely]] not_queued();
   ev->state = event_state::running;
@@ -257,7 +264,7 @@ void reactor::run_event(event* ev) noexcept {
   if constexpr (per_unit) {
     last_kind_ = step_kind::event;
     last_event_ = ev;
-    last_event_info_ = {ev->id, ev->fn, ev->name, ev->sender};
+    if constexpr (keeps_info) last_event_info_ = {ev->id, ev->fn, ev->name, ev->sender};
   }
   ev->fn(ev->arg1, ev->arg2);
   running_ = nullptr;

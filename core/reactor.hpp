@@ -66,7 +66,12 @@ class alignas(64) reactor {
   // The part of has_work() that lives in the reactor itself (a burst in progress, an active
   // poller): it changes only while this reactor steps. A backend that tracks which queues are
   // non-empty combines it with that instead of asking the transport per core.
-  bool has_local_work() const noexcept { return batch_pos_ < batch_len_ || active_live_ > 0; }
+  // (`|`, not `||`: two flags to combine, not a branch to predict.)
+  bool has_local_work() const noexcept { return (batch_pos_ < batch_len_) | (active_live_ > 0); }
+  // Whether timed pollers (live, or dead and not yet freed) are registered: when not,
+  // next_timer_ns is false. Only this reactor's own steps change it, so a backend may track it
+  // per core after each step instead of asking every idle core.
+  bool has_timers() const noexcept { return !timed_.empty(); }
   // The earliest due time of a live timed poller; false when there is none.
   bool next_timer_ns(uint64_t* due_ns) noexcept;
 
@@ -82,6 +87,7 @@ class alignas(64) reactor {
   const event* running_event() const noexcept { return running_; }
   step_kind last_step_kind() const noexcept { return last_kind_; }
   const event* last_event() const noexcept { return last_event_; }  // valid until the next step
+  // Kept only by a backend whose backend_types have keeps_event_info (hot_path.hpp).
   const event_info& last_event_info() const noexcept { return last_event_info_; }
   uint64_t last_poller_seq() const noexcept { return last_poller_seq_; }
   // The last poller's function (the poller itself may be freed by then): traces name it.
@@ -101,8 +107,9 @@ class alignas(64) reactor {
   bool run_event_as() noexcept;
   // Runs one dequeued event. per_unit (step_as): keeps last_kind/last_event/last_event_info,
   // which a trace or the simulator reads after the step, and leaves the event done until its
-  // burst ends; otherwise (run_iteration_as) the event is free once it ran.
-  template <bool per_unit>
+  // burst ends; otherwise (run_iteration_as) the event is free once it ran. keeps_info: per
+  // unit, whether last_event_info is copied too (backend_types::keeps_event_info).
+  template <bool per_unit, bool keeps_info = true>
   void run_event(event* ev) noexcept;
   template <class B, bool per_unit>
   void end_burst_as() noexcept;

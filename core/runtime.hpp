@@ -41,7 +41,6 @@ namespace detail {
 // The runtime the API reaches (see runtime.cpp). Declared here so that runtime::active(), on
 // the path of every API call, inlines; constinit lets a thread_local be read without a wrapper.
 extern std::atomic<runtime*> g_active_runtime;
-//
 // The initial-exec TLS model: the library is compiled as position-independent code, where the
 // default (general-dynamic) model makes every access a call to __tls_get_addr as far as the
 // compiler knows — the linker turns it into a plain %fs access in an executable, but too late:

@@ -10,6 +10,7 @@
 //           priorities would starve every core behind an always-runnable one).
 #pragma once
 
+#include "bits.hpp"
 #include "decision_source.hpp"
 
 #include <lockstep/sim.hpp>
@@ -30,8 +31,8 @@ class core_picker {
     // Past the horizon PCT has no change points left, and strict priorities would let an
     // always-runnable core (a busy poller, a self-rescheduling event: every reactor has some)
     // starve the others forever; the paper assumes programs that terminate. From there on the
-    // walk is random, which is fair with probability 1.
-    if (strategy_ == strategy::random || step >= horizon_) return pick_random(runnable, count);
+    // walk is random, which is fair with probability 1. The random strategy has horizon 0.
+    if (step >= horizon_) [[likely]] return pick_random(runnable, count);
     return pick_pct(runnable, step);
   }
 
@@ -41,9 +42,7 @@ class core_picker {
     uint64_t priority;
   };
   uint32_t pick_random(uint64_t runnable, uint32_t count) noexcept {
-    uint64_t rest = runnable;
-    for (uint64_t k = decisions_.choose(count); k > 0; --k) rest &= rest - 1;
-    return static_cast<uint32_t>(std::countr_zero(rest));
+    return nth_set_bit(runnable, decisions_.choose(count));
   }
   uint32_t pick_pct(uint64_t runnable, uint64_t step) noexcept;
   uint32_t pick_highest(uint64_t runnable) const noexcept;
@@ -53,7 +52,7 @@ class core_picker {
   std::vector<uint64_t> priority_;       // pct: per core, higher runs first
   std::vector<change_point> changes_;    // pct: sorted by step, steps distinct
   size_t next_change_ = 0;
-  uint64_t horizon_ = 0;                 // pct: steps under priorities; random after
+  uint64_t horizon_ = 0;                 // steps under PCT priorities (0: random strategy)
 };
 
 }  // namespace lockstep::sim

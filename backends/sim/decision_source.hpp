@@ -20,14 +20,14 @@ class decision_source {
   // source. log != nullptr: every answered choice is appended to it.
   decision_source(uint64_t seed, const std::vector<uint64_t>* vector,
                   std::vector<uint64_t>* log) noexcept
-      : gen_(seed), vector_(vector), log_(log) {}
+      : gen_(seed), vector_(vector), log_(log), plain_(vector == nullptr && log == nullptr) {}
 
   // A value in [0, n). choose(1) (and choose(0)) returns 0 without consuming the stream, so
   // that forced choices never appear in a decision log.
   uint64_t choose(uint64_t n) noexcept {
     if (n <= 1) return 0;
     // The common case (seeded, not logged) stays small enough to inline at every call site.
-    if (vector_ == nullptr && log_ == nullptr) [[likely]] {
+    if (plain_) [[likely]] {
       ++draws_;
       return gen_.below(n);
     }
@@ -58,6 +58,7 @@ class decision_source {
   prng gen_;
   const std::vector<uint64_t>* vector_;
   std::vector<uint64_t>* log_;
+  bool plain_;  // seeded and not logged: one test on the common path instead of two
   uint64_t draws_ = 0;
 };
 

@@ -3,13 +3,20 @@
 namespace lockstep::sim {
 
 sim_pool::sim_pool(uint32_t size, faults f, decision_source& decisions)
-    : storage_(size), faults_(f), decisions_(decisions) {
-  free_.reserve(size);
-  // Hand out events in index order first: the first allocation gets storage_[0].
-  for (uint32_t i = size; i-- > 0;) {
-    storage_[i].state = event_state::free;
-    free_.push_back(&storage_[i]);
-  }
+    : storage_(std::make_unique_for_overwrite<event[]>(size)),
+      size_(size),
+      begin_(storage_.get()),
+      end_(storage_.get() + size),
+      faulty_(f.fail_ppm != 0 || f.fail_nth != 0),
+      faults_(f),
+      decisions_(decisions) {}
+
+bool sim_pool::injected() noexcept {
+  ++allocations_;
+  const bool strikes = (faults_.fail_nth != 0 && allocations_ == faults_.fail_nth) ||
+                       decisions_.fault(faults_.fail_ppm);
+  if (strikes) ++injected_;
+  return strikes;
 }
 
 }  // namespace lockstep::sim

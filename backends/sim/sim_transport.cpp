@@ -1,5 +1,7 @@
 #include "sim_transport.hpp"
 
+#include "bits.hpp"
+
 #include <bit>
 
 namespace lockstep::sim {
@@ -9,29 +11,27 @@ sim_transport::sim_transport(uint32_t cores, decision_source& decisions,
     : cores_(cores),
       decisions_(decisions),
       core_time_ns_(core_time_ns),
-      queues_(static_cast<size_t>(cores) * 64),
-      senders_(cores, 0),
-      sender_count_(cores, 0) {}
+      queues_(new fifo[static_cast<size_t>(cores) * 64]),
+      inboxes_(new inbox[cores]) {}
 
-uint32_t sim_transport::dequeue_burst(uint32_t target, event** out, uint32_t max) noexcept {
+uint32_t sim_transport::dequeue_drawn(uint32_t target, event** out, uint32_t max) noexcept {
   uint32_t n = 0;
-  uint64_t& senders = senders_[target];
-  uint32_t& count = sender_count_[target];
+  uint64_t& senders = inboxes_[target].senders;
+  uint32_t& count = inboxes_[target].count;
   while (n < max && senders != 0) {
+    if (count == 1) return n + dequeue_one_sender(target, out + n, max - n);
     // The k-th sender with queued events, k drawn from the decision stream.
-    uint64_t rest = senders;
-    for (uint64_t k = decisions_.choose(count); k > 0; --k) rest &= rest - 1;
-    const uint32_t bit = static_cast<uint32_t>(std::countr_zero(rest));
+    const uint32_t bit = nth_set_bit(senders, decisions_.choose(count));
     fifo& q = pair(bit, target);
     event* ev = q.head;
     q.head = ev->next;
     if (q.head == nullptr) {
-      q.tail = nullptr;
+      q.tail_link = &q.head;
       senders &= ~(uint64_t{1} << bit);
       --count;
       if (senders == 0) pending_targets_ &= ~(uint64_t{1} << target);
     }
-    ev->next = nullptr;
+    // A message cannot arrive before it left.
     if (core_time_ns_[target] < ev->sent_ns) core_time_ns_[target] = ev->sent_ns;
     out[n++] = ev;
   }

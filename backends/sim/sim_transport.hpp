@@ -6,7 +6,9 @@
 #include "../../core/backend.hpp"
 #include "decision_source.hpp"
 
+#include <bit>
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 namespace lockstep::sim {
@@ -27,42 +29,76 @@ class sim_transport final : public core::transport {
     const uint32_t bit = sender < cores_ ? sender : external_sender_bit;
     fifo& q = pair(bit, target);
     ev->next = nullptr;
-    if (q.tail == nullptr) {
-      q.head = ev;
-    } else {
-      q.tail->next = ev;
-    }
-    q.tail = ev;
-    uint64_t& senders = senders_[target];
-    if ((senders & (uint64_t{1} << bit)) == 0) {
-      senders |= uint64_t{1} << bit;
-      ++sender_count_[target];
-      pending_targets_ |= uint64_t{1} << target;
-    }
+    *q.tail_link = ev;
+    q.tail_link = &ev->next;
+    // Without branches: whether the sender is new to the target is as good as random.
+    inbox& in = inboxes_[target];
+    const uint64_t before = in.senders;
+    in.senders = before | (uint64_t{1} << bit);
+    in.count += static_cast<uint32_t>(((before >> bit) & 1) ^ 1);
+    pending_targets_ |= uint64_t{1} << target;
   }
-  uint32_t dequeue_burst(uint32_t target, event** out, uint32_t max) noexcept override;
-  bool pending(uint32_t target) const noexcept override { return senders_[target] != 0; }
+  // Inline for the common case of one sender (the choice among one draws nothing): the burst
+  // is the head of that sender's queue. Several senders take the drawing loop, out of line.
+  uint32_t dequeue_burst(uint32_t target, event** out, uint32_t max) noexcept override {
+    if (inboxes_[target].count != 1 || max == 0) return dequeue_drawn(target, out, max);
+    return dequeue_one_sender(target, out, max);
+  }
+  bool pending(uint32_t target) const noexcept override { return inboxes_[target].senders != 0; }
   // Bit t set iff events wait for core t: the simulator's scheduler reads every core's
   // pending() at once from it.
   uint64_t pending_mask() const noexcept { return pending_targets_; }
 
  private:
+  // A queue whose tail is the link to fill next: &head when empty, so that appending needs no
+  // test for emptiness. Queues never move (queues_ is sized once).
   struct fifo {
     event* head = nullptr;
-    event* tail = nullptr;
+    event** tail_link = &head;
+    fifo() = default;
+    fifo(const fifo&) = delete;
+    fifo& operator=(const fifo&) = delete;
   };
   fifo& pair(uint32_t sender_bit, uint32_t target) noexcept {
     return queues_[static_cast<size_t>(target) * 64 + sender_bit];
   }
+  // The burst from the one sender with queued events (max > 0); the rest stays queued.
+  uint32_t dequeue_one_sender(uint32_t target, event** out, uint32_t max) noexcept {
+    inbox& in = inboxes_[target];
+    fifo& q = pair(static_cast<uint32_t>(std::countr_zero(in.senders)), target);
+    uint64_t clock_ns = core_time_ns_[target];
+    uint32_t n = 0;
+    event* ev = q.head;
+    do {
+      if (clock_ns < ev->sent_ns) clock_ns = ev->sent_ns;
+      out[n++] = ev;
+      ev = ev->next;
+    } while (n < max && ev != nullptr);
+    q.head = ev;
+    if (ev == nullptr) {
+      q.tail_link = &q.head;
+      in.senders = 0;
+      in.count = 0;
+      pending_targets_ &= ~(uint64_t{1} << target);
+    }
+    // A message cannot arrive before it left: the target's clock moves up to the latest send.
+    core_time_ns_[target] = clock_ns;
+    return n;
+  }
+  uint32_t dequeue_drawn(uint32_t target, event** out, uint32_t max) noexcept;
 
   uint32_t cores_;
   decision_source& decisions_;
   std::vector<uint64_t>& core_time_ns_;
-  std::vector<fifo> queues_;        // [target][sender bit]
-  std::vector<uint64_t> senders_;   // per target: the senders with queued events
-  std::vector<uint32_t> sender_count_;  // per target: popcount(senders_[target]), kept as it
-                                        // changes (a popcount is a library call on baseline x86-64)
-  uint64_t pending_targets_ = 0;    // bit t: senders_[t] != 0
+  std::unique_ptr<fifo[]> queues_;  // [target][sender bit]
+  // Per target: the senders with queued events, and how many they are (kept as it changes: a
+  // popcount is a library call on baseline x86-64). One array, so one base for both.
+  struct inbox {
+    uint64_t senders = 0;
+    uint32_t count = 0;
+  };
+  std::unique_ptr<inbox[]> inboxes_;
+  uint64_t pending_targets_ = 0;    // bit t: inboxes_[t].senders != 0
 };
 
 }  // namespace lockstep::sim

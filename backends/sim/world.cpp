@@ -1,6 +1,7 @@
 #include "world.hpp"
 
 #include "../../core/function_names.hpp"
+#include "bits.hpp"
 
 #include <algorithm>
 #include <bit>
@@ -33,6 +34,25 @@ fault_settings draw_faults(const options& opts, decision_source& decisions) {
   return f;
 }
 
+// The hot path's types for a run without allocation faults: event_allocate takes events from
+// the pool without the fault draw (sim_pool::get_unchecked), so that its path has no call.
+struct fault_free_types : core::backend_types<sim_pool, sim_transport, world, world> {
+  struct pool_ref {
+    sim_pool& pool;
+    event* get(uint32_t /*reactor*/) noexcept { return pool.get_unchecked(); }
+    void put_bulk(uint32_t reactor, event* const* evs, uint32_t n) noexcept {
+      pool.put_bulk(reactor, evs, n);
+    }
+  };
+  static pool_ref pool(const core::parts& p) noexcept { return {*static_cast<sim_pool*>(p.pool)}; }
+};
+
+// The types of the loop's reactor steps: the world reads the last event itself, right after
+// the step (world::step_core), so the reactor need not copy its trace info.
+struct step_types : core::backend_types<sim_pool, sim_transport, world, world> {
+  static constexpr bool keeps_event_info = false;
+};
+
 }  // namespace
 
 world::world(const options& opts, std::function<void()> start)
@@ -48,7 +68,9 @@ world::world(const options& opts, std::function<void()> start)
       pool_(opts.event_pool_size, {faults_.alloc_fail_ppm, opts.alloc_fail_nth}, decisions_),
       transport_(opts.cores, decisions_, time_ns_),
       picker_(opts, decisions_),
-      all_cores_(opts.cores >= 64 ? ~uint64_t{0} : (uint64_t{1} << opts.cores) - 1) {
+      all_cores_(opts.cores >= 64 ? ~uint64_t{0} : (uint64_t{1} << opts.cores) - 1),
+      cores_(opts.cores),
+      step_limit_(opts.max_steps) {
   core::parts p;
   p.pool = &pool_;
   p.queues = &transport_;
@@ -56,7 +78,9 @@ world::world(const options& opts, std::function<void()> start)
   p.sched = this;
   p.obs = this;
   rt_ = std::make_unique<core::runtime>(dense_core_ids(opts.cores), p);
-  rt_->use_hot_path(core::hot_path_for<types>());
+  rt_->use_hot_path(pool_.faulty() ? core::hot_path_for<types>()
+                                    : core::hot_path_for<fault_free_types>());
+  for (uint32_t c = 0; c < opts.cores; ++c) reactors_.push_back(&rt_->at(c));
   if (opts_.trace) {
     trace_ = std::make_shared<trace_log>();
     trace_->replay = format_replay(opts_);
@@ -104,7 +128,6 @@ result world::execute() {
     outcome_ = outcome::failed;
     ++steps_;  // the step that failed
   }
-  running_ = no_core;
   core::set_current_reactor(no_core);  // a failed step left through longjmp with it set
   r.dropped_events = rt_->drop_queued();
   r.leaked_events = pool_.in_use();
@@ -113,7 +136,7 @@ result world::execute() {
   r.outcome = outcome_;
   r.rc = outcome_ == outcome::stopped ? rt_->stop_rc() : 0;
   r.steps = steps_;
-  r.virtual_ns = *std::max_element(time_ns_.begin(), time_ns_.end());
+  r.virtual_ns = std::max(*std::max_element(time_ns_.begin(), time_ns_.end()), floor_ns_);
   for (uint32_t i = 0; i < opts_.cores; ++i) {
     const auto& c = rt_->at(i).counters();
     r.events_executed += c.events_executed;
@@ -142,27 +165,43 @@ result world::execute() {
 }
 
 void world::loop() {
+  const bool shutdown_faults = faults_.shutdown_ppm != 0;
+  const bool stall_faults = faults_.stall_ppm != 0;
+  // Stalls need stall faults: a run without either fault tests one flag per step for both.
+  const bool loop_faults = shutdown_faults || stall_faults;
   for (;;) {
-    if (rt_->stop_requested()) {
-      outcome_ = outcome::stopped;
+    // One test for both ends: on_stop lowers the limit to 0.
+    if (steps_ >= step_limit_) [[unlikely]] {
+      outcome_ = rt_->stop_requested() ? outcome::stopped : outcome::step_limit;
       return;
     }
-    if (steps_ >= opts_.max_steps) {
-      outcome_ = outcome::step_limit;
-      return;
+    uint64_t stalled = 0;
+    if (loop_faults) [[unlikely]] {
+      // A fault with chance 0 draws nothing: the calls are skipped without changing the stream.
+      if (shutdown_faults && !shutdown_requested_) maybe_request_shutdown();
+      if (stall_faults) maybe_stall();
+      // Nothing between here and the pick changes which cores are stalled.
+      stalled = stalls_ == 0 ? 0 : stalled_mask();
+      // A core that stalls leaves the running cores without a step of its own, and may take
+      // the floor with it.
+      if (stalled != 0) floor_valid_ = false;
     }
-    // A fault with chance 0 draws nothing: the calls are skipped without changing the stream.
-    if (faults_.shutdown_ppm != 0 && !shutdown_requested_) maybe_request_shutdown();
-    if (faults_.stall_ppm != 0) maybe_stall();
-    // Nothing between here and the pick changes which cores are stalled.
-    const uint64_t stalled = stalled_mask();
     // Busy: reactor::has_work() of every core, from the two masks. When every core is busy and
     // none is stalled, no clock moves up and no timer is looked at: the common case of a loaded
     // simulation stays in the loop.
     const uint64_t busy = local_work_ | transport_.pending_mask();
-    uint32_t count = opts_.cores;
-    const uint64_t runnable =
-        busy == all_cores_ && stalled == 0 ? busy : runnable_cores(busy, stalled, &count);
+    const uint64_t running = busy & ~stalled;
+    uint32_t count = cores_;
+    uint64_t runnable = busy;
+    if (running != all_cores_) {
+      // With the floor still valid and no idle core holding timers, the runnable cores are the
+      // busy ones and nothing else is to do.
+      if (floor_valid_ && running != 0 && (timer_cores_ & ~busy) == 0) {
+        count = bits_set(busy);
+      } else {
+        runnable = runnable_cores(busy, running, &count);
+      }
+    }
     if (runnable == 0) {
       if (!jump_to_next_timer()) {
         outcome_ = outcome::hang;
@@ -172,12 +211,15 @@ void world::loop() {
     }
     // A stall only holds a core back while another can run: when every runnable core is
     // stalled, they all go on (a stall never turns into a hang or a time jump).
-    const uint64_t eligible = runnable & ~stalled;
-    if (eligible != 0 && eligible != runnable) {
-      count = 0;
-      for (uint64_t rest = eligible; rest != 0; rest &= rest - 1) ++count;
+    uint64_t candidates = runnable;
+    if (stalled != 0) [[unlikely]] {
+      const uint64_t eligible = runnable & ~stalled;
+      if (eligible != 0 && eligible != runnable) {
+        candidates = eligible;
+        count = bits_set(eligible);
+      }
     }
-    step_core(picker_.pick(eligible != 0 ? eligible : runnable, count, steps_));
+    step_core(picker_.pick(candidates, count, steps_));
   }
 }
 
@@ -210,30 +252,32 @@ uint64_t world::wake_ns(uint32_t core, uint64_t due_ns) noexcept {
   return due_ns + jitter_ns_[core];
 }
 
-uint64_t world::runnable_cores(uint64_t busy, uint64_t stalled, uint32_t* count) noexcept {
-  // A stalled core waits like an idle one: its clock follows the cores that do run.
-  const uint64_t running = busy & ~stalled;
-  uint64_t floor_ns = UINT64_MAX;
-  uint32_t n = 0;
-  for (uint64_t rest = busy; rest != 0; rest &= rest - 1) {
-    const auto c = static_cast<uint32_t>(std::countr_zero(rest));
-    if (running & (uint64_t{1} << c)) floor_ns = std::min(floor_ns, time_ns_[c]);
-    ++n;
+uint64_t world::runnable_cores(uint64_t busy, uint64_t running, uint32_t* count) noexcept {
+  // A stalled core waits like an idle one: its clock follows the cores that do run. The floor
+  // is recomputed only after the core that held it has stepped (or stalled).
+  if (running == 0) {
+    floor_valid_ = false;  // no core runs: no clock to follow, the floor stays where it was
+  } else if (!floor_valid_) {
+    // A running core's clock is max(time_ns_, floor_ns_) (it may not have stepped since it ran
+    // again), and the least of those is max(least time_ns_, floor_ns_): the floor never goes
+    // down.
+    uint64_t least_ns = UINT64_MAX;
+    for (uint64_t rest = running; rest != 0; rest &= rest - 1)
+      least_ns = std::min(least_ns, time_ns_[static_cast<uint32_t>(std::countr_zero(rest))]);
+    floor_ns_ = std::max(floor_ns_, least_ns);
+    floor_valid_ = true;
   }
   uint64_t runnable = busy;
-  // The idle and the stalled cores, in increasing order (wake_ns may draw a decision).
-  for (uint64_t rest = all_cores_ & ~running; rest != 0; rest &= rest - 1) {
+  // The idle cores with timers, in increasing order (wake_ns may draw a decision).
+  for (uint64_t rest = timer_cores_ & ~busy; rest != 0; rest &= rest - 1) {
     const auto c = static_cast<uint32_t>(std::countr_zero(rest));
-    const uint64_t bit = uint64_t{1} << c;
-    if (floor_ns != UINT64_MAX && time_ns_[c] < floor_ns) time_ns_[c] = floor_ns;
-    if (busy & bit) continue;
+    uint64_t& t = time_ns_[c];
+    if (t < floor_ns_) t = floor_ns_;
     uint64_t due_ns = 0;
-    if (rt_->at(c).next_timer_ns(&due_ns) && wake_ns(c, due_ns) <= time_ns_[c]) {
-      runnable |= bit;
-      ++n;
-    }
+    if (reactors_[c]->next_timer_ns(&due_ns) && wake_ns(c, due_ns) <= t)
+      runnable |= uint64_t{1} << c;
   }
-  *count = n;
+  *count = bits_set(runnable);
   return runnable;
 }
 
@@ -241,69 +285,54 @@ bool world::jump_to_next_timer() noexcept {
   uint64_t next_ns = UINT64_MAX;
   for (uint32_t c = 0; c < opts_.cores; ++c) {
     uint64_t due_ns = 0;
-    if (rt_->at(c).next_timer_ns(&due_ns)) next_ns = std::min(next_ns, wake_ns(c, due_ns));
+    if (reactors_[c]->next_timer_ns(&due_ns)) next_ns = std::min(next_ns, wake_ns(c, due_ns));
   }
   if (next_ns == UINT64_MAX) return false;
+  next_ns = std::max(next_ns, floor_ns_);
   for (uint64_t& t : time_ns_) t = std::max(t, next_ns);
+  floor_valid_ = false;
   return true;
 }
 
 void world::step_core(uint32_t core) {
-  running_ = core;
   core::set_current_reactor(core);
-  core::reactor& r = rt_->at(core);
-  const bool worked = r.step_as<types>();
-  core::set_current_reactor(no_core);
-  running_ = no_core;
-  if (r.has_local_work()) {
-    local_work_ |= uint64_t{1} << core;
-  } else {
-    local_work_ &= ~(uint64_t{1} << core);
+  core::reactor& r = *reactors_[core];
+  uint64_t& clock_ns = time_ns_[core];
+  // The clock comes up to the floor before anything reads it; a core at the floor may be the
+  // one that holds it, and its clock moves on now. (Without branches: which core steps is
+  // drawn.)
+  const bool at_floor = clock_ns <= floor_ns_;
+  clock_ns = at_floor ? floor_ns_ : clock_ns;
+  floor_valid_ = floor_valid_ & !at_floor;
+  const bool worked = r.step_as<step_types>();
+  // The current reactor stays set until the next step sets its own: world code between steps
+  // that acts as no core (a shutdown request, a failure of the loop itself) resets it first.
+  const uint64_t bit = uint64_t{1} << core;
+  local_work_ = (local_work_ & ~bit) | (uint64_t{r.has_local_work()} << core);
+  timer_cores_ = (timer_cores_ & ~bit) | (uint64_t{r.has_timers()} << core);
+  if (!worked) [[unlikely]] {
+    core::set_current_reactor(no_core);
+    fail("framework invariant: a runnable core found nothing to do");
   }
-  if (!worked) [[unlikely]] fail("framework invariant: a runnable core found nothing to do");
   const auto kind = r.last_step_kind();
-  const uint64_t start_ns = time_ns_[core];
+  const uint64_t start_ns = clock_ns;
   const uint64_t cost_ns = kind == core::reactor::step_kind::event
                                ? event_cost_min_ns + decisions_.choose(event_cost_span_ns)
                                : poller_cost_min_ns + decisions_.choose(poller_cost_span_ns);
-  time_ns_[core] = start_ns + cost_ns;
+  clock_ns = start_ns + cost_ns;
   const uint64_t id = kind == core::reactor::step_kind::event ? r.last_event()->id
                                                                : r.last_poller_seq();
   mix((static_cast<uint64_t>(kind) << 56) | (uint64_t{core} << 48) | id);
   mix(start_ns);
   mix(cost_ns);
-  if (trace_) {
-    trace_record rec{};
-    rec.core = core;
-    rec.id = id;
-    rec.start_ns = start_ns;
-    rec.end_ns = start_ns + cost_ns;
-    switch (kind) {
-      case core::reactor::step_kind::event: {
-        const event* ev = r.last_event();
-        rec.kind = record_kind::execute;
-        rec.sender = ev->sender == external_sender ? no_core : ev->sender;
-        rec.name = intern_name(ev->name, reinterpret_cast<const void*>(ev->fn));
-        record(rec);
-        break;
-      }
-      case core::reactor::step_kind::poller:
-      case core::reactor::step_kind::timer:
-        rec.kind = kind == core::reactor::step_kind::poller ? record_kind::poller
-                                                            : record_kind::timer;
-        rec.name = intern_name(nullptr, reinterpret_cast<const void*>(r.last_poller_fn()));
-        record(rec);
-        break;
-      case core::reactor::step_kind::none:
-        break;
-    }
-  }
+  if (trace_) [[unlikely]] record_step(r, kind, core, id, start_ns, cost_ns);
   ++steps_;
 }
 
 void world::maybe_request_shutdown() noexcept {
   if (shutdown_requested_ || !decisions_.fault(faults_.shutdown_ppm)) return;
   shutdown_requested_ = true;
+  core::set_current_reactor(no_core);  // the request comes from outside the reactors
   mix(0x5348555444574E00ull ^ steps_);  // "SHUTDWN"
   on_allocate(no_core, nullptr, &shutdown_event_);
   rt_->call(&shutdown_event_);
@@ -312,14 +341,14 @@ void world::maybe_request_shutdown() noexcept {
     rec.kind = record_kind::shutdown_request;
     rec.target = 0;
     rec.id = shutdown_event_.id;
-    rec.start_ns = rec.end_ns = time_ns_[0];
+    rec.start_ns = rec.end_ns = now_ns(0);
     record(rec);
   }
 }
 
 void world::fail(const char* message) noexcept {
   failure_ = message;
-  const uint32_t core = running_;
+  const uint32_t core = core::current_reactor();  // the stepping core, or no_core
   const uint64_t t = core == no_core ? 0 : time_ns_[core];
   mix(0x4641494C00000000ull ^ steps_);  // "FAIL"
   if (trace_) {
@@ -347,7 +376,7 @@ void world::fail(const char* message) noexcept {
   std::longjmp(on_failure_, 1);
 }
 
-void world::on_stop(int /*rc*/) noexcept {}
+void world::on_stop(int /*rc*/) noexcept { step_limit_ = 0; }
 
 trace_record world::point_record(record_kind kind, uint32_t reactor, uint32_t target,
                                  const event* by) const noexcept {
@@ -358,6 +387,34 @@ trace_record world::point_record(record_kind kind, uint32_t reactor, uint32_t ta
   rec.by = by != nullptr ? by->id : 0;
   rec.start_ns = rec.end_ns = now_ns(reactor);
   return rec;
+}
+
+void world::record_step(const core::reactor& r, core::reactor::step_kind kind, uint32_t core,
+                        uint64_t id, uint64_t start_ns, uint64_t cost_ns) {
+  trace_record rec{};
+  rec.core = core;
+  rec.id = id;
+  rec.start_ns = start_ns;
+  rec.end_ns = start_ns + cost_ns;
+  switch (kind) {
+    case core::reactor::step_kind::event: {
+      const event* ev = r.last_event();
+      rec.kind = record_kind::execute;
+      rec.sender = ev->sender == external_sender ? no_core : ev->sender;
+      rec.name = intern_name(ev->name, reinterpret_cast<const void*>(ev->fn));
+      record(rec);
+      break;
+    }
+    case core::reactor::step_kind::poller:
+    case core::reactor::step_kind::timer:
+      rec.kind = kind == core::reactor::step_kind::poller ? record_kind::poller
+                                                          : record_kind::timer;
+      rec.name = intern_name(nullptr, reinterpret_cast<const void*>(r.last_poller_fn()));
+      record(rec);
+      break;
+    case core::reactor::step_kind::none:
+      break;
+  }
 }
 
 void world::record_allocate(uint32_t reactor, const event* by, const event* ev) {

@@ -7,6 +7,13 @@
 // clock follows the least advanced busy core (it waits while others work), so its timers fire
 // in step with the rest of the machine; when no core has work, every clock jumps to the next
 // timer.
+//
+// The raising of idle clocks is lazy: the loop keeps the clock floor (the least advanced
+// running core's clock) as a high-water mark, and a core's clock is max(time_ns_[core],
+// floor): time_ns_ is brought up to the floor only where a clock is read (a step, a timer
+// check). That equals raising every idle clock at every step, because the floor never goes
+// down, without a pass over the idle cores per step; and the floor is recomputed only after
+// the core that held it has stepped, since no other step can lower it.
 #pragma once
 
 #include "../../core/hot_path.hpp"
@@ -19,6 +26,7 @@
 
 #include <lockstep/sim.hpp>
 
+#include <algorithm>
 #include <bit>
 #include <csetjmp>
 #include <functional>
@@ -51,10 +59,13 @@ class world final : public core::clock, public core::scheduling, public core::ob
   // world directly; nothing else calls them.
   // core::clock
   uint64_t now_ns(uint32_t reactor) const noexcept override {
-    return reactor < time_ns_.size() ? time_ns_[reactor] : 0;
+    return reactor < time_ns_.size() ? std::max(time_ns_[reactor], floor_ns_) : 0;
   }
-  // The same as now_ns, overridden so that event_call makes one virtual call, not two.
-  uint64_t send_stamp_ns(uint32_t reactor) const noexcept override { return now_ns(reactor); }
+  // The same as now_ns for the stepping core (whose clock the loop has brought up to the
+  // floor before the step), which is the only one that calls events.
+  uint64_t send_stamp_ns(uint32_t reactor) const noexcept override {
+    return reactor < cores_ ? time_ns_[reactor] : 0;
+  }
   // core::scheduling (the running reactor is core::current_reactor, set by step_core)
   [[noreturn]] void fail(const char* message) noexcept override;
   void on_stop(int rc) noexcept override;
@@ -76,20 +87,21 @@ class world final : public core::clock, public core::scheduling, public core::ob
  private:
   // The hot path's view of the simulator's parts (hot_path.hpp).
   using types = core::backend_types<sim_pool, sim_transport, world, world>;
-
   // A record of something that happened at one instant on `reactor`, caused by `by`.
   trace_record point_record(record_kind kind, uint32_t reactor, uint32_t target,
                             const event* by) const noexcept;
   void record_allocate(uint32_t reactor, const event* by, const event* ev);
   void record_call(uint32_t reactor, const event* ev);
+  void record_step(const core::reactor& r, core::reactor::step_kind kind, uint32_t core,
+                   uint64_t id, uint64_t start_ns, uint64_t cost_ns);
 
-  void loop();
-  // The busy cores plus the idle ones whose timer is due (raising idle and stalled cores'
-  // clocks to the least advanced running core's); *count gets the number of bits set.
-  uint64_t runnable_cores(uint64_t busy, uint64_t stalled, uint32_t* count) noexcept;
+  [[gnu::flatten]] void loop();
+  // The busy cores plus the idle ones whose timer is due, when not every core is running;
+  // *count gets the number of bits set. Keeps the floor (see the top of this file).
+  uint64_t runnable_cores(uint64_t busy, uint64_t running, uint32_t* count) noexcept;
   uint64_t wake_ns(uint32_t core, uint64_t due_ns) noexcept;
   bool jump_to_next_timer() noexcept;
-  void step_core(uint32_t core);
+  [[gnu::always_inline]] inline void step_core(uint32_t core);
   void maybe_request_shutdown() noexcept;
   void maybe_stall() noexcept;
   uint64_t stalled_mask() const noexcept;
@@ -116,16 +128,26 @@ class world final : public core::clock, public core::scheduling, public core::ob
   sim_transport transport_;
   core_picker picker_;
   std::unique_ptr<core::runtime> rt_;
+  std::vector<core::reactor*> reactors_;  // rt_'s, without the indirection of rt_->at()
   event start_event_{};
   event shutdown_event_{};
 
-  uint32_t running_ = no_core;
   // Bit c: reactor c has local work (reactor::has_local_work) after its last step. Only a
   // reactor's own step changes that, so the loop reads every core's has_work() from this mask
   // and the transport's pending mask instead of asking each core.
   uint64_t local_work_ = 0;
+  // Bit c: reactor c has timed pollers (reactor::has_timers) after its last step; idle cores
+  // without one need no timer check.
+  uint64_t timer_cores_ = 0;
   uint64_t all_cores_ = 0;
+  uint32_t cores_ = 0;
+  // The clock floor: every core's clock is at least floor_ns_ (time_ns_ may lag behind it, see
+  // the top of this file). floor_valid_: floor_ns_ is also the least clock of the running
+  // cores, as of now; a step of a core whose clock is at the floor clears it.
+  uint64_t floor_ns_ = 0;
+  bool floor_valid_ = false;
   uint64_t steps_ = 0;
+  uint64_t step_limit_;  // opts_.max_steps; 0 once the application has stopped
   uint64_t next_event_id_ = 0;
   uint64_t hash_ = 0x6C6F636B73746570ull;  // "lockstep"
   bool shutdown_requested_ = false;
