@@ -48,6 +48,7 @@ struct poller {
   uint64_t seq;          // registration order on its reactor: ties are broken by it
   uint32_t reactor;      // owning reactor index
   poller_state state;
+  uint64_t timer_round = 0;  // timed pollers: the reactor's timer phase it last ran in
 };
 
 }  // namespace lockstep

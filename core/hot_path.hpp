@@ -230,8 +230,9 @@ template <class B>
       }
     }
     end_pollers();
+  } else {
+    begin_timers();
   }
-  phase_ = phase::timers;
   // The emptiness test in line: most reactors have no timed poller, and run_due_timer is a call.
   while (!timed_.empty() && run_due_timer()) {
     worked = true;
@@ -301,7 +302,7 @@ inline poller* reactor::next_active_poller() noexcept {
 
 inline void reactor::end_pollers() noexcept {
   if (active_has_dead_) compact_active();
-  phase_ = phase::timers;
+  begin_timers();
 }
 
 }  // namespace lockstep::core

@@ -57,7 +57,11 @@ bool reactor::run_due_timer() noexcept {
   if (timed_.empty()) return false;
   const uint64_t now = rt_.backend().clk->now_ns(index_);
   poller* p = timed_.front();
-  if (p->next_due_ns > now) return false;
+  // Once per round: a timed poller that takes as long as its period (or several that together
+  // do) would otherwise be due again at once, and the phase would never end — no event or
+  // poller of this reactor would run again. The next round comes after the events and pollers.
+  if (p->next_due_ns > now || p->timer_round == timer_round_) return false;
+  p->timer_round = timer_round_;
   std::pop_heap(timed_.begin(), timed_.end(), later);
   timed_.pop_back();
   run_poller(p, step_kind::timer);

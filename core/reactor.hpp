@@ -116,6 +116,11 @@ class alignas(64) reactor {
   void begin_pollers() noexcept;
   poller* next_active_poller() noexcept;
   void end_pollers() noexcept;
+  // Enters the timer phase: a new round, in which each timed poller runs at most once.
+  void begin_timers() noexcept {
+    phase_ = phase::timers;
+    ++timer_round_;
+  }
   [[noreturn]] void not_queued() noexcept;
   bool run_poller(poller* p, step_kind kind) noexcept;
   bool run_due_timer() noexcept;
@@ -140,6 +145,7 @@ class alignas(64) reactor {
   uint32_t timed_live_ = 0;
   poller* running_poller_ = nullptr;
   uint64_t poller_seq_ = 0;
+  uint64_t timer_round_ = 0;  // timer phases entered (see begin_timers)
 
   step_kind last_kind_ = step_kind::none;
   const event* last_event_ = nullptr;

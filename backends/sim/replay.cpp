@@ -11,7 +11,7 @@ namespace lockstep::sim {
 namespace {
 
 // Version 2 added the decision vector, stalls, timer jitter and swarm mode.
-constexpr const char* replay_tag = "lockstep-replay/2";
+constexpr const char* replay_tag = "lockstep-replay/3";
 
 // Every key, in the order format_replay writes them. parse_replay requires each exactly once.
 constexpr const char* replay_keys[] = {

@@ -4,7 +4,7 @@
 //   cross_core [--tasks T] [--trace-out FILE] [exploration and simulator flags: see
 //              explore::flags_usage]   (--trace-out: the first failure's trace; the first
 //              seed's if none failed)
-//   cross_core --replay 'lockstep-replay/2 ...' [--trace-out FILE] [--shrink]
+//   cross_core --replay 'lockstep-replay/3 ...' [--trace-out FILE] [--shrink]
 //   cross_core --real [--tasks T] [--trace-out FILE] [-- EAL arguments...]
 //
 // Exit codes: 0 all runs correct; 1 a run failed (its replay command is printed); 2 bad usage;

@@ -3,7 +3,7 @@
 //
 //   spdk_event [--variant seed|fixed] [--tasks T] [exploration and simulator flags: see
 //              explore::flags_usage]
-//   spdk_event [--variant seed|fixed] [--tasks T] --replay 'lockstep-replay/2 ...'
+//   spdk_event [--variant seed|fixed] [--tasks T] --replay 'lockstep-replay/3 ...'
 //              [--trace-out FILE] [--shrink] [--log] [-L FLAG]
 //
 // The application's state is process-wide (it is C code in SPDK's style), so seeds run one

@@ -55,7 +55,9 @@ uint32_t first_core() noexcept;
 uint32_t next_core(uint32_t core) noexcept;
 
 // Registers fn(arg) on the calling core. period_us == 0: every reactor iteration; otherwise
-// first one period after registration, then every period of the backend clock (as SPDK).
+// first one period after registration, then every period of the backend clock (as SPDK), at
+// most once per reactor iteration (a run longer than the period delays the next one to the
+// next iteration, after the queued events and the other pollers).
 // Returns nullptr outside a reactor core. The poller belongs to the calling core.
 [[nodiscard]] poller* poller_register(poller_fn fn, void* arg, uint64_t period_us) noexcept;
 // Unregisters *p and sets *p to nullptr; *p == nullptr is a no-op. Safe from inside the poller

@@ -7,6 +7,14 @@
 // (events a core sends to itself skip the ring: a same-core fast path, still in call order);
 // now_ns() is derived from the TSC.
 //
+// Hand-over: events a reactor's handlers send to other cores are staged and handed over in
+// bulk, in call order, at the end of each burst of at most 8 events and at the end of each
+// iteration (or as soon as 32 are staged). So an event leaves no later than when its sender's
+// burst or iteration ends — not at event_call: a handler that waits (spins) for another core's
+// answer to an event it sent waits forever. Such waiting has no place in reactor code (the
+// simulator cannot run it either); keep long work out of handlers, as each one delays the
+// events sent earlier in its burst.
+//
 // Threading: run() must be called from the process's main thread — the thread that becomes
 // EAL's main lcore on the first call — and never from inside a run. Every lockstep API call
 // may be made from any lcore concurrently. Threads that are not lcores may allocate and call

@@ -118,7 +118,7 @@ result run(const options& opts, std::function<void()> start);
 bool write_trace(const result& r, const std::string& path);
 
 // The replay line encodes every option that shapes a run, with a format version:
-//   lockstep-replay/2 cores=4 seed=7 strategy=random pct_depth=3 ... decisions=-
+//   lockstep-replay/3 cores=4 seed=7 strategy=random pct_depth=3 ... decisions=-
 // Every key is required. parse_replay fills `opts` from such a line (shutdown_cb and
 // record_decisions are not carried: they belong to the program, not to the schedule). A line of
 // another version, a missing or unknown key or a bad value is rejected: returns false and sets

@@ -108,6 +108,43 @@ TEST(RealIteration, StopFromAPollerRunsNoFurtherEvent) {
   EXPECT_EQ(stats.leaked_events, 0u);
 }
 
+// Claim: a timed poller whose run takes longer than its period runs at most once per
+// iteration, so the events queued meanwhile still run (it used to be due again as soon as it
+// returned, and the reactor never left its timers). The timer spins past its 1 us period, then
+// sends its core an event that stops the run; that event must run right after the first round.
+struct slow_timer {
+  uint32_t runs = 0;
+  uint32_t runs_when_stopped = 0;
+  static int run(void* self) {
+    auto* t = static_cast<slow_timer*>(self);
+    const uint64_t until = lockstep::now_ns() + 20'000;  // 20 periods
+    while (lockstep::now_ns() < until) {
+    }
+    if (++t->runs == 1) {
+      lockstep::event* ev = lockstep::event_allocate(lockstep::current_core(), stop, t, nullptr);
+      if (ev != nullptr) lockstep::event_call(ev);
+    }
+    if (t->runs == 1000) lockstep::app_stop(1);  // the event never got its turn
+    return 1;
+  }
+  static void stop(void* self, void*) {
+    auto* t = static_cast<slow_timer*>(self);
+    t->runs_when_stopped = t->runs;
+    lockstep::app_stop(0);
+  }
+};
+
+TEST(RealIteration, ATimerSlowerThanItsPeriodLetsTheEventsRun) {
+  slow_timer t;
+  lockstep::real::run_stats stats;
+  const int rc = lockstep::real::run(
+      real_test::options(255),
+      [&] { ASSERT_NE(lockstep::poller_register(slow_timer::run, &t, 1), nullptr); }, &stats);
+  EXPECT_EQ(rc, 0);
+  EXPECT_EQ(t.runs_when_stopped, 1u);
+  EXPECT_EQ(stats.leaked_events, 0u);
+}
+
 // Claim: an event called a second time is misuse caught with a message, whether it still waits
 // in its queue or already ran earlier in the burst that is running (the whole-iteration loop
 // frees an event as soon as it ran; it reaches the pool only with its burst).

@@ -48,7 +48,7 @@ TEST(SimCanary, TheSimulatorCatchesAnOrderingAssumptionAcrossTwoSenders) {
   ASSERT_FALSE(sum.failures.empty()) << "the broken ordering assumption was never caught";
   const auto& f = sum.failures.front();
   EXPECT_NE(f.why.find("overtook"), std::string::npos);
-  EXPECT_NE(f.replay_command.find("lockstep-replay/2"), std::string::npos);
+  EXPECT_NE(f.replay_command.find("lockstep-replay/3"), std::string::npos);
   // The replay line reproduces exactly that failure.
   lockstep::sim::options again;
   std::string error;

@@ -123,4 +123,51 @@ TEST(SimPollers, PollerRegisterOutsideARunRefuses) {
   EXPECT_NE(err.find("poller_register called outside a run"), std::string::npos) << err;
 }
 
+
+// Timed pollers that together take longer than their period: 64 of them, 1 us each, all due at
+// once; one round of them costs at least 64 x 20 ns of virtual time, more than the period.
+struct busy_timers {
+  uint32_t runs = 0;
+  bool sent = false;
+  bool stop_ran = false;
+  static int fire(void* self) {
+    ++static_cast<busy_timers*>(self)->runs;
+    return 1;
+  }
+  static void stop(void* self, void*) {
+    static_cast<busy_timers*>(self)->stop_ran = true;
+    lockstep::app_stop(0);
+  }
+  // The last timer registered: sends the stop event to its own core the first time it runs.
+  static int send_stop(void* self) {
+    auto* b = static_cast<busy_timers*>(self);
+    if (!b->sent) {
+      b->sent = true;
+      lockstep::event* ev = lockstep::event_allocate(0, stop, b, nullptr);
+      if (ev != nullptr) lockstep::event_call(ev);
+    }
+    return 1;
+  }
+};
+
+// Claim: each timed poller runs at most once per reactor iteration, so timers that are due
+// again before their round ends cannot keep a reactor from its events (they did: the round
+// never ended and the run hit its step limit).
+TEST(SimPollers, TimersDueAgainWithinTheirRoundWaitForTheNextIteration) {
+  busy_timers b;
+  lockstep::sim::options o;
+  o.cores = 1;
+  o.max_steps = 100'000;
+  auto r = lockstep::sim::run(o, [&b] {
+    for (int i = 0; i < 64; ++i) (void)lockstep::poller_register(busy_timers::fire, &b, 1);
+    // An event sent once the timers are due: it must run after at most one round of them.
+    (void)lockstep::poller_register(busy_timers::send_stop, &b, 1);
+  });
+  ASSERT_EQ(r.outcome, outcome::stopped) << r.failure;
+  EXPECT_TRUE(b.stop_ran);
+  // The stop event was sent during the first round (65 timers) and ran right after it: no
+  // timer ran twice before it.
+  EXPECT_LE(b.runs, 64u);
+}
+
 }  // namespace

@@ -127,11 +127,12 @@ TEST(SimReplay, RejectsOtherVersionsUnknownAndMissingOptionsAndBadValues) {
   };
   const std::vector<bad_case> cases = {
       {"lockstep-replay/1" + good.substr(good.find(' ')), "format lockstep-replay/1"},
-      {"lockstep-replay/3" + good.substr(good.find(' ')), "format lockstep-replay/3"},
+      {"lockstep-replay/2" + good.substr(good.find(' ')), "format lockstep-replay/2"},
+      {"lockstep-replay/4" + good.substr(good.find(' ')), "format lockstep-replay/4"},
       {"seed=3 cores=4", "not a replay line"},
       {good + " colour=blue", "unknown option 'colour'"},
       {good + " seed=4", "repeats option 'seed'"},
-      {"lockstep-replay/2 cores=4", "lacks option"},
+      {"lockstep-replay/3 cores=4", "lacks option"},
       {[&] {
          std::string s = good;
          s.erase(s.find(" decisions=-"));
