@@ -10,6 +10,7 @@
 #include "tsan_annotations.hpp"
 
 #include <rte_mempool.h>
+#include <rte_version.h>
 
 #include <cstdint>
 #include <memory>
@@ -17,6 +18,17 @@
 #include <vector>
 
 namespace lockstep::real {
+
+// The cache's common get and put are written here against rte_mempool_cache's layout and use
+// (objs as a LIFO stack of len pointers, flushed past flushthresh) as DPDK 22.11 has them. A
+// build with mempool statistics or debug checks (object cookies), or another DPDK release,
+// goes through DPDK's own functions instead.
+#if !defined(RTE_LIBRTE_MEMPOOL_STATS) && !defined(RTE_LIBRTE_MEMPOOL_DEBUG) && \
+    RTE_VERSION >= RTE_VERSION_NUM(22, 11, 0, 0) && RTE_VERSION < RTE_VERSION_NUM(22, 12, 0, 0)
+#define LOCKSTEP_MEMPOOL_CACHE_INLINE 1
+#else
+#define LOCKSTEP_MEMPOOL_CACHE_INLINE 0
+#endif
 
 class mempool_event_pool final : public core::event_pool {
  public:
@@ -44,7 +56,7 @@ class mempool_event_pool final : public core::event_pool {
   // Only the cache's common case: an event, or nullptr when the cache is empty or there is none
   // (then get refills). core's allocate_as runs this in line and the rest out of line.
   event* get_cached(uint32_t reactor) noexcept {
-#ifndef RTE_LIBRTE_MEMPOOL_STATS  // with statistics compiled in, DPDK's functions count them
+#if LOCKSTEP_MEMPOOL_CACHE_INLINE
     rte_mempool_cache* cache = cache_of(reactor);
     if (cache != nullptr && cache->len > 0) [[likely]] {
       void* obj = cache->objs[--cache->len];
@@ -58,7 +70,7 @@ class mempool_event_pool final : public core::event_pool {
   }
   // The backend's own events are skipped (they are not the mempool's).
   void put_bulk(uint32_t reactor, event* const* evs, uint32_t n) noexcept override {
-#ifndef RTE_LIBRTE_MEMPOOL_STATS
+#if LOCKSTEP_MEMPOOL_CACHE_INLINE
     rte_mempool_cache* cache = cache_of(reactor);
     if (cache != nullptr && cache->len + n <= cache->flushthresh) [[likely]] {
       void** top = &cache->objs[cache->len];

@@ -35,7 +35,8 @@ inline constexpr uint64_t ring_capacity_max =
     uint64_t{core::event_pool_size_max} + backend_events;
 
 static_assert(ring_capacity_max <= RTE_RING_SZ_MASK, "a ring must hold the largest pool");
-static_assert(staged_events_max >= core::event_batch_max, "a burst's sends fit one flush");
+static_assert(staged_events_max >= core::event_batch_max,
+              "a burst of events that send one event each fits one flush");
 static_assert(mempool_cache_max <= RTE_MEMPOOL_CACHE_MAX_SIZE);
 static_assert(RTE_MAX_LCORE <= core::max_core_id, "core ids are lcore ids");
 static_assert(RTE_MAX_LCORE < UINT16_MAX, "event::target and event::sender are 16 bits");
