@@ -61,6 +61,20 @@ concept has_cached_get = requires(typename B::pool_type& p, uint32_t r) {
   { p.get_cached(r) } -> std::same_as<event*>;
 };
 
+// An observer that always does a little in line (the simulator's trace id and hash) and
+// sometimes records (its trace) may split each of its calls in two: note_allocate(ev) and
+// note_call(ev) do the in-line part and return whether the record is wanted, and
+// record_allocate(reactor, by, ev) and record_call(reactor, ev) make it; together they must do
+// what on_allocate and on_call do. The hot path then reaches the records by tail calls, and
+// its common path saves no register for a call it does not make.
+template <class B>
+concept has_split_observer = requires(typename B::observer_type& o, event* ev, uint32_t r) {
+  { o.note_allocate(ev) } -> std::same_as<bool>;
+  { o.note_call(ev) } -> std::same_as<bool>;
+  o.record_allocate(r, static_cast<const event*>(ev), ev);
+  o.record_call(r, static_cast<const event*>(ev));
+};
+
 template <class B>
 event* runtime::allocate_as(uint32_t core, event_fn fn, void* arg1, void* arg2,
                             const char* name, runtime& rt) noexcept {
@@ -115,8 +129,23 @@ inline event* runtime::lend(runtime& rt, uint32_t self, uint32_t target, event* 
 
 template <class B>
 event* runtime::allocated(runtime& rt, uint32_t self, event* ev) noexcept {
+  if constexpr (has_split_observer<B>) {
+    // The in-line half; the record (and the event that caused it, which only the record
+    // names) out of line, reached by a tail call, so that the common path makes no call.
+    if (B::obs(rt.parts_)->note_allocate(ev)) [[unlikely]] return allocated_recorded<B>(rt, self, ev);
+    return ev;
+  } else {
+    const event* by = self == no_core ? nullptr : rt.reactors_[self]->running_event();
+    B::obs(rt.parts_)->on_allocate(self, by, ev);
+    return ev;
+  }
+}
+
+template <class B>
+[[gnu::noinline]] event* runtime::allocated_recorded(runtime& rt, uint32_t self,
+                                                     event* ev) noexcept {
   const event* by = self == no_core ? nullptr : rt.reactors_[self]->running_event();
-  B::obs(rt.parts_)->on_allocate(self, by, ev);
+  B::obs(rt.parts_)->record_allocate(self, by, ev);
   return ev;
 }
 
@@ -136,9 +165,20 @@ void runtime::call_as(event* ev, runtime& rt) noexcept {
   ev->state = event_state::queued;
   if constexpr (B::observer_out_of_line) {
     if (B::obs(rt.parts_) != nullptr) [[unlikely]] return call_observed_cold<B>(ev, rt, self);
+  } else if constexpr (has_split_observer<B>) {
+    if (auto* obs = B::obs(rt.parts_)) {
+      if (obs->note_call(ev)) [[unlikely]] return call_recorded<B>(ev, rt, self);
+    }
   } else {
     if (auto* obs = B::obs(rt.parts_)) obs->on_call(self, ev);
   }
+  B::queues(rt.parts_).enqueue(ev->sender, ev->target, ev);
+}
+
+template <class B>
+[[gnu::noinline]] void runtime::call_recorded(event* ev, runtime& rt, uint32_t self) noexcept {
+  // Recorded before the hand-over, as in call_observed_cold.
+  B::obs(rt.parts_)->record_call(self, ev);
   B::queues(rt.parts_).enqueue(ev->sender, ev->target, ev);
 }
 

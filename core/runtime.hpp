@@ -147,6 +147,10 @@ class runtime {
   static event* allocated(runtime& rt, uint32_t self, event* ev) noexcept;
   template <class B>
   static event* allocated_cold(runtime& rt, uint32_t self, event* ev) noexcept;
+  template <class B>
+  static event* allocated_recorded(runtime& rt, uint32_t self, event* ev) noexcept;
+  template <class B>
+  static void call_recorded(event* ev, runtime& rt, uint32_t self) noexcept;
   // call_as's observer call and hand-over, out of line (for observer_rare backends).
   template <class B>
   static void call_observed_cold(event* ev, runtime& rt, uint32_t self) noexcept;

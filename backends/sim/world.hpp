@@ -72,17 +72,28 @@ class world final : public core::clock, public core::scheduling, public core::ob
   // core::observer
   // The trace id and the hash inline (on every event); the trace record out of line.
   void on_allocate(uint32_t reactor, const event* by, event* ev) noexcept override {
-    ev->id = ++next_event_id_;
-    mix((uint64_t{ev->target} << 48) ^ ev->id);
-    if (trace_) record_allocate(reactor, by, ev);
+    if (note_allocate(ev)) record_allocate(reactor, by, ev);
   }
   void on_allocate_failed(uint32_t reactor, const event* by, uint32_t target_core, event_fn fn,
                           const char* name, bool invalid_core) noexcept override;
   void on_call(uint32_t reactor, const event* ev) noexcept override {
-    mix(0xCA11000000000000ull ^ ev->id);
-    if (trace_) record_call(reactor, ev);
+    if (note_call(ev)) record_call(reactor, ev);
   }
   void on_stop(uint32_t reactor, int rc) noexcept override;
+  // on_allocate and on_call in two halves, for core's hot path (has_split_observer in
+  // hot_path.hpp): the trace id and the hash, which return whether a trace is kept, and the
+  // trace records, which the hot path reaches out of line.
+  bool note_allocate(event* ev) noexcept {
+    ev->id = ++next_event_id_;
+    mix((uint64_t{ev->target} << 48) ^ ev->id);
+    return trace_ != nullptr;
+  }
+  bool note_call(const event* ev) noexcept {
+    mix(0xCA11000000000000ull ^ ev->id);
+    return trace_ != nullptr;
+  }
+  void record_allocate(uint32_t reactor, const event* by, const event* ev);
+  void record_call(uint32_t reactor, const event* ev);
 
  private:
   // The hot path's view of the simulator's parts (hot_path.hpp).
@@ -90,8 +101,6 @@ class world final : public core::clock, public core::scheduling, public core::ob
   // A record of something that happened at one instant on `reactor`, caused by `by`.
   trace_record point_record(record_kind kind, uint32_t reactor, uint32_t target,
                             const event* by) const noexcept;
-  void record_allocate(uint32_t reactor, const event* by, const event* ev);
-  void record_call(uint32_t reactor, const event* ev);
   void record_step(const core::reactor& r, core::reactor::step_kind kind, uint32_t core,
                    uint64_t id, uint64_t start_ns, uint64_t cost_ns);
 
