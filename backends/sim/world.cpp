@@ -128,7 +128,7 @@ result world::execute() {
     outcome_ = outcome::failed;
     ++steps_;  // the step that failed
   }
-  core::set_current_reactor(no_core);  // a failed step left through longjmp with it set
+  core::set_current_reactor(no_core, no_core);  // a failed step left through longjmp with it set
   r.dropped_events = rt_->drop_queued();
   r.leaked_events = pool_.in_use();
   rt_->deactivate();
@@ -295,7 +295,7 @@ bool world::jump_to_next_timer() noexcept {
 }
 
 void world::step_core(uint32_t core) {
-  core::set_current_reactor(core);
+  core::set_current_reactor(core, core);  // core ids are the reactor indexes (dense_core_ids)
   core::reactor& r = *reactors_[core];
   uint64_t& clock_ns = time_ns_[core];
   // The clock comes up to the floor before anything reads it; a core at the floor may be the
@@ -311,7 +311,7 @@ void world::step_core(uint32_t core) {
   local_work_ = (local_work_ & ~bit) | (uint64_t{r.has_local_work()} << core);
   timer_cores_ = (timer_cores_ & ~bit) | (uint64_t{r.has_timers()} << core);
   if (!worked) [[unlikely]] {
-    core::set_current_reactor(no_core);
+    core::set_current_reactor(no_core, no_core);
     fail("framework invariant: a runnable core found nothing to do");
   }
   const auto kind = r.last_step_kind();
@@ -332,7 +332,7 @@ void world::step_core(uint32_t core) {
 void world::maybe_request_shutdown() noexcept {
   if (shutdown_requested_ || !decisions_.fault(faults_.shutdown_ppm)) return;
   shutdown_requested_ = true;
-  core::set_current_reactor(no_core);  // the request comes from outside the reactors
+  core::set_current_reactor(no_core, no_core);  // the request comes from outside the reactors
   mix(0x5348555444574E00ull ^ steps_);  // "SHUTDWN"
   on_allocate(no_core, nullptr, &shutdown_event_);
   rt_->call(&shutdown_event_);
