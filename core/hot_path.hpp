@@ -40,6 +40,10 @@ struct backend_types {
   // event itself while it is still valid) derives its types with false and spares the copy on
   // every event.
   static constexpr bool keeps_event_info = true;
+  // Whether every runtime of this backend has an observer (obs() never nullptr). A backend that
+  // always observes (the simulator: its trace hash) derives its types with true and spares the
+  // test on every event_allocate and event_call.
+  static constexpr bool observer_always = false;
 
   static Pool& pool(const parts& p) noexcept { return *static_cast<Pool*>(p.pool); }
   static Transport& queues(const parts& p) noexcept {
@@ -120,7 +124,7 @@ inline event* runtime::lend(runtime& rt, uint32_t self, uint32_t target, event* 
   ev->state = event_state::allocated;
   ev->name = name;
   ev->next = nullptr;
-  if (B::obs(rt.parts_) != nullptr) {
+  if (B::observer_always || B::obs(rt.parts_) != nullptr) {
     if constexpr (B::observer_out_of_line) return allocated_cold<B>(rt, self, ev);
     return allocated<B>(rt, self, ev);
   }
@@ -166,7 +170,7 @@ void runtime::call_as(event* ev, runtime& rt) noexcept {
   if constexpr (B::observer_out_of_line) {
     if (B::obs(rt.parts_) != nullptr) [[unlikely]] return call_observed_cold<B>(ev, rt, self);
   } else if constexpr (has_split_observer<B>) {
-    if (auto* obs = B::obs(rt.parts_)) {
+    if (auto* obs = B::obs(rt.parts_); B::observer_always || obs != nullptr) {
       if (obs->note_call(ev)) [[unlikely]] return call_recorded<B>(ev, rt, self);
     }
   } else {

@@ -36,7 +36,7 @@ fault_settings draw_faults(const options& opts, decision_source& decisions) {
 
 // The hot path's types for a run without allocation faults: event_allocate takes events from
 // the pool without the fault draw (sim_pool::get_unchecked), so that its path has no call.
-struct fault_free_types : core::backend_types<sim_pool, sim_transport, world, world> {
+struct fault_free_types : world_types {
   struct pool_ref {
     sim_pool& pool;
     event* get(uint32_t /*reactor*/) noexcept { return pool.get_unchecked(); }
@@ -49,7 +49,7 @@ struct fault_free_types : core::backend_types<sim_pool, sim_transport, world, wo
 
 // The types of the loop's reactor steps: the world reads the last event itself, right after
 // the step (world::step_core), so the reactor need not copy its trace info.
-struct step_types : core::backend_types<sim_pool, sim_transport, world, world> {
+struct step_types : world_types {
   static constexpr bool keeps_event_info = false;
 };
 
@@ -78,7 +78,7 @@ world::world(const options& opts, std::function<void()> start)
   p.sched = this;
   p.obs = this;
   rt_ = std::make_unique<core::runtime>(dense_core_ids(opts.cores), p);
-  rt_->use_hot_path(pool_.faulty() ? core::hot_path_for<types>()
+  rt_->use_hot_path(pool_.faulty() ? core::hot_path_for<world_types>()
                                     : core::hot_path_for<fault_free_types>());
   for (uint32_t c = 0; c < opts.cores; ++c) reactors_.push_back(&rt_->at(c));
   if (opts_.trace) {

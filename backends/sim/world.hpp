@@ -96,8 +96,6 @@ class world final : public core::clock, public core::scheduling, public core::ob
   void record_call(uint32_t reactor, const event* ev);
 
  private:
-  // The hot path's view of the simulator's parts (hot_path.hpp).
-  using types = core::backend_types<sim_pool, sim_transport, world, world>;
   // A record of something that happened at one instant on `reactor`, caused by `by`.
   trace_record point_record(record_kind kind, uint32_t reactor, uint32_t target,
                             const event* by) const noexcept;
@@ -168,6 +166,17 @@ class world final : public core::clock, public core::scheduling, public core::ob
   // Lookups only, never iterated: the names table is in first-use order.
   std::unordered_map<const void*, uint32_t> name_of_key_;      // a name pointer or a function
   std::unordered_map<std::string, uint32_t> index_of_name_;    // equal texts share one entry
+};
+
+// The hot path's view of the simulator's parts (hot_path.hpp). The world observes every run
+// (the trace hash): no test for an observer. The world is the clock and the observer of its
+// runtime, and reached as the clock, its first base: that cast is the pointer itself, while the
+// cast from observer* (a later base) would test for nullptr to adjust it; and the clock's
+// pointer, loaded once, serves both.
+struct world_types : core::backend_types<sim_pool, sim_transport, world, world> {
+  static constexpr bool observer_always = true;
+  static world& clk(const core::parts& p) noexcept { return *static_cast<world*>(p.clk); }
+  static world* obs(const core::parts& p) noexcept { return static_cast<world*>(p.clk); }
 };
 
 }  // namespace lockstep::sim
