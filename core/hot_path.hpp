@@ -321,12 +321,30 @@ void reactor::run_event(event* ev) noexcept {
   ++stats_.events_executed;
 }
 
+// A pool whose put of one event is as cheap as a step of its put_bulk offers it as
+// put_one(reactor, ev) (put_bulk(r, evs, n) being put_one of evs[0..n) in order): a burst
+// stepped per unit is then freed and returned in one pass instead of two.
+template <class B>
+concept has_put_one = requires(typename B::pool_type& p, uint32_t r, event* ev) {
+  p.put_one(r, ev);
+};
+
 template <class B, bool per_unit>
 void reactor::end_burst_as() noexcept {
   // The burst is over: its events go back to the pool, free (see run_event).
-  if constexpr (per_unit)
-    for (uint32_t i = 0; i < batch_len_; ++i) batch_[i]->state = event_state::free;
-  B::pool(rt_.backend()).put_bulk(index_, batch_, batch_len_);
+  auto&& pool = B::pool(rt_.backend());
+  if constexpr (per_unit && has_put_one<B>) {
+    const uint32_t len = batch_len_;
+    for (uint32_t i = 0; i < len; ++i) {
+      event* ev = batch_[i];
+      ev->state = event_state::free;
+      pool.put_one(index_, ev);
+    }
+  } else {
+    if constexpr (per_unit)
+      for (uint32_t i = 0; i < batch_len_; ++i) batch_[i]->state = event_state::free;
+    pool.put_bulk(index_, batch_, batch_len_);
+  }
   batch_pos_ = batch_len_ = 0;
 }
 

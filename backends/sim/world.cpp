@@ -43,6 +43,7 @@ struct fault_free_types : world_types {
     void put_bulk(uint32_t reactor, event* const* evs, uint32_t n) noexcept {
       pool.put_bulk(reactor, evs, n);
     }
+    void put_one(uint32_t reactor, event* ev) noexcept { pool.put_one(reactor, ev); }
   };
   static pool_ref pool(const core::parts& p) noexcept { return {*static_cast<sim_pool*>(p.pool)}; }
 };
