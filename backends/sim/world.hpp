@@ -63,8 +63,11 @@ class world final : public core::clock, public core::scheduling, public core::ob
   }
   // The same as now_ns for the stepping core (whose clock the loop has brought up to the
   // floor before the step), which is the only one that calls events.
+  // (An if with [[likely]] rather than ?:, so that the compiler lays out the common case in
+  // line instead of as a jump out and back.)
   uint64_t send_stamp_ns(uint32_t reactor) const noexcept override {
-    return reactor < cores_ ? time_ns_[reactor] : 0;
+    if (reactor < cores_) [[likely]] return time_ns_[reactor];
+    return 0;
   }
   // core::scheduling (the running reactor is core::current_reactor, set by step_core)
   [[noreturn]] void fail(const char* message) noexcept override;
