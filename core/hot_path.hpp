@@ -123,7 +123,8 @@ inline event* runtime::lend(runtime& rt, uint32_t self, uint32_t target, event* 
   ev->sender = external_sender;
   ev->state = event_state::allocated;
   ev->name = name;
-  ev->next = nullptr;
+  // ev->next is left as the pool left it: it is the link of whoever holds the event, and a
+  // transport that queues events in lists sets it when it queues one.
   if (B::observer_always || B::obs(rt.parts_) != nullptr) {
     if constexpr (B::observer_out_of_line) return allocated_cold<B>(rt, self, ev);
     return allocated<B>(rt, self, ev);

@@ -81,8 +81,8 @@ class sim_pool final : public core::event_pool {
   uint32_t fresh_ = 0;  // storage_[fresh_..size_) were never handed out
   const event* begin_;
   const event* end_;
-  // The free events, linked through event::next (a free event's link is the pool's to use:
-  // event_allocate resets it).
+  // The free events, linked through event::next (a free event's link is the pool's to use;
+  // a transport that links queued events sets it when it queues one).
   event* free_head_ = nullptr;
   bool faulty_;
   faults faults_;
