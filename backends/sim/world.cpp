@@ -195,9 +195,11 @@ void world::loop() {
     uint32_t count = cores_;
     uint64_t runnable = busy;
     if (running != all_cores_) {
-      // With the floor still valid and no idle core holding timers, the runnable cores are the
-      // busy ones and nothing else is to do.
-      if (floor_valid_ && running != 0 && (timer_cores_ & ~busy) == 0) {
+      // With no idle core holding timers, the runnable cores are the busy ones, and nothing
+      // else is to do but bring the floor up to date when the core that held it has stepped
+      // (in line: that is one step in six at 4 cores, and runnable_cores is a call).
+      if (running != 0 && (timer_cores_ & ~busy) == 0) {
+        if (!floor_valid_) refresh_floor(running);
         count = bits_set(busy);
       } else {
         runnable = runnable_cores(busy, running, &count);
@@ -259,14 +261,7 @@ uint64_t world::runnable_cores(uint64_t busy, uint64_t running, uint32_t* count)
   if (running == 0) {
     floor_valid_ = false;  // no core runs: no clock to follow, the floor stays where it was
   } else if (!floor_valid_) {
-    // A running core's clock is max(time_ns_, floor_ns_) (it may not have stepped since it ran
-    // again), and the least of those is max(least time_ns_, floor_ns_): the floor never goes
-    // down.
-    uint64_t least_ns = UINT64_MAX;
-    for (uint64_t rest = running; rest != 0; rest &= rest - 1)
-      least_ns = std::min(least_ns, time_ns_[static_cast<uint32_t>(std::countr_zero(rest))]);
-    floor_ns_ = std::max(floor_ns_, least_ns);
-    floor_valid_ = true;
+    refresh_floor(running);
   }
   uint64_t runnable = busy;
   // The idle cores with timers, in increasing order (wake_ns may draw a decision).

@@ -110,6 +110,17 @@ class world final : public core::clock, public core::scheduling, public core::ob
   // *count gets the number of bits set. Keeps the floor (see the top of this file).
   uint64_t runnable_cores(uint64_t busy, uint64_t running, uint32_t* count) noexcept;
   uint64_t wake_ns(uint32_t core, uint64_t due_ns) noexcept;
+  // The floor recomputed from the running cores (non-zero mask), and valid again.
+  void refresh_floor(uint64_t running) noexcept {
+    // A running core's clock is max(time_ns_, floor_ns_) (it may not have stepped since it ran
+    // again), and the least of those is max(least time_ns_, floor_ns_): the floor never goes
+    // down.
+    uint64_t least_ns = UINT64_MAX;
+    for (uint64_t rest = running; rest != 0; rest &= rest - 1)
+      least_ns = std::min(least_ns, time_ns_[static_cast<uint32_t>(std::countr_zero(rest))]);
+    floor_ns_ = std::max(floor_ns_, least_ns);
+    floor_valid_ = true;
+  }
   bool jump_to_next_timer() noexcept;
   [[gnu::always_inline]] inline void step_core(uint32_t core);
   void maybe_request_shutdown() noexcept;
