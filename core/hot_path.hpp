@@ -203,11 +203,6 @@ hot_path hot_path_for() noexcept {
 
 template <class B>
 bool reactor::step_as() noexcept {
-  return step_kind_as<B>() != step_kind::none;
-}
-
-template <class B>
-reactor::step_kind reactor::step_kind_as() noexcept {
   // The common step of a loaded reactor: the next event of the burst in progress.
   if (batch_pos_ < batch_len_) [[likely]] return run_event_as<B>();
   // Without pollers the poller and timer phases have nothing to visit: a finished burst leads
@@ -226,21 +221,18 @@ reactor::step_kind reactor::step_kind_as() noexcept {
         begin_pollers();
         break;
       case phase::pollers:
-        if (poller* p = next_active_poller()) {
-          run_poller(p, step_kind::poller);
-          return step_kind::poller;
-        }
+        if (poller* p = next_active_poller()) return run_poller(p, step_kind::poller);
         end_pollers();
         break;
       case phase::timers:
-        if (has_timers() && run_due_timer()) return step_kind::timer;
+        if (has_timers() && run_due_timer()) return true;
         phase_ = phase::events;
         burst_taken_ = false;
         break;
     }
   }
   last_kind_ = step_kind::none;
-  return step_kind::none;
+  return false;
 }
 
 // Flattened: the pieces it shares with step_as (take_burst_as, end_burst_as and the backend's
@@ -304,10 +296,10 @@ uint32_t reactor::take_burst_as() noexcept {
 }
 
 template <class B>
-reactor::step_kind reactor::run_event_as() noexcept {
+bool reactor::run_event_as() noexcept {
   run_event<true, B::keeps_event_info>(batch_[batch_pos_++]);
   if (batch_pos_ == batch_len_) end_burst_as<B, true>();
-  return step_kind::event;
+  return true;
 }
 
 template <bool per_unit, bool keeps_info>

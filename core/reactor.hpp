@@ -49,11 +49,6 @@ class alignas(64) reactor {
   // The same, calling the backend's parts as the concrete types of B (hot_path.hpp).
   template <class B>
   bool step_as() noexcept;
-  // step_as, returning the kind of unit it ran (last_step_kind(); none when idle): a caller
-  // that goes on by kind knows it without reading it back, and in line, the common case (the
-  // next event of a burst) as a constant.
-  template <class B>
-  step_kind step_kind_as() noexcept;
 
   // Runs one whole iteration — a burst of events back to back, then every active poller once,
   // then the due timed pollers — calling the backend's parts as the concrete types of B, and
@@ -109,7 +104,7 @@ class alignas(64) reactor {
   template <class B>
   uint32_t take_burst_as() noexcept;
   template <class B>
-  step_kind run_event_as() noexcept;
+  bool run_event_as() noexcept;
   // Runs one dequeued event. per_unit (step_as): keeps last_kind/last_event/last_event_info,
   // which a trace or the simulator reads after the step, and leaves the event done until its
   // burst ends; otherwise (run_iteration_as) the event is free once it ran. keeps_info: per

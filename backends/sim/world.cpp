@@ -300,16 +300,17 @@ void world::step_core(uint32_t core) {
   const bool at_floor = clock_ns <= floor_ns_;
   clock_ns = at_floor ? floor_ns_ : clock_ns;
   floor_valid_ = floor_valid_ & !at_floor;
-  const auto kind = r.step_kind_as<step_types>();
+  const bool worked = r.step_as<step_types>();
   // The current reactor stays set until the next step sets its own: world code between steps
   // that acts as no core (a shutdown request, a failure of the loop itself) resets it first.
   const uint64_t bit = uint64_t{1} << core;
   local_work_ = (local_work_ & ~bit) | (uint64_t{r.has_local_work()} << core);
   timer_cores_ = (timer_cores_ & ~bit) | (uint64_t{r.has_timers()} << core);
-  if (kind == core::reactor::step_kind::none) [[unlikely]] {
+  if (!worked) [[unlikely]] {
     core::set_current_reactor(no_core, no_core);
     fail("framework invariant: a runnable core found nothing to do");
   }
+  const auto kind = r.last_step_kind();
   const uint64_t start_ns = clock_ns;
   // An event's step in line, a poller's apart (as ?: the event's was the jump out and back).
   uint64_t cost_ns = 0;
