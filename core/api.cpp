@@ -45,10 +45,10 @@ void event_call(event* ev) noexcept {
   rt->call(ev);
 }
 
-uint32_t current_core() noexcept {
-  core::runtime* rt = core::runtime::active();
-  return rt == nullptr ? no_core : rt->current_core();
-}
+// The running reactor's core id as the backend set it (core::set_current_reactor): no_core
+// outside a reactor and outside a run, as runtime::current_core() would say, without reaching
+// the runtime first.
+uint32_t current_core() noexcept { return core::detail::t_current_core; }
 
 uint32_t core_count() noexcept {
   core::runtime* rt = core::runtime::active();

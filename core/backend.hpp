@@ -57,8 +57,8 @@ class clock {
 };
 
 // Who is running: core::set_current_reactor (runtime.hpp), called by the backend on the thread
-// that runs a reactor, before each step (or once per thread) and back to no_core after; core
-// reads it on every API call without a virtual call.
+// that runs a reactor with its index and core id, before each step (or once per thread) and
+// back to no_core after; core reads it on every API call without a virtual call.
 // What a failure or a stop does.
 class scheduling {
  public:

@@ -29,7 +29,8 @@ struct alignas(64) event {
   uint64_t id;       // trace id, assigned by the backend's observer (0 when none)
   uint64_t sent_ns;  // clock::send_stamp_ns at event_call (the simulator keeps causality with it)
   const char* name;  // function name for traces, or nullptr
-  event* next;       // intrusive link for backends that queue events in lists
+  event* next;       // intrusive link for backends that queue events in lists: whoever holds
+                     // the event (pool, transport) sets it; event_allocate leaves it as is
 };
 static_assert(sizeof(event) == 64);
 

@@ -40,6 +40,10 @@ struct backend_types {
   // event itself while it is still valid) derives its types with false and spares the copy on
   // every event.
   static constexpr bool keeps_event_info = true;
+  // Whether every runtime of this backend has an observer (obs() never nullptr). A backend that
+  // always observes (the simulator: its trace hash) derives its types with true and spares the
+  // test on every event_allocate and event_call.
+  static constexpr bool observer_always = false;
 
   static Pool& pool(const parts& p) noexcept { return *static_cast<Pool*>(p.pool); }
   static Transport& queues(const parts& p) noexcept {
@@ -59,6 +63,20 @@ using generic_backend = backend_types<event_pool, transport, clock, observer>;
 template <class B>
 concept has_cached_get = requires(typename B::pool_type& p, uint32_t r) {
   { p.get_cached(r) } -> std::same_as<event*>;
+};
+
+// An observer that always does a little in line (the simulator's trace id and hash) and
+// sometimes records (its trace) may split each of its calls in two: note_allocate(ev) and
+// note_call(ev) do the in-line part and return whether the record is wanted, and
+// record_allocate(reactor, by, ev) and record_call(reactor, ev) make it; together they must do
+// what on_allocate and on_call do. The hot path then reaches the records by tail calls, and
+// its common path saves no register for a call it does not make.
+template <class B>
+concept has_split_observer = requires(typename B::observer_type& o, event* ev, uint32_t r) {
+  { o.note_allocate(ev) } -> std::same_as<bool>;
+  { o.note_call(ev) } -> std::same_as<bool>;
+  o.record_allocate(r, static_cast<const event*>(ev), ev);
+  o.record_call(r, static_cast<const event*>(ev));
 };
 
 template <class B>
@@ -105,8 +123,9 @@ inline event* runtime::lend(runtime& rt, uint32_t self, uint32_t target, event* 
   ev->sender = external_sender;
   ev->state = event_state::allocated;
   ev->name = name;
-  ev->next = nullptr;
-  if (B::obs(rt.parts_) != nullptr) {
+  // ev->next is left as the pool left it: it is the link of whoever holds the event, and a
+  // transport that queues events in lists sets it when it queues one.
+  if (B::observer_always || B::obs(rt.parts_) != nullptr) {
     if constexpr (B::observer_out_of_line) return allocated_cold<B>(rt, self, ev);
     return allocated<B>(rt, self, ev);
   }
@@ -115,8 +134,23 @@ inline event* runtime::lend(runtime& rt, uint32_t self, uint32_t target, event* 
 
 template <class B>
 event* runtime::allocated(runtime& rt, uint32_t self, event* ev) noexcept {
+  if constexpr (has_split_observer<B>) {
+    // The in-line half; the record (and the event that caused it, which only the record
+    // names) out of line, reached by a tail call, so that the common path makes no call.
+    if (B::obs(rt.parts_)->note_allocate(ev)) [[unlikely]] return allocated_recorded<B>(rt, self, ev);
+    return ev;
+  } else {
+    const event* by = self == no_core ? nullptr : rt.reactors_[self]->running_event();
+    B::obs(rt.parts_)->on_allocate(self, by, ev);
+    return ev;
+  }
+}
+
+template <class B>
+[[gnu::noinline]] event* runtime::allocated_recorded(runtime& rt, uint32_t self,
+                                                     event* ev) noexcept {
   const event* by = self == no_core ? nullptr : rt.reactors_[self]->running_event();
-  B::obs(rt.parts_)->on_allocate(self, by, ev);
+  B::obs(rt.parts_)->record_allocate(self, by, ev);
   return ev;
 }
 
@@ -136,9 +170,20 @@ void runtime::call_as(event* ev, runtime& rt) noexcept {
   ev->state = event_state::queued;
   if constexpr (B::observer_out_of_line) {
     if (B::obs(rt.parts_) != nullptr) [[unlikely]] return call_observed_cold<B>(ev, rt, self);
+  } else if constexpr (has_split_observer<B>) {
+    if (auto* obs = B::obs(rt.parts_); B::observer_always || obs != nullptr) {
+      if (obs->note_call(ev)) [[unlikely]] return call_recorded<B>(ev, rt, self);
+    }
   } else {
     if (auto* obs = B::obs(rt.parts_)) obs->on_call(self, ev);
   }
+  B::queues(rt.parts_).enqueue(ev->sender, ev->target, ev);
+}
+
+template <class B>
+[[gnu::noinline]] void runtime::call_recorded(event* ev, runtime& rt, uint32_t self) noexcept {
+  // Recorded before the hand-over, as in call_observed_cold.
+  B::obs(rt.parts_)->record_call(self, ev);
   B::queues(rt.parts_).enqueue(ev->sender, ev->target, ev);
 }
 
@@ -277,12 +322,30 @@ void reactor::run_event(event* ev) noexcept {
   ++stats_.events_executed;
 }
 
+// A pool whose put of one event is as cheap as a step of its put_bulk offers it as
+// put_one(reactor, ev) (put_bulk(r, evs, n) being put_one of evs[0..n) in order): a burst
+// stepped per unit is then freed and returned in one pass instead of two.
+template <class B>
+concept has_put_one = requires(typename B::pool_type& p, uint32_t r, event* ev) {
+  p.put_one(r, ev);
+};
+
 template <class B, bool per_unit>
 void reactor::end_burst_as() noexcept {
   // The burst is over: its events go back to the pool, free (see run_event).
-  if constexpr (per_unit)
-    for (uint32_t i = 0; i < batch_len_; ++i) batch_[i]->state = event_state::free;
-  B::pool(rt_.backend()).put_bulk(index_, batch_, batch_len_);
+  auto&& pool = B::pool(rt_.backend());
+  if constexpr (per_unit && has_put_one<B>) {
+    const uint32_t len = batch_len_;
+    for (uint32_t i = 0; i < len; ++i) {
+      event* ev = batch_[i];
+      ev->state = event_state::free;
+      pool.put_one(index_, ev);
+    }
+  } else {
+    if constexpr (per_unit)
+      for (uint32_t i = 0; i < batch_len_; ++i) batch_[i]->state = event_state::free;
+    pool.put_bulk(index_, batch_, batch_len_);
+  }
   batch_pos_ = batch_len_ = 0;
 }
 

@@ -52,14 +52,21 @@ extern std::atomic<runtime*> g_active_runtime;
 extern thread_local constinit runtime* t_active_runtime LOCKSTEP_HOT_TLS;
 // The reactor index running on this thread, or no_core (see set_current_reactor).
 extern thread_local constinit uint32_t t_current_reactor LOCKSTEP_HOT_TLS;
+// The core id of that reactor, or no_core: the public current_core() reads it alone (no_core
+// outside a run too, since a backend resets both when its reactor stops running here).
+extern thread_local constinit uint32_t t_current_core LOCKSTEP_HOT_TLS;
 }  // namespace detail
 
-// The reactor index running the calling code, or no_core outside a reactor. A backend sets it
-// on the thread that runs a reactor (the simulator around each step, the real backend once per
-// lcore thread) and resets it to no_core when the reactor stops running there. Core-owned and
-// thread-local so that the API path reads it without a call into the backend.
+// The reactor index running the calling code, or no_core outside a reactor. A backend sets it,
+// with that reactor's core id, on the thread that runs a reactor (the simulator around each
+// step, the real backend once per lcore thread) and resets both to no_core when the reactor
+// stops running there. Core-owned and thread-local so that the API path reads it without a
+// call into the backend.
 inline uint32_t current_reactor() noexcept { return detail::t_current_reactor; }
-inline void set_current_reactor(uint32_t index) noexcept { detail::t_current_reactor = index; }
+inline void set_current_reactor(uint32_t index, uint32_t core) noexcept {
+  detail::t_current_reactor = index;
+  detail::t_current_core = core;
+}
 
 class runtime {
  public:
@@ -147,6 +154,10 @@ class runtime {
   static event* allocated(runtime& rt, uint32_t self, event* ev) noexcept;
   template <class B>
   static event* allocated_cold(runtime& rt, uint32_t self, event* ev) noexcept;
+  template <class B>
+  static event* allocated_recorded(runtime& rt, uint32_t self, event* ev) noexcept;
+  template <class B>
+  static void call_recorded(event* ev, runtime& rt, uint32_t self) noexcept;
   // call_as's observer call and hand-over, out of line (for observer_rare backends).
   template <class B>
   static void call_observed_cold(event* ev, runtime& rt, uint32_t self) noexcept;

@@ -89,7 +89,7 @@ int lcore_main(void* arg) {
   core::runtime& rt = *c->rt;
   const uint32_t index = rt.reactor_of(rte_lcore_id());
   core::reactor& reactor = rt.at(index);
-  core::set_current_reactor(index);
+  core::set_current_reactor(index, rt.core_of(index));
   lcore_trace* trace = c->trace.get();
   const bool is_main = index == c->main_reactor;
   // Signals are turned into the shutdown request between iterations (or steps) of the main
@@ -115,7 +115,7 @@ int lcore_main(void* arg) {
   }
   // Nothing stays staged past the loop: what the last unit sent is queued, then dropped.
   c->queues->flush(index);
-  core::set_current_reactor(no_core);
+  core::set_current_reactor(no_core, no_core);
   c->finished.fetch_add(1, std::memory_order_release);
   return 0;
 }

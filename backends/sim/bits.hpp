@@ -6,14 +6,6 @@
 
 namespace lockstep::sim {
 
-// The number of bits set (std::popcount is a library call on baseline x86-64).
-inline uint32_t bits_set(uint64_t v) noexcept {
-  v = v - ((v >> 1) & 0x5555555555555555ull);
-  v = (v & 0x3333333333333333ull) + ((v >> 2) & 0x3333333333333333ull);
-  v = (v + (v >> 4)) & 0x0F0F0F0F0F0F0F0Full;
-  return static_cast<uint32_t>((v * 0x0101010101010101ull) >> 56);
-}
-
 namespace detail {
 
 struct byte_bits {
@@ -35,6 +27,16 @@ constexpr std::array<byte_bits, 256> make_byte_bits() {
 inline constexpr std::array<byte_bits, 256> byte_bits_table = make_byte_bits();
 
 }  // namespace detail
+
+// The number of bits set (std::popcount is a library call on baseline x86-64). Up to 8 cores a
+// mask is one byte, and its count one lookup in the table nth_set_bit reads anyway.
+inline uint32_t bits_set(uint64_t v) noexcept {
+  if (v < 256) [[likely]] return detail::byte_bits_table[v].count;
+  v = v - ((v >> 1) & 0x5555555555555555ull);
+  v = (v & 0x3333333333333333ull) + ((v >> 2) & 0x3333333333333333ull);
+  v = (v + (v >> 4)) & 0x0F0F0F0F0F0F0F0Full;
+  return static_cast<uint32_t>((v * 0x0101010101010101ull) >> 56);
+}
 
 // The index of the k-th (from 0, lowest first) set bit of mask; k < bits_set(mask). A table
 // lookup per byte instead of clearing k bits one by one: for up to 8 cores, one lookup and no

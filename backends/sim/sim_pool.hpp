@@ -34,15 +34,16 @@ class sim_pool final : public core::event_pool {
     free_head_ = ev->next;
     return ev;
   }
-  void put_bulk(uint32_t /*reactor*/, event* const* evs, uint32_t n) noexcept override {
+  void put_bulk(uint32_t reactor, event* const* evs, uint32_t n) noexcept override {
     // Pushed in order, so the last one comes out first (the order of a LIFO stack).
-    for (uint32_t i = 0; i < n; ++i) {
-      event* ev = evs[i];
-      // The simulator's own start and shutdown events live outside the pool.
-      if (owns(ev)) [[likely]] {
-        ev->next = free_head_;
-        free_head_ = ev;
-      }
+    for (uint32_t i = 0; i < n; ++i) put_one(reactor, evs[i]);
+  }
+  // One step of put_bulk: core's per-unit steps free and return a burst in one pass with it.
+  void put_one(uint32_t /*reactor*/, event* ev) noexcept {
+    // The simulator's own start and shutdown events live outside the pool.
+    if (owns(ev)) [[likely]] {
+      ev->next = free_head_;
+      free_head_ = ev;
     }
   }
 
@@ -80,8 +81,8 @@ class sim_pool final : public core::event_pool {
   uint32_t fresh_ = 0;  // storage_[fresh_..size_) were never handed out
   const event* begin_;
   const event* end_;
-  // The free events, linked through event::next (a free event's link is the pool's to use:
-  // event_allocate resets it).
+  // The free events, linked through event::next (a free event's link is the pool's to use;
+  // a transport that links queued events sets it when it queues one).
   event* free_head_ = nullptr;
   bool faulty_;
   faults faults_;

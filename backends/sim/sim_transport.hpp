@@ -26,7 +26,9 @@ class sim_transport final : public core::transport {
 
   // Inline: core's hot path calls it on the concrete transport (hot_path.hpp).
   void enqueue(uint32_t sender, uint32_t target, event* ev) noexcept override {
-    const uint32_t bit = sender < cores_ ? sender : external_sender_bit;
+    // Laid out for a reactor's send (an external one is rare), not as a jump out and back.
+    uint32_t bit = external_sender_bit;
+    if (sender < cores_) [[likely]] bit = sender;
     fifo& q = pair(bit, target);
     ev->next = nullptr;
     *q.tail_link = ev;

@@ -36,20 +36,21 @@ fault_settings draw_faults(const options& opts, decision_source& decisions) {
 
 // The hot path's types for a run without allocation faults: event_allocate takes events from
 // the pool without the fault draw (sim_pool::get_unchecked), so that its path has no call.
-struct fault_free_types : core::backend_types<sim_pool, sim_transport, world, world> {
+struct fault_free_types : world_types {
   struct pool_ref {
     sim_pool& pool;
     event* get(uint32_t /*reactor*/) noexcept { return pool.get_unchecked(); }
     void put_bulk(uint32_t reactor, event* const* evs, uint32_t n) noexcept {
       pool.put_bulk(reactor, evs, n);
     }
+    void put_one(uint32_t reactor, event* ev) noexcept { pool.put_one(reactor, ev); }
   };
   static pool_ref pool(const core::parts& p) noexcept { return {*static_cast<sim_pool*>(p.pool)}; }
 };
 
 // The types of the loop's reactor steps: the world reads the last event itself, right after
 // the step (world::step_core), so the reactor need not copy its trace info.
-struct step_types : core::backend_types<sim_pool, sim_transport, world, world> {
+struct step_types : world_types {
   static constexpr bool keeps_event_info = false;
 };
 
@@ -78,7 +79,7 @@ world::world(const options& opts, std::function<void()> start)
   p.sched = this;
   p.obs = this;
   rt_ = std::make_unique<core::runtime>(dense_core_ids(opts.cores), p);
-  rt_->use_hot_path(pool_.faulty() ? core::hot_path_for<types>()
+  rt_->use_hot_path(pool_.faulty() ? core::hot_path_for<world_types>()
                                     : core::hot_path_for<fault_free_types>());
   for (uint32_t c = 0; c < opts.cores; ++c) reactors_.push_back(&rt_->at(c));
   if (opts_.trace) {
@@ -128,7 +129,7 @@ result world::execute() {
     outcome_ = outcome::failed;
     ++steps_;  // the step that failed
   }
-  core::set_current_reactor(no_core);  // a failed step left through longjmp with it set
+  core::set_current_reactor(no_core, no_core);  // a failed step left through longjmp with it set
   r.dropped_events = rt_->drop_queued();
   r.leaked_events = pool_.in_use();
   rt_->deactivate();
@@ -194,9 +195,11 @@ void world::loop() {
     uint32_t count = cores_;
     uint64_t runnable = busy;
     if (running != all_cores_) {
-      // With the floor still valid and no idle core holding timers, the runnable cores are the
-      // busy ones and nothing else is to do.
-      if (floor_valid_ && running != 0 && (timer_cores_ & ~busy) == 0) {
+      // With no idle core holding timers, the runnable cores are the busy ones, and nothing
+      // else is to do but bring the floor up to date when the core that held it has stepped
+      // (in line: that is one step in six at 4 cores, and runnable_cores is a call).
+      if (running != 0 && (timer_cores_ & ~busy) == 0) {
+        if (!floor_valid_) refresh_floor(running);
         count = bits_set(busy);
       } else {
         runnable = runnable_cores(busy, running, &count);
@@ -258,14 +261,7 @@ uint64_t world::runnable_cores(uint64_t busy, uint64_t running, uint32_t* count)
   if (running == 0) {
     floor_valid_ = false;  // no core runs: no clock to follow, the floor stays where it was
   } else if (!floor_valid_) {
-    // A running core's clock is max(time_ns_, floor_ns_) (it may not have stepped since it ran
-    // again), and the least of those is max(least time_ns_, floor_ns_): the floor never goes
-    // down.
-    uint64_t least_ns = UINT64_MAX;
-    for (uint64_t rest = running; rest != 0; rest &= rest - 1)
-      least_ns = std::min(least_ns, time_ns_[static_cast<uint32_t>(std::countr_zero(rest))]);
-    floor_ns_ = std::max(floor_ns_, least_ns);
-    floor_valid_ = true;
+    refresh_floor(running);
   }
   uint64_t runnable = busy;
   // The idle cores with timers, in increasing order (wake_ns may draw a decision).
@@ -295,7 +291,7 @@ bool world::jump_to_next_timer() noexcept {
 }
 
 void world::step_core(uint32_t core) {
-  core::set_current_reactor(core);
+  core::set_current_reactor(core, core);  // core ids are the reactor indexes (dense_core_ids)
   core::reactor& r = *reactors_[core];
   uint64_t& clock_ns = time_ns_[core];
   // The clock comes up to the floor before anything reads it; a core at the floor may be the
@@ -311,17 +307,22 @@ void world::step_core(uint32_t core) {
   local_work_ = (local_work_ & ~bit) | (uint64_t{r.has_local_work()} << core);
   timer_cores_ = (timer_cores_ & ~bit) | (uint64_t{r.has_timers()} << core);
   if (!worked) [[unlikely]] {
-    core::set_current_reactor(no_core);
+    core::set_current_reactor(no_core, no_core);
     fail("framework invariant: a runnable core found nothing to do");
   }
   const auto kind = r.last_step_kind();
   const uint64_t start_ns = clock_ns;
-  const uint64_t cost_ns = kind == core::reactor::step_kind::event
-                               ? event_cost_min_ns + decisions_.choose(event_cost_span_ns)
-                               : poller_cost_min_ns + decisions_.choose(poller_cost_span_ns);
+  // An event's step in line, a poller's apart (as ?: the event's was the jump out and back).
+  uint64_t cost_ns = 0;
+  uint64_t id = 0;
+  if (kind == core::reactor::step_kind::event) [[likely]] {
+    cost_ns = event_cost_min_ns + decisions_.choose(event_cost_span_ns);
+    id = r.last_event()->id;
+  } else {
+    cost_ns = poller_cost_min_ns + decisions_.choose(poller_cost_span_ns);
+    id = r.last_poller_seq();
+  }
   clock_ns = start_ns + cost_ns;
-  const uint64_t id = kind == core::reactor::step_kind::event ? r.last_event()->id
-                                                               : r.last_poller_seq();
   mix((static_cast<uint64_t>(kind) << 56) | (uint64_t{core} << 48) | id);
   mix(start_ns);
   mix(cost_ns);
@@ -332,7 +333,7 @@ void world::step_core(uint32_t core) {
 void world::maybe_request_shutdown() noexcept {
   if (shutdown_requested_ || !decisions_.fault(faults_.shutdown_ppm)) return;
   shutdown_requested_ = true;
-  core::set_current_reactor(no_core);  // the request comes from outside the reactors
+  core::set_current_reactor(no_core, no_core);  // the request comes from outside the reactors
   mix(0x5348555444574E00ull ^ steps_);  // "SHUTDWN"
   on_allocate(no_core, nullptr, &shutdown_event_);
   rt_->call(&shutdown_event_);

@@ -63,8 +63,11 @@ class world final : public core::clock, public core::scheduling, public core::ob
   }
   // The same as now_ns for the stepping core (whose clock the loop has brought up to the
   // floor before the step), which is the only one that calls events.
+  // (An if with [[likely]] rather than ?:, so that the compiler lays out the common case in
+  // line instead of as a jump out and back.)
   uint64_t send_stamp_ns(uint32_t reactor) const noexcept override {
-    return reactor < cores_ ? time_ns_[reactor] : 0;
+    if (reactor < cores_) [[likely]] return time_ns_[reactor];
+    return 0;
   }
   // core::scheduling (the running reactor is core::current_reactor, set by step_core)
   [[noreturn]] void fail(const char* message) noexcept override;
@@ -72,26 +75,33 @@ class world final : public core::clock, public core::scheduling, public core::ob
   // core::observer
   // The trace id and the hash inline (on every event); the trace record out of line.
   void on_allocate(uint32_t reactor, const event* by, event* ev) noexcept override {
-    ev->id = ++next_event_id_;
-    mix((uint64_t{ev->target} << 48) ^ ev->id);
-    if (trace_) record_allocate(reactor, by, ev);
+    if (note_allocate(ev)) record_allocate(reactor, by, ev);
   }
   void on_allocate_failed(uint32_t reactor, const event* by, uint32_t target_core, event_fn fn,
                           const char* name, bool invalid_core) noexcept override;
   void on_call(uint32_t reactor, const event* ev) noexcept override {
-    mix(0xCA11000000000000ull ^ ev->id);
-    if (trace_) record_call(reactor, ev);
+    if (note_call(ev)) record_call(reactor, ev);
   }
   void on_stop(uint32_t reactor, int rc) noexcept override;
+  // on_allocate and on_call in two halves, for core's hot path (has_split_observer in
+  // hot_path.hpp): the trace id and the hash, which return whether a trace is kept, and the
+  // trace records, which the hot path reaches out of line.
+  bool note_allocate(event* ev) noexcept {
+    ev->id = ++next_event_id_;
+    mix((uint64_t{ev->target} << 48) ^ ev->id);
+    return trace_ != nullptr;
+  }
+  bool note_call(const event* ev) noexcept {
+    mix(0xCA11000000000000ull ^ ev->id);
+    return trace_ != nullptr;
+  }
+  void record_allocate(uint32_t reactor, const event* by, const event* ev);
+  void record_call(uint32_t reactor, const event* ev);
 
  private:
-  // The hot path's view of the simulator's parts (hot_path.hpp).
-  using types = core::backend_types<sim_pool, sim_transport, world, world>;
   // A record of something that happened at one instant on `reactor`, caused by `by`.
   trace_record point_record(record_kind kind, uint32_t reactor, uint32_t target,
                             const event* by) const noexcept;
-  void record_allocate(uint32_t reactor, const event* by, const event* ev);
-  void record_call(uint32_t reactor, const event* ev);
   void record_step(const core::reactor& r, core::reactor::step_kind kind, uint32_t core,
                    uint64_t id, uint64_t start_ns, uint64_t cost_ns);
 
@@ -100,6 +110,17 @@ class world final : public core::clock, public core::scheduling, public core::ob
   // *count gets the number of bits set. Keeps the floor (see the top of this file).
   uint64_t runnable_cores(uint64_t busy, uint64_t running, uint32_t* count) noexcept;
   uint64_t wake_ns(uint32_t core, uint64_t due_ns) noexcept;
+  // The floor recomputed from the running cores (non-zero mask), and valid again.
+  void refresh_floor(uint64_t running) noexcept {
+    // A running core's clock is max(time_ns_, floor_ns_) (it may not have stepped since it ran
+    // again), and the least of those is max(least time_ns_, floor_ns_): the floor never goes
+    // down.
+    uint64_t least_ns = UINT64_MAX;
+    for (uint64_t rest = running; rest != 0; rest &= rest - 1)
+      least_ns = std::min(least_ns, time_ns_[static_cast<uint32_t>(std::countr_zero(rest))]);
+    floor_ns_ = std::max(floor_ns_, least_ns);
+    floor_valid_ = true;
+  }
   bool jump_to_next_timer() noexcept;
   [[gnu::always_inline]] inline void step_core(uint32_t core);
   void maybe_request_shutdown() noexcept;
@@ -159,6 +180,17 @@ class world final : public core::clock, public core::scheduling, public core::ob
   // Lookups only, never iterated: the names table is in first-use order.
   std::unordered_map<const void*, uint32_t> name_of_key_;      // a name pointer or a function
   std::unordered_map<std::string, uint32_t> index_of_name_;    // equal texts share one entry
+};
+
+// The hot path's view of the simulator's parts (hot_path.hpp). The world observes every run
+// (the trace hash): no test for an observer. The world is the clock and the observer of its
+// runtime, and reached as the clock, its first base: that cast is the pointer itself, while the
+// cast from observer* (a later base) would test for nullptr to adjust it; and the clock's
+// pointer, loaded once, serves both.
+struct world_types : core::backend_types<sim_pool, sim_transport, world, world> {
+  static constexpr bool observer_always = true;
+  static world& clk(const core::parts& p) noexcept { return *static_cast<world*>(p.clk); }
+  static world* obs(const core::parts& p) noexcept { return static_cast<world*>(p.clk); }
 };
 
 }  // namespace lockstep::sim
