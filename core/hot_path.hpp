@@ -21,11 +21,7 @@ namespace lockstep::core {
 
 // The concrete types of a backend's parts (each derived from its interface in backend.hpp;
 // the same class may serve as several parts).
-// observer_rare: runs of this backend usually have no observer (the real backend's trace is off
-// by default). The observer's calls are then made from functions of their own, so that the hot
-// path without one does not save and restore registers for calls it never makes. A backend
-// that always observes (the simulator hashes every step) keeps them in line.
-template <class Pool, class Transport, class Clock, class Observer, bool observer_rare = false>
+template <class Pool, class Transport, class Clock, class Observer>
 struct backend_types {
   static_assert(std::is_base_of_v<event_pool, Pool>);
   static_assert(std::is_base_of_v<transport, Transport>);
@@ -35,7 +31,6 @@ struct backend_types {
   using transport_type = Transport;
   using clock_type = Clock;
   using observer_type = Observer;
-  static constexpr bool observer_out_of_line = observer_rare;
   // Whether reactor::last_event_info() is kept. A backend that never reads it (it reads the
   // event itself while it is still valid) derives its types with false and spares the copy on
   // every event.
@@ -65,12 +60,13 @@ concept has_cached_get = requires(typename B::pool_type& p, uint32_t r) {
   { p.get_cached(r) } -> std::same_as<event*>;
 };
 
-// An observer that always does a little in line (the simulator's trace id and hash) and
-// sometimes records (its trace) may split each of its calls in two: note_allocate(ev) and
-// note_call(ev) do the in-line part and return whether the record is wanted, and
-// record_allocate(reactor, by, ev) and record_call(reactor, ev) make it; together they must do
-// what on_allocate and on_call do. The hot path then reaches the records by tail calls, and
-// its common path saves no register for a call it does not make.
+// An observer may split each of its calls in two: note_allocate(ev) and note_call(ev) do the
+// in-line part and return whether the record is wanted, and record_allocate(reactor, by, ev)
+// and record_call(reactor, ev) make it; together they must do what on_allocate and on_call do.
+// The hot path then reaches the records by tail calls, and its common path saves no register
+// for a call it does not make. The simulator notes its trace id and hash in line and records
+// only with a trace; an observer with nothing to do in line (the DPDK backend's trace, off by
+// default) notes nothing and always records, so that a run without it pays one null test.
 template <class B>
 concept has_split_observer = requires(typename B::observer_type& o, event* ev, uint32_t r) {
   { o.note_allocate(ev) } -> std::same_as<bool>;
@@ -125,10 +121,7 @@ inline event* runtime::lend(runtime& rt, uint32_t self, uint32_t target, event* 
   ev->name = name;
   // ev->next is left as the pool left it: it is the link of whoever holds the event, and a
   // transport that queues events in lists sets it when it queues one.
-  if (B::observer_always || B::obs(rt.parts_) != nullptr) {
-    if constexpr (B::observer_out_of_line) return allocated_cold<B>(rt, self, ev);
-    return allocated<B>(rt, self, ev);
-  }
+  if (B::observer_always || B::obs(rt.parts_) != nullptr) return allocated<B>(rt, self, ev);
   return ev;
 }
 
@@ -155,11 +148,6 @@ template <class B>
 }
 
 template <class B>
-[[gnu::noinline]] event* runtime::allocated_cold(runtime& rt, uint32_t self, event* ev) noexcept {
-  return allocated<B>(rt, self, ev);
-}
-
-template <class B>
 void runtime::call_as(event* ev, runtime& rt) noexcept {
   if (ev == nullptr || ev->state != event_state::allocated) [[unlikely]] rt.call_misuse(ev);
   const uint32_t self = current_reactor();
@@ -168,10 +156,8 @@ void runtime::call_as(event* ev, runtime& rt) noexcept {
   ev->sender = static_cast<uint16_t>(self);
   ev->sent_ns = B::clk(rt.parts_).send_stamp_ns(self);
   ev->state = event_state::queued;
-  if constexpr (B::observer_out_of_line) {
-    if (B::obs(rt.parts_) != nullptr) [[unlikely]] return call_observed_cold<B>(ev, rt, self);
-  } else if constexpr (has_split_observer<B>) {
-    if (auto* obs = B::obs(rt.parts_); B::observer_always || obs != nullptr) {
+  if constexpr (has_split_observer<B>) {
+    if (auto* obs = B::obs(rt.parts_); B::observer_always || obs != nullptr) [[unlikely]] {
       if (obs->note_call(ev)) [[unlikely]] return call_recorded<B>(ev, rt, self);
     }
   } else {
@@ -182,17 +168,9 @@ void runtime::call_as(event* ev, runtime& rt) noexcept {
 
 template <class B>
 [[gnu::noinline]] void runtime::call_recorded(event* ev, runtime& rt, uint32_t self) noexcept {
-  // Recorded before the hand-over, as in call_observed_cold.
-  B::obs(rt.parts_)->record_call(self, ev);
-  B::queues(rt.parts_).enqueue(ev->sender, ev->target, ev);
-}
-
-template <class B>
-[[gnu::noinline]] void runtime::call_observed_cold(event* ev, runtime& rt,
-                                                   uint32_t self) noexcept {
   // Recorded before the hand-over: once enqueued, the event may run (and be recorded) on its
   // target at once.
-  B::obs(rt.parts_)->on_call(self, ev);
+  B::obs(rt.parts_)->record_call(self, ev);
   B::queues(rt.parts_).enqueue(ev->sender, ev->target, ev);
 }
 

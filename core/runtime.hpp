@@ -140,7 +140,7 @@ class runtime {
 
  private:
   // The pieces of allocate_as (hot_path.hpp): the whole allocation, in line or (uncached) out
-  // of line; the event filled in and lent; the observer's call, in line or out of line.
+  // of line; the event filled in and lent; the observer's note in line, its record out of line.
   template <class B>
   static event* allocate_body(uint32_t core, event_fn fn, void* arg1, void* arg2,
                               const char* name, runtime& rt) noexcept;
@@ -153,14 +153,9 @@ class runtime {
   template <class B>
   static event* allocated(runtime& rt, uint32_t self, event* ev) noexcept;
   template <class B>
-  static event* allocated_cold(runtime& rt, uint32_t self, event* ev) noexcept;
-  template <class B>
   static event* allocated_recorded(runtime& rt, uint32_t self, event* ev) noexcept;
   template <class B>
   static void call_recorded(event* ev, runtime& rt, uint32_t self) noexcept;
-  // call_as's observer call and hand-over, out of line (for observer_rare backends).
-  template <class B>
-  static void call_observed_cold(event* ev, runtime& rt, uint32_t self) noexcept;
 
   // The cold ends of allocate_as and call_as, out of line.
   event* allocate_failed(uint32_t self, uint32_t core, event_fn fn, const char* name,

@@ -76,9 +76,9 @@ void post_shutdown_request(run_context* c) noexcept {
 }
 
 // The hot path's view of this backend's parts (core/hot_path.hpp).
-// The trace is off unless asked for: its calls stay off the hot path (observer_rare).
-using real_types =
-    core::backend_types<mempool_event_pool, ring_transport, tsc_clock, lcore_trace, true>;
+// The trace is off unless asked for: its calls stay off the hot path (lcore_trace is a split
+// observer that records out of line).
+using real_types = core::backend_types<mempool_event_pool, ring_transport, tsc_clock, lcore_trace>;
 
 // Every lcore's thread: its reactor, run until app_stop. Without a trace the reactor runs whole
 // iterations (core's run_iteration_as: a burst back to back, no phase machine per unit); the
