@@ -104,10 +104,6 @@ class runtime {
                             const char* name, runtime& rt) noexcept;
   template <class B>
   static void call_as(event* ev, runtime& rt) noexcept;
-  uint32_t current_core() const noexcept {
-    const uint32_t r = current_reactor();
-    return r == no_core ? no_core : core_ids_[r];
-  }
   uint32_t core_count() const noexcept { return static_cast<uint32_t>(reactors_.size()); }
   uint32_t first_core() const noexcept { return core_ids_.front(); }
   uint32_t next_core(uint32_t core) const noexcept;
