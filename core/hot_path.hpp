@@ -256,8 +256,8 @@ template <class B>
   } else {
     begin_timers();
   }
-  // The emptiness test in line: most reactors have no timed poller, and run_due_timer is a call.
-  while (!timed_.empty() && run_due_timer()) {
+  // has_timers in line: most reactors have no timed poller, and run_due_timer is a call.
+  while (has_timers() && run_due_timer()) {
     worked = true;
     if (rt.stop_requested()) [[unlikely]] break;
   }
