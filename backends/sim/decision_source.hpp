@@ -15,25 +15,37 @@
 namespace lockstep::sim {
 
 class decision_source {
+  __extension__ using u128 = unsigned __int128;
+
  public:
   // vector == nullptr: draw from the generator seeded with `seed`. The vector must outlive the
   // source. log != nullptr: every answered choice is appended to it.
   decision_source(uint64_t seed, const std::vector<uint64_t>* vector,
                   std::vector<uint64_t>* log) noexcept
       : gen_(seed), vector_(vector), log_(log), plain_(vector == nullptr && log == nullptr) {}
+  // next_ points into the source itself.
+  decision_source(const decision_source&) = delete;
+  decision_source& operator=(const decision_source&) = delete;
 
   // A value in [0, n). choose(1) (and choose(0)) returns 0 without consuming the stream, so
   // that forced choices never appear in a decision log.
   uint64_t choose(uint64_t n) noexcept {
     if (n <= 1) return 0;
-    // The common case (seeded, not logged) stays small enough to inline at every call site.
-    if (plain_) [[likely]] {
-      ++draws_;
-      return gen_.below(n);
-    }
-    return choose_vector_or_logged(n);
+    // The common case (seeded, not logged) stays small enough to inline at every call site:
+    // the generator's words come from a block made ahead (in registers, once per block), and
+    // a choice is one load and one multiply (Lemire's multiply-and-reject, as prng::below).
+    // A source that is not plain keeps its block empty, so that the one test of the block's
+    // end sends it to choose_slow.
+    if (next_ == end_) [[unlikely]] return choose_slow(n);
+    const u128 m = static_cast<u128>(*next_++) * n;
+    if (static_cast<uint64_t>(m) < n) [[unlikely]] return below_slow(m, n);
+    return static_cast<uint64_t>(m >> 64);
   }
-  uint64_t draws() const noexcept { return draws_; }
+  // Choices answered: the generator's words taken, less the ones a rejection threw away, plus
+  // the choices a vector answered.
+  uint64_t draws() const noexcept {
+    return words_before_ + static_cast<uint64_t>(next_ - block_) - rejected_ + answered_;
+  }
 
   // Whether a fault with this chance per million strikes now. The fault is the high end of the
   // range, so that the canonical choice 0 (what a shrunk decision vector falls back to) never
@@ -43,23 +55,66 @@ class decision_source {
   }
 
  private:
+  static constexpr uint32_t block_words = 32;
+  uint64_t word() noexcept {
+    if (next_ == end_) [[unlikely]] refill();
+    return *next_++;
+  }
+  void refill() noexcept {
+    words_before_ += block_words;
+    gen_.fill(block_, block_words);
+    next_ = block_;
+  }
+  [[gnu::noinline]] uint64_t choose_slow(uint64_t n) noexcept {
+    if (plain_) {
+      refill();
+      return choose(n);
+    }
+    return choose_vector_or_logged(n);
+  }
+  // prng::below's rejection loop, on the block's words.
+  [[gnu::noinline]] uint64_t below_slow(u128 m, uint64_t n) noexcept {
+    const uint64_t threshold = (0 - n) % n;
+    while (static_cast<uint64_t>(m) < threshold) {
+      ++rejected_;
+      m = static_cast<u128>(word()) * n;
+    }
+    return static_cast<uint64_t>(m >> 64);
+  }
   [[gnu::noinline]] uint64_t choose_vector_or_logged(uint64_t n) noexcept {
     uint64_t v = 0;
     if (vector_ == nullptr) {
-      v = gen_.below(n);
-    } else if (draws_ < vector_->size()) {
-      v = (*vector_)[draws_] % n;
+      // One word at a time: the block stays empty (see choose).
+      ++words_before_;
+      const u128 m = static_cast<u128>(gen_.next()) * n;
+      v = static_cast<uint64_t>(m) < n ? below_slow_single(m, n) : static_cast<uint64_t>(m >> 64);
+    } else {
+      if (answered_ < vector_->size()) v = (*vector_)[answered_] % n;
+      ++answered_;
     }
-    ++draws_;
     if (log_ != nullptr) log_->push_back(v);
     return v;
+  }
+  uint64_t below_slow_single(u128 m, uint64_t n) noexcept {
+    const uint64_t threshold = (0 - n) % n;
+    while (static_cast<uint64_t>(m) < threshold) {
+      ++rejected_;
+      ++words_before_;
+      m = static_cast<u128>(gen_.next()) * n;
+    }
+    return static_cast<uint64_t>(m >> 64);
   }
 
   prng gen_;
   const std::vector<uint64_t>* vector_;
   std::vector<uint64_t>* log_;
   bool plain_;  // seeded and not logged: one test on the common path instead of two
-  uint64_t draws_ = 0;
+  uint64_t* next_ = block_ + block_words;  // the next word of block_; at end_: none left
+  uint64_t* const end_ = block_ + block_words;
+  uint64_t words_before_ = 0 - uint64_t{block_words};  // words of the blocks before block_
+  uint64_t rejected_ = 0;
+  uint64_t answered_ = 0;   // choices answered by the vector
+  uint64_t block_[block_words];
 };
 
 }  // namespace lockstep::sim

@@ -34,6 +34,26 @@ class prng {
     return result;
   }
 
+  // next() n times into out[0..n): the state in locals, so that it stays in registers (the
+  // stores to out could alias the state words otherwise).
+  void fill(uint64_t* out, uint32_t n) noexcept {
+    uint64_t s0 = s_[0], s1 = s_[1], s2 = s_[2], s3 = s_[3];
+    for (uint32_t i = 0; i < n; ++i) {
+      out[i] = rotl(s1 * 5, 7) * 9;
+      const uint64_t t = s1 << 17;
+      s2 ^= s0;
+      s3 ^= s1;
+      s1 ^= s2;
+      s0 ^= s3;
+      s2 ^= t;
+      s3 = rotl(s3, 45);
+    }
+    s_[0] = s0;
+    s_[1] = s1;
+    s_[2] = s2;
+    s_[3] = s3;
+  }
+
   // Uniform in [0, n) for n >= 1, without modulo bias (Lemire's multiply-and-reject).
   uint64_t below(uint64_t n) noexcept {
     __extension__ using u128 = unsigned __int128;
