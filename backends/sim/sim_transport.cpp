@@ -17,7 +17,7 @@ sim_transport::sim_transport(uint32_t cores, decision_source& decisions,
 uint32_t sim_transport::dequeue_drawn(uint32_t target, event** out, uint32_t max) noexcept {
   uint32_t n = 0;
   uint64_t& senders = inboxes_[target].senders;
-  uint32_t& count = inboxes_[target].count;
+  uint32_t count = bits_set(senders);
   while (n < max && senders != 0) {
     if (count == 1) return n + dequeue_one_sender(target, out + n, max - n);
     // The k-th sender with queued events, k drawn from the decision stream.

@@ -34,16 +34,15 @@ class sim_transport final : public core::transport {
     *q.tail_link = ev;
     q.tail_link = &ev->next;
     // Without branches: whether the sender is new to the target is as good as random.
-    inbox& in = inboxes_[target];
-    const uint64_t before = in.senders;
-    in.senders = before | (uint64_t{1} << bit);
-    in.count += static_cast<uint32_t>(((before >> bit) & 1) ^ 1);
+    inboxes_[target].senders |= uint64_t{1} << bit;
     pending_targets_ |= uint64_t{1} << target;
   }
   // Inline for the common case of one sender (the choice among one draws nothing): the burst
   // is the head of that sender's queue. Several senders take the drawing loop, out of line.
   uint32_t dequeue_burst(uint32_t target, event** out, uint32_t max) noexcept override {
-    if (inboxes_[target].count != 1 || max == 0) return dequeue_drawn(target, out, max);
+    const uint64_t senders = inboxes_[target].senders;
+    if (senders == 0 || (senders & (senders - 1)) != 0 || max == 0)
+      return dequeue_drawn(target, out, max);
     return dequeue_one_sender(target, out, max);
   }
   bool pending(uint32_t target) const noexcept override { return inboxes_[target].senders != 0; }
@@ -80,7 +79,6 @@ class sim_transport final : public core::transport {
     if (ev == nullptr) {
       q.tail_link = &q.head;
       in.senders = 0;
-      in.count = 0;
       pending_targets_ &= ~(uint64_t{1} << target);
     }
     // A message cannot arrive before it left: the target's clock moves up to the latest send.
@@ -97,7 +95,6 @@ class sim_transport final : public core::transport {
   // popcount is a library call on baseline x86-64). One array, so one base for both.
   struct inbox {
     uint64_t senders = 0;
-    uint32_t count = 0;
   };
   std::unique_ptr<inbox[]> inboxes_;
   uint64_t pending_targets_ = 0;    // bit t: inboxes_[t].senders != 0
