@@ -47,7 +47,7 @@ void event_call(event* ev) noexcept {
 
 // The running reactor's core id as the backend set it (core::set_current_reactor): no_core
 // outside a reactor and outside a run, without reaching the runtime.
-uint32_t current_core() noexcept { return core::detail::t_current_core; }
+uint32_t current_core() noexcept { return core::detail::t_current.core; }
 
 uint32_t core_count() noexcept {
   core::runtime* rt = core::runtime::active();

@@ -13,8 +13,7 @@ namespace detail {
 std::atomic<runtime*> g_active_runtime{nullptr};
 // The runtime of a simulation running on this thread; it shadows g_active_runtime.
 thread_local constinit runtime* t_active_runtime LOCKSTEP_HOT_TLS = nullptr;
-thread_local constinit uint32_t t_current_reactor LOCKSTEP_HOT_TLS = no_core;
-thread_local constinit uint32_t t_current_core LOCKSTEP_HOT_TLS = no_core;
+thread_local constinit current_ids t_current LOCKSTEP_HOT_TLS = {no_core, no_core};
 
 }  // namespace detail
 

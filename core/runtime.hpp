@@ -50,11 +50,15 @@ extern std::atomic<runtime*> g_active_runtime;
 // the static TLS reserve, as these are a few bytes).
 #define LOCKSTEP_HOT_TLS __attribute__((tls_model("initial-exec")))
 extern thread_local constinit runtime* t_active_runtime LOCKSTEP_HOT_TLS;
-// The reactor index running on this thread, or no_core (see set_current_reactor).
-extern thread_local constinit uint32_t t_current_reactor LOCKSTEP_HOT_TLS;
-// The core id of that reactor, or no_core: the public current_core() reads it alone (no_core
-// outside a run too, since a backend resets both when its reactor stops running here).
-extern thread_local constinit uint32_t t_current_core LOCKSTEP_HOT_TLS;
+// The reactor index running on this thread and that reactor's core id, or no_core for both
+// (see set_current_reactor). One object, so that a backend sets both with one store; the
+// public current_core() reads the core id alone (no_core outside a run too, since a backend
+// resets both when its reactor stops running here).
+struct current_ids {
+  uint32_t reactor;
+  uint32_t core;
+};
+extern thread_local constinit current_ids t_current LOCKSTEP_HOT_TLS;
 }  // namespace detail
 
 // The reactor index running the calling code, or no_core outside a reactor. A backend sets it,
@@ -62,10 +66,9 @@ extern thread_local constinit uint32_t t_current_core LOCKSTEP_HOT_TLS;
 // step, the real backend once per lcore thread) and resets both to no_core when the reactor
 // stops running there. Core-owned and thread-local so that the API path reads it without a
 // call into the backend.
-inline uint32_t current_reactor() noexcept { return detail::t_current_reactor; }
+inline uint32_t current_reactor() noexcept { return detail::t_current.reactor; }
 inline void set_current_reactor(uint32_t index, uint32_t core) noexcept {
-  detail::t_current_reactor = index;
-  detail::t_current_core = core;
+  detail::t_current = {index, core};
 }
 
 class runtime {
