@@ -36,14 +36,17 @@ class core_picker {
     return pick_pct(runnable, step);
   }
 
+  // Whether every pick is pick_random (the random strategy): a loop that knows it calls that.
+  bool random_only() const noexcept { return horizon_ == 0; }
+  uint32_t pick_random(uint64_t runnable, uint32_t count) noexcept {
+    return nth_set_bit(runnable, decisions_.choose(count));
+  }
+
  private:
   struct change_point {
     uint64_t step;
     uint64_t priority;
   };
-  uint32_t pick_random(uint64_t runnable, uint32_t count) noexcept {
-    return nth_set_bit(runnable, decisions_.choose(count));
-  }
   uint32_t pick_pct(uint64_t runnable, uint64_t step) noexcept;
   uint32_t pick_highest(uint64_t runnable) const noexcept;
 

@@ -166,6 +166,13 @@ result world::execute() {
 }
 
 void world::loop() {
+  const bool loop_faults = faults_.shutdown_ppm != 0 || faults_.stall_ppm != 0;
+  if (!loop_faults && picker_.random_only() && !trace_) return loop_as<true>();
+  loop_as<false>();
+}
+
+template <bool Plain>
+void world::loop_as() {
   const bool shutdown_faults = faults_.shutdown_ppm != 0;
   const bool stall_faults = faults_.stall_ppm != 0;
   // Stalls need stall faults: a run without either fault tests one flag per step for both.
@@ -177,7 +184,7 @@ void world::loop() {
       return;
     }
     uint64_t stalled = 0;
-    if (loop_faults) [[unlikely]] {
+    if (!Plain && loop_faults) [[unlikely]] {
       // A fault with chance 0 draws nothing: the calls are skipped without changing the stream.
       if (shutdown_faults && !shutdown_requested_) maybe_request_shutdown();
       if (stall_faults) maybe_stall();
@@ -194,6 +201,12 @@ void world::loop() {
     const uint64_t running = busy & ~stalled;
     uint32_t count = cores_;
     uint64_t runnable = busy;
+    if (Plain && running == all_cores_) [[likely]] {
+      // Every core runs and none is stalled: the k-th runnable core is core k, and the pick is
+      // pick_random's draw without its lookup.
+      step_core<Plain>(static_cast<uint32_t>(decisions_.choose(cores_)));
+      continue;
+    }
     if (running != all_cores_) {
       // With no idle core holding timers, the runnable cores are the busy ones, and nothing
       // else is to do but bring the floor up to date when the core that held it has stepped
@@ -222,7 +235,11 @@ void world::loop() {
         count = bits_set(eligible);
       }
     }
-    step_core(picker_.pick(candidates, count, steps_));
+    if constexpr (Plain) {
+      step_core<Plain>(picker_.pick_random(candidates, count));
+    } else {
+      step_core<Plain>(picker_.pick(candidates, count, steps_));
+    }
   }
 }
 
@@ -290,6 +307,7 @@ bool world::jump_to_next_timer() noexcept {
   return true;
 }
 
+template <bool Plain>
 void world::step_core(uint32_t core) {
   core::set_current_reactor(core, core);  // core ids are the reactor indexes (dense_core_ids)
   core::reactor& r = *reactors_[core];
@@ -304,8 +322,13 @@ void world::step_core(uint32_t core) {
   // The current reactor stays set until the next step sets its own: world code between steps
   // that acts as no core (a shutdown request, a failure of the loop itself) resets it first.
   const uint64_t bit = uint64_t{1} << core;
-  local_work_ = (local_work_ & ~bit) | (uint64_t{r.has_local_work()} << core);
-  timer_cores_ = (timer_cores_ & ~bit) | (uint64_t{r.has_timers()} << core);
+  // (Written out rather than as one expression each, which the compiler turned into vector
+  // code twice as long; timers are registered seldom, so their bit is rewritten only when it
+  // changes.)
+  uint64_t work = local_work_ & ~bit;
+  if (r.has_local_work()) work |= bit;
+  local_work_ = work;
+  if (r.has_timers() != ((timer_cores_ & bit) != 0)) [[unlikely]] timer_cores_ ^= bit;
   if (!worked) [[unlikely]] {
     core::set_current_reactor(no_core, no_core);
     fail("framework invariant: a runnable core found nothing to do");
@@ -326,7 +349,7 @@ void world::step_core(uint32_t core) {
   mix((static_cast<uint64_t>(kind) << 56) | (uint64_t{core} << 48) | id);
   mix(start_ns);
   mix(cost_ns);
-  if (trace_) [[unlikely]] record_step(r, kind, core, id, start_ns, cost_ns);
+  if (!Plain && trace_) [[unlikely]] record_step(r, kind, core, id, start_ns, cost_ns);
   ++steps_;
 }
 

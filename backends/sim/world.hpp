@@ -105,7 +105,12 @@ class world final : public core::clock, public core::scheduling, public core::ob
   void record_step(const core::reactor& r, core::reactor::step_kind kind, uint32_t core,
                    uint64_t id, uint64_t start_ns, uint64_t cost_ns);
 
-  [[gnu::flatten]] void loop();
+  void loop();
+  // The loop, as loop() runs it. Plain: a run without loop faults (shutdown requests, stalls),
+  // under the random strategy and without a trace, whose steps skip the tests of all three
+  // and pick in line when every core runs.
+  template <bool Plain>
+  [[gnu::flatten]] void loop_as();
   // The busy cores plus the idle ones whose timer is due, when not every core is running;
   // *count gets the number of bits set. Keeps the floor (see the top of this file).
   uint64_t runnable_cores(uint64_t busy, uint64_t running, uint32_t* count) noexcept;
@@ -122,6 +127,7 @@ class world final : public core::clock, public core::scheduling, public core::ob
     floor_valid_ = true;
   }
   bool jump_to_next_timer() noexcept;
+  template <bool Plain>
   [[gnu::always_inline]] inline void step_core(uint32_t core);
   void maybe_request_shutdown() noexcept;
   void maybe_stall() noexcept;
