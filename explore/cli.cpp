@@ -66,7 +66,7 @@ int parse_flag(int argc, char** argv, int i, options* eo, sim::options* so, std:
       {"--pct-horizon", 1, UINT64_MAX,
        [](options*, sim::options* s, uint64_t v) { s->pct_horizon_steps = v; }},
       {"--max-steps", 1, UINT64_MAX, [](options*, sim::options* s, uint64_t v) { s->max_steps = v; }},
-      {"--pool-size", 1, UINT32_MAX,
+      {"--pool-size", 1, sim::max_event_pool_size,
        [](options*, sim::options* s, uint64_t v) { s->event_pool_size = static_cast<uint32_t>(v); }},
       {"--alloc-fail-ppm", 0, 1'000'000,
        [](options*, sim::options* s, uint64_t v) { s->alloc_fail_ppm = static_cast<uint32_t>(v); }},
@@ -114,6 +114,10 @@ int parse_flag(int argc, char** argv, int i, options* eo, sim::options* so, std:
     return 2;
   }
   return 0;
+}
+
+std::string options_error(const options& /*eo*/, const sim::options& base) {
+  return sim::options_error(base);
 }
 
 void print_summary(const summary& sum, std::FILE* out) {

@@ -189,6 +189,12 @@ bool parse_replay(const std::string& line, options* opts, std::string* error) {
       return false;
     }
   }
+  // Each value parsed, but together they may still be options no run accepts: such a line is
+  // rejected here, with run()'s reason, rather than run into outcome failed.
+  if (std::string why = options_error(o); !why.empty()) {
+    *error = "replay line has options no run accepts: " + why;
+    return false;
+  }
   *opts = o;
   return true;
 }

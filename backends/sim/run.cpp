@@ -8,15 +8,15 @@
 #include <cstdio>
 
 namespace lockstep::sim {
-namespace {
 
-// The first thing wrong with `opts`, or empty.
-std::string invalid_options(const options& opts, const std::function<void()>& start) {
+static_assert(max_event_pool_size == core::event_pool_size_max);
+
+std::string options_error(const options& opts) {
   if (opts.cores == 0 || opts.cores > max_cores)
     return "options.cores must be 1.." + std::to_string(max_cores) + " (got " +
            std::to_string(opts.cores) + ")";
-  if (opts.event_pool_size == 0 || opts.event_pool_size > core::event_pool_size_max)
-    return "options.event_pool_size must be 1.." + std::to_string(core::event_pool_size_max) +
+  if (opts.event_pool_size == 0 || opts.event_pool_size > max_event_pool_size)
+    return "options.event_pool_size must be 1.." + std::to_string(max_event_pool_size) +
            " (got " + std::to_string(opts.event_pool_size) + ")";
   if (opts.alloc_fail_ppm > 1'000'000)
     return "options.alloc_fail_ppm must be at most 1000000 (got " +
@@ -36,6 +36,16 @@ std::string invalid_options(const options& opts, const std::function<void()>& st
     return "options.strategy is not a strategy";
   if (opts.strategy == strategy::pct && opts.pct_depth == 0)
     return "options.pct_depth must be at least 1 for strategy pct";
+  // A run of no steps cannot run its start event: it would only ever report step_limit.
+  if (opts.max_steps == 0) return "options.max_steps must be at least 1 (got 0)";
+  return {};
+}
+
+namespace {
+
+// The first thing wrong with `opts` or `start`, or empty.
+std::string invalid_options(const options& opts, const std::function<void()>& start) {
+  if (std::string why = options_error(opts); !why.empty()) return why;
   if (!start) return "sim::run: start is empty (there is nothing to run)";
   return {};
 }

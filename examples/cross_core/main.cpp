@@ -169,6 +169,9 @@ int main(int argc, char** argv) {
     return why.empty() ? 0 : 1;
   }
 
+  // Options no run accepts are bad usage, reported before the first seed (not as a failed seed).
+  if (const std::string why = lockstep::explore::options_error(eo, so); !why.empty())
+    return usage(why.c_str());
   eo.replay_command = std::string(argv[0]) + scenario_args;
   const lockstep::explore::summary sum = lockstep::explore::run(
       eo, so, [&cfg](const lockstep::sim::options& o, lockstep::sim::result* r) {

@@ -148,6 +148,9 @@ int main(int argc, char** argv) {
     return why.empty() ? 0 : 1;
   }
 
+  // Options no run accepts are bad usage, reported before the first seed (not as a failed seed).
+  if (const std::string why = lockstep::explore::options_error(eo, so); !why.empty())
+    return usage(why);
   std::printf("spdk_event: variant %s, %u tasks\n", app->variant, cfg.tasks);
   std::fflush(stdout);
   eo.replay_command = std::string(argv[0]) + scenario_args;

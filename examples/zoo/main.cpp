@@ -123,12 +123,19 @@ int main(int argc, char** argv) {
       }
       return why.empty() ? 0 : 1;
     }
+    // Options no run accepts are bad usage, reported before the first seed (not as a failure).
+    if (const std::string why = lockstep::explore::options_error(eo, o); !why.empty())
+      return usage(why);
     eo.replay_command = std::string(argv[0]) + " --bug " + b->name;
     const auto sum = lockstep::explore::run(eo, o, b->run);
     lockstep::explore::print_summary(sum, stdout);
     return sum.failures.empty() ? 0 : 1;
   }
   if (!replay.empty()) return usage("--replay needs --bug NAME");
+  for (const zoo::bug& b : zoo::bugs())
+    if (const std::string why = lockstep::explore::options_error(eo, zoo::options_for(b, so));
+        !why.empty())
+      return usage(why);
 
   std::printf("seeds-to-find: the number of seeds run (from seed %" PRIu64
               ") until the planted bug first showed; hits: runs out of %" PRIu64

@@ -90,6 +90,11 @@ int parse_flag(int argc, char** argv, int i, options* eo, sim::options* so, std:
 // The usage text of those flags, for a program's usage message.
 const char* flags_usage();
 
+// What makes an exploration of `base` over the seeds of `eo` impossible, or empty: options the
+// simulator refuses (sim::options_error). Programs call it after parsing their flags and before
+// the first seed, and report a non-empty answer as bad usage (exit code 2), never as a failed run.
+std::string options_error(const options& eo, const sim::options& base);
+
 // What every driver prints after replaying one run: its outcome line with the counts, faults
 // and trace hash, its failure (if any), and — when trace_out is not empty — writes its trace
 // there and says so. False when the trace could not be written (the reason is on stderr).

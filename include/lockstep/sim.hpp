@@ -108,9 +108,16 @@ struct result {
 // that timers race with long queues as they do on hardware; when every core is idle, virtual
 // time jumps to the next timer.
 // Callable many times in one process; each run starts from a clean state.
-// Bad options (cores == 0 or > max_cores, pool size 0, ppm > 1'000'000, an empty start, a run
-// started while another run is executing) give outcome::failed with a message naming them.
+// Bad options (those options_error names, an empty start, a run started while another run is
+// executing) give outcome::failed with a message naming them.
 result run(const options& opts, std::function<void()> start);
+
+// The first thing wrong with `opts` that makes run() refuse them (the message run() gives:
+// cores == 0 or > max_cores, event_pool_size 0 or > max_event_pool_size, a ppm above 1'000'000,
+// max_steps 0, ...), or an empty string when run() accepts them. A program checks its options
+// with it before it runs anything, so that a bad option is reported as bad usage rather than
+// as a failed run. parse_replay rejects a line whose options it refuses.
+std::string options_error(const options& opts);
 
 // Writes the run's trace (requires opts.trace) in the trace format that tools/trace_viz reads.
 // Returns false (and says why on stderr) when the result has no trace or the file cannot be
@@ -121,8 +128,8 @@ bool write_trace(const result& r, const std::string& path);
 //   lockstep-replay/3 cores=4 seed=7 strategy=random pct_depth=3 ... decisions=-
 // Every key is required. parse_replay fills `opts` from such a line (shutdown_cb and
 // record_decisions are not carried: they belong to the program, not to the schedule). A line of
-// another version, a missing or unknown key or a bad value is rejected: returns false and sets
-// *error. The decision vector is written inline, run-length encoded: `decisions=-` for a seeded
+// another version, a missing or unknown key or a bad value (also a value that run() would refuse:
+// see options_error) is rejected: returns false and sets *error. The decision vector is written inline, run-length encoded: `decisions=-` for a seeded
 // run, `decisions=[]` for an empty vector, `decisions=[0*12,3,0*4,1]` (value*count).
 std::string format_replay(const options& opts);
 bool parse_replay(const std::string& line, options* opts, std::string* error);
@@ -134,5 +141,8 @@ bool parse_decisions(const std::string& text, std::vector<uint64_t>* out, std::s
 // The maximum number of simulated cores (the simulator keeps one bit per sender in a 64-bit
 // mask, and one sender is the outside world: shutdown requests, the start event).
 inline constexpr uint32_t max_cores = 63;
+
+// The largest event pool a run accepts (options.event_pool_size).
+inline constexpr uint32_t max_event_pool_size = 1u << 24;
 
 }  // namespace lockstep::sim

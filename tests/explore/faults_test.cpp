@@ -270,4 +270,17 @@ TEST(ExploreFlags, ParsesTheSharedFlagsAndRejectsBadValues) {
   EXPECT_NE(error.find("--cores"), std::string::npos) << error;
 }
 
+// A flag value the simulator would refuse is refused by the flag itself, naming the flag.
+TEST(ExploreFlags, PoolSizeIsLimitedToWhatARunAccepts) {
+  const char* argv[] = {"prog", "--pool-size", "20000000", "--pool-size", "16777216"};
+  lockstep::explore::options eo;
+  lockstep::sim::options so;
+  std::string error;
+  EXPECT_EQ(lockstep::explore::parse_flag(5, const_cast<char**>(argv), 1, &eo, &so, &error), -1);
+  EXPECT_NE(error.find("--pool-size takes 1..16777216"), std::string::npos) << error;
+  EXPECT_EQ(lockstep::explore::parse_flag(5, const_cast<char**>(argv), 3, &eo, &so, &error), 2);
+  EXPECT_EQ(so.event_pool_size, 16777216u);
+  EXPECT_EQ(lockstep::explore::options_error(eo, so), "");
+}
+
 }  // namespace

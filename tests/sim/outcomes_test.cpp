@@ -95,7 +95,7 @@ TEST(SimOutcomes, BadOptionsFailWithAMessageNamingThem) {
     lockstep::sim::options o;
     const char* expected;
   };
-  std::vector<bad_case> cases(6);
+  std::vector<bad_case> cases(8);
   cases[0].o.cores = 0;
   cases[0].expected = "options.cores";
   cases[1].o.cores = lockstep::sim::max_cores + 1;
@@ -109,13 +109,25 @@ TEST(SimOutcomes, BadOptionsFailWithAMessageNamingThem) {
   cases[5].o.strategy = lockstep::sim::strategy::pct;
   cases[5].o.pct_depth = 0;
   cases[5].expected = "options.pct_depth";
+  cases[6].o.max_steps = 0;
+  cases[6].expected = "options.max_steps";
+  cases[7].o.event_pool_size = lockstep::sim::max_event_pool_size + 1;
+  cases[7].expected = "options.event_pool_size";
   for (const auto& c : cases) {
     bool ran = false;
     auto r = lockstep::sim::run(c.o, [&ran] { ran = true; });
     EXPECT_EQ(r.outcome, outcome::failed);
     EXPECT_NE(r.failure.find(c.expected), std::string::npos) << r.failure;
     EXPECT_FALSE(ran);
+    // options_error is the check run() makes: the same reason, before anything runs.
+    EXPECT_EQ(lockstep::sim::options_error(c.o), r.failure);
   }
+  EXPECT_EQ(lockstep::sim::options_error({}), "");
+  lockstep::sim::options largest;
+  largest.cores = lockstep::sim::max_cores;
+  largest.event_pool_size = lockstep::sim::max_event_pool_size;
+  largest.max_steps = 1;
+  EXPECT_EQ(lockstep::sim::options_error(largest), "");
   auto r = lockstep::sim::run({}, nullptr);
   EXPECT_EQ(r.outcome, outcome::failed);
   EXPECT_NE(r.failure.find("start is empty"), std::string::npos) << r.failure;

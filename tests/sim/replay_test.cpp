@@ -176,6 +176,31 @@ TEST(SimReplay, RejectsOtherVersionsUnknownAndMissingOptionsAndBadValues) {
        }(),
        "bad value 'dfs'"},
       {good + " seed", "not key=value"},
+      // Values that parse but that no run accepts: rejected with run()'s reason, not run.
+      {[&] {
+         std::string s = good;
+         s.replace(s.find("cores=4"), 7, "cores=0");
+         return s;
+       }(),
+       "no run accepts: options.cores"},
+      {[&] {
+         std::string s = good;
+         s.replace(s.find("alloc_fail_ppm=0"), 16, "alloc_fail_ppm=99999999");
+         return s;
+       }(),
+       "no run accepts: options.alloc_fail_ppm"},
+      {[&] {
+         std::string s = good;
+         s.replace(s.find("event_pool_size=4096"), 20, "event_pool_size=0");
+         return s;
+       }(),
+       "no run accepts: options.event_pool_size"},
+      {[&] {
+         std::string s = good;
+         s.replace(s.find("max_steps=10000000"), 18, "max_steps=0");
+         return s;
+       }(),
+       "no run accepts: options.max_steps"},
   };
   for (const auto& c : cases) {
     lockstep::sim::options o;
