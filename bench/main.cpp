@@ -158,7 +158,7 @@ int main(int argc, char** argv) {
   bool json = false, smoke = false;
   uint64_t reps = 5, warmups = 1, sim_events = 0, naive_events = 0, sim_cores = 4;
   uint64_t real_local_events = 0;
-  bool reps_given = false, warmups_given = false;
+  bool reps_given = false, warmups_given = false, sim_cores_given = false;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     auto number = [&](uint64_t min, uint64_t max, uint64_t* out) {
@@ -186,6 +186,7 @@ int main(int argc, char** argv) {
         return usage("--real-local-events needs a number >= 1");
     } else if (arg == "--sim-cores") {
       if (!number(2, 63, &sim_cores)) return usage("--sim-cores needs a number 2..63");
+      sim_cores_given = true;
     } else if (arg == "-h" || arg == "--help") {
       usage("speed against the baselines, in one run");
       return 0;
@@ -193,8 +194,16 @@ int main(int argc, char** argv) {
       return usage(("unknown argument " + arg).c_str());
     }
   }
-  if (sim_events != 0 && naive_events != 0)
-    return usage("--sim-events and --naive-events exclude each other");
+  // Every argument given is used, or the combination is refused: nothing is silently ignored.
+  const int single_modes =
+      (sim_events != 0 ? 1 : 0) + (naive_events != 0 ? 1 : 0) + (real_local_events != 0 ? 1 : 0);
+  if (single_modes > 1)
+    return usage("--sim-events, --naive-events and --real-local-events exclude each other");
+  if (single_modes == 1 && (json || smoke || reps_given || warmups_given))
+    return usage("--json, --smoke, --reps and --warmups apply to the full comparison; a single "
+                 "workload (--sim-events, --naive-events, --real-local-events) prints one line");
+  if (sim_cores_given && sim_events == 0 && naive_events == 0)
+    return usage("--sim-cores applies to --sim-events and --naive-events only");
   if (real_local_events != 0) return only_real_local(real_local_events);
   if (sim_events != 0) return only_sim(sim_events, static_cast<uint32_t>(sim_cores), false);
   if (naive_events != 0) return only_sim(naive_events, static_cast<uint32_t>(sim_cores), true);

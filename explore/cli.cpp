@@ -120,6 +120,18 @@ std::string options_error(const options& /*eo*/, const sim::options& base) {
   return sim::options_error(base);
 }
 
+std::string replay_usage_error(bool replay_given, const std::string& replay, bool shrink,
+                               const std::string& shared_flag) {
+  if (replay_given && replay.empty())
+    return "--replay needs a replay line (lockstep-replay/...), got an empty argument";
+  if (shrink && !replay_given)
+    return "--shrink shrinks the failing run of --replay LINE: give --replay with it";
+  if (replay_given && !shared_flag.empty())
+    return "--replay runs exactly the run its line describes (the line fixes the seed and every "
+           "simulator option): " + shared_flag + " cannot be combined with it";
+  return {};
+}
+
 void print_summary(const summary& sum, std::FILE* out) {
   const double secs = sum.wall_seconds;
   std::fprintf(out,

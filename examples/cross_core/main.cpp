@@ -80,7 +80,8 @@ int main(int argc, char** argv) {
   so.shutdown_cb = cross_core::app::shutdown_request;  // --shutdown-ppm requests a shutdown
   cross_core::config cfg;
   std::string replay, trace_out;
-  bool real = false, shrink = false;
+  bool real = false, shrink = false, replay_given = false, eal_given = false;
+  std::string shared_flag;  // the first flag explore::parse_flag took, if any
   std::vector<std::string> eal_args;
   std::string scenario_args;  // repeated in the replay command
 
@@ -89,6 +90,7 @@ int main(int argc, char** argv) {
     const int used = lockstep::explore::parse_flag(argc, argv, i, &eo, &so, &error);
     if (used < 0) return usage(error.c_str());
     if (used > 0) {
+      if (shared_flag.empty()) shared_flag = argv[i];
       i += used - 1;
       continue;
     }
@@ -108,6 +110,7 @@ int main(int argc, char** argv) {
       scenario_args += " --tasks " + std::to_string(v);
     } else if (arg == "--replay") {
       replay = value("--replay");
+      replay_given = true;
     } else if (arg == "--trace-out") {
       trace_out = value("--trace-out");
     } else if (arg == "--shrink") {
@@ -115,11 +118,28 @@ int main(int argc, char** argv) {
     } else if (arg == "--real") {
       real = true;
     } else if (arg == "--") {
+      eal_given = true;
       for (++i; i < argc; ++i) eal_args.emplace_back(argv[i]);
     } else {
       return usage(("unknown argument '" + arg + "'").c_str());
     }
   }
+
+  // Every argument given is used, or the combination is refused: nothing is silently ignored.
+  if (real) {
+    if (replay_given)
+      return usage("--real runs on DPDK and --replay reruns a simulated run: give one of them");
+    if (shrink) return usage("--shrink needs --replay (it shrinks a failing simulated run)");
+    if (!shared_flag.empty())
+      return usage(("--real takes --tasks, --trace-out and EAL arguments after --; " +
+                    shared_flag + " is for the simulator").c_str());
+  } else if (eal_given) {
+    return usage("EAL arguments (after --) need --real");
+  }
+  if (const std::string why =
+          lockstep::explore::replay_usage_error(replay_given, replay, shrink, shared_flag);
+      !why.empty())
+    return usage(why.c_str());
 
   if (real) {
 #ifdef LOCKSTEP_HAS_REAL
@@ -146,7 +166,7 @@ int main(int argc, char** argv) {
 #endif
   }
 
-  if (!replay.empty()) {
+  if (replay_given) {
     std::string error;
     if (!lockstep::sim::parse_replay(replay, &so, &error)) return usage(error.c_str());
     if (!trace_out.empty()) so.trace = true;
@@ -155,7 +175,10 @@ int main(int argc, char** argv) {
     const std::string why = run_once(cfg, so, &r);
     if (!lockstep::explore::report_replay(r, trace_out)) return 1;
     std::printf("%s\n", why.empty() ? "verdict: correct" : ("verdict: " + why).c_str());
-    if (shrink && !why.empty()) {
+    if (shrink && why.empty()) {
+      // Exit code 0 as for any correct run: there is no failure to shrink.
+      std::printf("shrink: the run passed: nothing to shrink\n");
+    } else if (shrink) {
       so.trace = false;
       const auto sh = lockstep::explore::shrink(
           so, [&cfg](const lockstep::sim::options& o, lockstep::sim::result* res) {

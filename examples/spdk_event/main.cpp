@@ -71,12 +71,14 @@ int main(int argc, char** argv) {
   spdk_log_level print_level = SPDK_LOG_DISABLED;
   std::string scenario_args;  // repeated in the replay command
 
-  bool shrink = false;
+  bool shrink = false, replay_given = false;
+  std::string shared_flag;  // the first flag explore::parse_flag took, if any
   for (int i = 1; i < argc; ++i) {
     std::string error;
     const int used = lockstep::explore::parse_flag(argc, argv, i, &eo, &so, &error);
     if (used < 0) return usage(error);
     if (used > 0) {
+      if (shared_flag.empty()) shared_flag = argv[i];
       i += used - 1;
       continue;
     }
@@ -104,6 +106,7 @@ int main(int argc, char** argv) {
       cfg.tasks = static_cast<uint32_t>(v);
     } else if (arg == "--replay") {
       replay = value();
+      replay_given = true;
     } else if (arg == "--trace-out") {
       trace_out = value();
     } else if (arg == "--shrink") {
@@ -111,7 +114,10 @@ int main(int argc, char** argv) {
     } else if (arg == "--log") {
       print_level = SPDK_LOG_NOTICE;
     } else if (arg == "-L") {
-      if (spdk_log_set_flag(value()) != 0) return usage("bad -L flag");
+      const std::string flag = value();
+      if (flag != SPDK_EVENT_APP_LOG_FLAGS)
+        return usage("unknown -L flag '" + flag + "' (known flags: " SPDK_EVENT_APP_LOG_FLAGS ")");
+      if (spdk_log_set_flag(flag.c_str()) != 0) return usage("-L " + flag + ": cannot enable it");
       print_level = SPDK_LOG_NOTICE;
     } else {
       return usage("unknown argument '" + arg + "'");
@@ -120,10 +126,17 @@ int main(int argc, char** argv) {
   if (eo.jobs != 1)
     return usage("--jobs must be 1: the C application's state is process-wide; shard the seeds "
                  "over processes with --shard i/n instead");
+  // Every argument given is used, or the combination is refused: nothing is silently ignored.
+  if (const std::string why =
+          lockstep::explore::replay_usage_error(replay_given, replay, shrink, shared_flag);
+      !why.empty())
+    return usage(why);
+  if (!trace_out.empty() && !replay_given)
+    return usage("--trace-out writes the trace of --replay LINE: give --replay with it");
   scenario_args = std::string(" --variant ") + app->variant + " --tasks " +
                   std::to_string(cfg.tasks);
 
-  if (!replay.empty()) {
+  if (replay_given) {
     std::string error;
     if (!lockstep::sim::parse_replay(replay, &so, &error)) return usage(error);
     if (!trace_out.empty()) so.trace = true;
@@ -134,7 +147,10 @@ int main(int argc, char** argv) {
     const std::string why = run_once(*app, cfg, so, &r, print_level);
     if (!lockstep::explore::report_replay(r, trace_out)) return 1;
     std::printf("verdict: %s\n", why.empty() ? "correct" : why.c_str());
-    if (shrink && !why.empty()) {
+    if (shrink && why.empty()) {
+      // Exit code 0 as for any correct run: there is no failure to shrink.
+      std::printf("shrink: the run passed: nothing to shrink\n");
+    } else if (shrink) {
       so.trace = false;
       const auto sh = lockstep::explore::shrink(
           so, [&](const lockstep::sim::options& o, lockstep::sim::result* res) {

@@ -57,6 +57,11 @@ struct spdk_event_app {
 extern const struct spdk_event_app spdk_event_app_seed;
 extern const struct spdk_event_app spdk_event_app_fixed;
 
+/* The log flags the application logs under (SPDK_INFOLOG), space-separated: what -L accepts.
+ * As an SPDK application refuses a -L flag that no code registered (and lists the known ones),
+ * the example's drivers refuse any other flag rather than enable one nothing logs under. */
+#define SPDK_EVENT_APP_LOG_FLAGS "event"
+
 #ifdef __cplusplus
 }
 #endif

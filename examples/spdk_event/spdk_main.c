@@ -44,6 +44,12 @@ int main(int argc, char **argv)
       }
       cfg.tasks = (uint32_t)tasks;
     } else if (strcmp(arg, "-L") == 0) {
+      /* As an SPDK application does: a flag nothing logs under is refused, with the known ones. */
+      if (strcmp(value, SPDK_EVENT_APP_LOG_FLAGS) != 0) {
+        fprintf(stderr, "spdk_event_real: unknown -L flag '%s' (known flags: %s)\n", value,
+                SPDK_EVENT_APP_LOG_FLAGS);
+        return usage("bad -L flag");
+      }
       if (spdk_log_set_flag(value) != 0) {
         return usage("bad -L flag");
       }

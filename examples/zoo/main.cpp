@@ -73,12 +73,17 @@ int main(int argc, char** argv) {
   eo.seeds = 2000;
   lockstep::sim::options so;
   std::string bug_name, replay, trace_out;
-  bool check = false, shrink = false;
+  bool check = false, shrink = false, replay_given = false;
+  std::string shared_flag;  // the first flag explore::parse_flag took, if any
   for (int i = 1; i < argc; ++i) {
     std::string error;
     const int used = lockstep::explore::parse_flag(argc, argv, i, &eo, &so, &error);
     if (used < 0) return usage(error);
     if (used > 0) {
+      // Each zoo program is written for 4 cores (zoo::options_for sets them).
+      if (std::string(argv[i]) == "--cores")
+        return usage("the zoo's programs run on 4 simulated cores: --cores does not apply");
+      if (shared_flag.empty()) shared_flag = argv[i];
       i += used - 1;
       continue;
     }
@@ -89,6 +94,7 @@ int main(int argc, char** argv) {
       bug_name = argv[++i];
     } else if (arg == "--replay") {
       replay = argv[++i];
+      replay_given = true;
     } else if (arg == "--trace-out") {
       trace_out = argv[++i];
     } else if (arg == "--check") {
@@ -100,11 +106,21 @@ int main(int argc, char** argv) {
     }
   }
 
+  // Every argument given is used, or the combination is refused: nothing is silently ignored.
+  if (check && !bug_name.empty())
+    return usage("--check checks the table of every bug; it does not apply to --bug NAME");
+  if (const std::string why =
+          lockstep::explore::replay_usage_error(replay_given, replay, shrink, shared_flag);
+      !why.empty())
+    return usage(why);
+  if (!trace_out.empty() && !replay_given)
+    return usage("--trace-out writes the trace of --replay LINE: give --replay with it");
+
   if (!bug_name.empty()) {
     const zoo::bug* b = zoo::find(bug_name);
     if (b == nullptr) return usage("no bug named '" + bug_name + "'");
     lockstep::sim::options o = zoo::options_for(*b, so);
-    if (!replay.empty()) {
+    if (replay_given) {
       std::string error;
       if (!lockstep::sim::parse_replay(replay, &o, &error)) return usage(error);
       if (!trace_out.empty()) o.trace = true;
@@ -113,7 +129,10 @@ int main(int argc, char** argv) {
       const std::string why = b->run(o, &r);
       if (!lockstep::explore::report_replay(r, trace_out)) return 1;
       std::printf("verdict: %s\n", why.empty() ? "clean" : why.c_str());
-      if (shrink && !why.empty()) {
+      if (shrink && why.empty()) {
+        // Exit code 0 as for any clean run: there is no failure to shrink.
+        std::printf("shrink: the run passed: nothing to shrink\n");
+      } else if (shrink) {
         o.trace = false;
         const auto sh = lockstep::explore::shrink(o, b->run);
         std::printf("shrunk in %" PRIu64 " runs: %" PRIu64 " non-zero decisions (from %" PRIu64
@@ -131,7 +150,7 @@ int main(int argc, char** argv) {
     lockstep::explore::print_summary(sum, stdout);
     return sum.failures.empty() ? 0 : 1;
   }
-  if (!replay.empty()) return usage("--replay needs --bug NAME");
+  if (replay_given) return usage("--replay needs --bug NAME");
   for (const zoo::bug& b : zoo::bugs())
     if (const std::string why = lockstep::explore::options_error(eo, zoo::options_for(b, so));
         !why.empty())

@@ -95,6 +95,14 @@ const char* flags_usage();
 // the first seed, and report a non-empty answer as bad usage (exit code 2), never as a failed run.
 std::string options_error(const options& eo, const sim::options& base);
 
+// The checks every driver makes on how its command line combines replaying with exploring:
+// --replay with an empty line, --shrink without --replay, and --replay together with any flag
+// of parse_flag (the line is the whole run: it fixes the seed and every simulator option, and
+// exploration flags do not apply to one run). `shared_flag` is the first argument that
+// parse_flag consumed, or empty. Returns why the combination is refused, or empty.
+std::string replay_usage_error(bool replay_given, const std::string& replay, bool shrink,
+                               const std::string& shared_flag);
+
 // What every driver prints after replaying one run: its outcome line with the counts, faults
 // and trace hash, its failure (if any), and — when trace_out is not empty — writes its trace
 // there and says so. False when the trace could not be written (the reason is on stderr).
