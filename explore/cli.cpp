@@ -116,7 +116,14 @@ int parse_flag(int argc, char** argv, int i, options* eo, sim::options* so, std:
   return 0;
 }
 
-std::string options_error(const options& /*eo*/, const sim::options& base) {
+std::string options_error(const options& eo, const sim::options& base) {
+  if (eo.seeds == 0) return "--seeds must be at least 1";
+  // The last seed is first_seed + seeds - 1; past 2^64 - 1 it would wrap around to seed 0.
+  if (eo.seeds - 1 > UINT64_MAX - eo.first_seed)
+    return "--first-seed " + std::to_string(eo.first_seed) + " --seeds " +
+           std::to_string(eo.seeds) + " runs past the last seed (" + std::to_string(UINT64_MAX) +
+           "): from that first seed at most " + std::to_string(UINT64_MAX - eo.first_seed + 1) +
+           " seeds";
   return sim::options_error(base);
 }
 

@@ -50,16 +50,26 @@ std::string shell_quote(const std::string& text) {
 }
 
 summary run(const options& opts, const sim::options& base, const scenario& s) {
-  // The seeds of this shard, in order.
-  std::vector<uint64_t> seeds;
-  for (uint64_t k = 0; k < opts.seeds; ++k)
-    if (k % opts.shard_count == opts.shard_index) seeds.push_back(opts.first_seed + k);
+  // The seeds of this shard, in order: first_seed + shard_index + k * shard_count. Computed,
+  // not listed, so that a range of any length takes no memory.
+  struct shard_seeds {
+    uint64_t first = 0, stride = 1, count = 0;
+    uint64_t size() const { return count; }
+    bool empty() const { return count == 0; }
+    uint64_t operator[](uint64_t k) const { return first + k * stride; }
+    uint64_t front() const { return first; }
+  } seeds;
+  seeds.first = opts.first_seed + opts.shard_index;
+  seeds.stride = opts.shard_count;
+  seeds.count = opts.seeds > opts.shard_index
+                    ? (opts.seeds - opts.shard_index - 1) / opts.shard_count + 1
+                    : 0;
   uint32_t jobs = opts.jobs != 0 ? opts.jobs : std::max(1u, std::thread::hardware_concurrency());
-  jobs = static_cast<uint32_t>(std::min<uint64_t>(jobs, std::max<size_t>(seeds.size(), 1)));
+  jobs = static_cast<uint32_t>(std::min<uint64_t>(jobs, std::max<uint64_t>(seeds.size(), 1)));
 
   if (!opts.quiet) {
     std::fprintf(stderr,
-                 "explore: seeds %" PRIu64 "..%" PRIu64 " shard %u/%u (%zu seeds), %u job%s\n",
+                 "explore: seeds %" PRIu64 "..%" PRIu64 " shard %u/%u (%" PRIu64 " seeds), %u job%s\n",
                  opts.first_seed, opts.first_seed + opts.seeds - 1, opts.shard_index,
                  opts.shard_count, seeds.size(), jobs, jobs == 1 ? "" : "s");
     // The options of the first seed; every other seed differs only in seed=.
@@ -71,7 +81,7 @@ summary run(const options& opts, const sim::options& base, const scenario& s) {
   summary sum;
   std::mutex mu;  // guards sum
   std::condition_variable finished;  // wakes the progress reporter when the workers are done
-  std::atomic<size_t> next{0};
+  std::atomic<uint64_t> next{0};
   std::atomic<bool> stop{false};
   std::atomic<uint64_t> done{0}, failed{0};
   const auto t0 = wall_clock::now();
@@ -80,7 +90,7 @@ summary run(const options& opts, const sim::options& base, const scenario& s) {
   auto worker = [&] {
     for (;;) {
       if (stop.load(std::memory_order_relaxed)) return;
-      const size_t k = next.fetch_add(1);
+      const uint64_t k = next.fetch_add(1);
       if (k >= seeds.size()) return;
       sim::options o = base;
       o.seed = seeds[k];
@@ -132,11 +142,11 @@ summary run(const options& opts, const sim::options& base, const scenario& s) {
           const size_t filled = seeds.empty() ? 20 : static_cast<size_t>(d * 20 / seeds.size());
           for (size_t b = 0; b < 20; ++b) bar[b] = b < filled ? '#' : '.';
           bar[20] = '\0';
-          std::fprintf(stderr, "\rexplore: [%s] %" PRIu64 "/%zu seeds  %.0f seeds/s  failures %" PRIu64
+          std::fprintf(stderr, "\rexplore: [%s] %" PRIu64 "/%" PRIu64 " seeds  %.0f seeds/s  failures %" PRIu64
                                "  ETA %.1fs   ", bar, d, seeds.size(), rate, failed.load(), eta);
         } else if (decile > last_decile) {
           last_decile = decile;
-          std::fprintf(stderr, "explore: %" PRIu64 "/%zu seeds  %.0f seeds/s  failures %" PRIu64
+          std::fprintf(stderr, "explore: %" PRIu64 "/%" PRIu64 " seeds  %.0f seeds/s  failures %" PRIu64
                                "  ETA %.1fs\n", d, seeds.size(), rate, failed.load(), eta);
         }
       }
@@ -150,7 +160,7 @@ summary run(const options& opts, const sim::options& base, const scenario& s) {
     finished.notify_all();
     reporter.join();
     const double secs = seconds_since(t0);
-    std::fprintf(stderr, "%sexplore: %" PRIu64 "/%zu seeds  %.0f seeds/s  failures %" PRIu64 "%s\n",
+    std::fprintf(stderr, "%sexplore: %" PRIu64 "/%" PRIu64 " seeds  %.0f seeds/s  failures %" PRIu64 "%s\n",
                  tty ? "\r" : "", done.load(), seeds.size(),
                  secs > 0 ? static_cast<double>(done.load()) / secs : 0.0, failed.load(),
                  tty ? "            " : "");

@@ -73,6 +73,7 @@ bool parse_number(const char* text, uint64_t max, uint64_t* out);
 bool parse_shard(const std::string& text, uint32_t* index, uint32_t* count, std::string* error);
 
 // Explores. Prints the seed range and options first (on stderr), then the progress line.
+// The seed range must be one options_error accepts.
 summary run(const options& opts, const sim::options& base, const scenario& s);
 
 // A shell-quoted form of a replay line for a command line.
@@ -90,8 +91,9 @@ int parse_flag(int argc, char** argv, int i, options* eo, sim::options* so, std:
 // The usage text of those flags, for a program's usage message.
 const char* flags_usage();
 
-// What makes an exploration of `base` over the seeds of `eo` impossible, or empty: options the
-// simulator refuses (sim::options_error). Programs call it after parsing their flags and before
+// What makes an exploration of `base` over the seeds of `eo` impossible, or empty: no seeds, a
+// seed range that runs past 2^64 - 1 (it would wrap around), or options the simulator refuses
+// (sim::options_error). Programs call it after parsing their flags and before
 // the first seed, and report a non-empty answer as bad usage (exit code 2), never as a failed run.
 std::string options_error(const options& eo, const sim::options& base);
 

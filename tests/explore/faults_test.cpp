@@ -270,6 +270,55 @@ TEST(ExploreFlags, ParsesTheSharedFlagsAndRejectsBadValues) {
   EXPECT_NE(error.find("--cores"), std::string::npos) << error;
 }
 
+// A seed range that would run past 2^64 - 1 (and wrap around to seed 0) is refused; one that
+// ends exactly there is not.
+TEST(ExploreFlags, ASeedRangeThatWrapsAroundIsRefused) {
+  lockstep::explore::options eo;
+  lockstep::sim::options so;
+  eo.first_seed = UINT64_MAX;
+  eo.seeds = 3;
+  const std::string why = lockstep::explore::options_error(eo, so);
+  EXPECT_NE(why.find("runs past the last seed"), std::string::npos) << why;
+  EXPECT_NE(why.find("at most 1 seeds"), std::string::npos) << why;
+  eo.seeds = 1;
+  EXPECT_EQ(lockstep::explore::options_error(eo, so), "");
+  eo.first_seed = 2;
+  eo.seeds = UINT64_MAX;  // 2 .. 2^64: one too many
+  EXPECT_NE(lockstep::explore::options_error(eo, so), "");
+  eo.first_seed = 1;      // 1 .. 2^64 - 1
+  EXPECT_EQ(lockstep::explore::options_error(eo, so), "");
+  eo.seeds = 0;
+  EXPECT_NE(lockstep::explore::options_error(eo, so), "");
+}
+
+// The explorer runs the seeds of its shard up to the very last seed, in order.
+TEST(ExploreFlags, AShardRunsItsSeedsUpToTheLastSeed) {
+  lockstep::explore::options eo;
+  eo.first_seed = UINT64_MAX - 2;
+  eo.seeds = 3;
+  eo.shard_index = 0;
+  eo.shard_count = 2;
+  eo.jobs = 1;
+  eo.quiet = true;
+  std::vector<uint64_t> seen;
+  lockstep::explore::run(eo, {}, [&seen](const lockstep::sim::options& o, lockstep::sim::result* r) {
+    seen.push_back(o.seed);
+    *r = lockstep::sim::result{};
+    return std::string();
+  });
+  EXPECT_EQ(seen, (std::vector<uint64_t>{UINT64_MAX - 2, UINT64_MAX}));
+  eo.shard_index = 1;
+  seen.clear();
+  const auto sum = lockstep::explore::run(
+      eo, {}, [&seen](const lockstep::sim::options& o, lockstep::sim::result* r) {
+        seen.push_back(o.seed);
+        *r = lockstep::sim::result{};
+        return std::string();
+      });
+  EXPECT_EQ(seen, (std::vector<uint64_t>{UINT64_MAX - 1}));
+  EXPECT_EQ(sum.seeds_run, 1u);
+}
+
 // A flag value the simulator would refuse is refused by the flag itself, naming the flag.
 TEST(ExploreFlags, PoolSizeIsLimitedToWhatARunAccepts) {
   const char* argv[] = {"prog", "--pool-size", "20000000", "--pool-size", "16777216"};
