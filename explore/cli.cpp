@@ -15,7 +15,9 @@ bool parse_number(const char* text, uint64_t max, uint64_t* out) {
   char* end = nullptr;
   errno = 0;
   const unsigned long long v = std::strtoull(text, &end, 10);
-  if (errno != 0 || end == text || *end != '\0' || text[0] == '-' || v > max) return false;
+  // Digits only: strtoull would also take a sign ("-1" wraps around) and leading spaces.
+  if (text[0] < '0' || text[0] > '9') return false;
+  if (errno != 0 || end == text || *end != '\0' || v > max) return false;
   *out = v;
   return true;
 }
@@ -97,7 +99,7 @@ int parse_flag(int argc, char** argv, int i, options* eo, sim::options* so, std:
     } else if (std::strcmp(value, "pct") == 0) {
       so->strategy = sim::strategy::pct;
     } else {
-      *error = "--strategy takes random or pct";
+      *error = std::string("--strategy takes random or pct (got '") + value + "')";
       return -1;
     }
     return 2;

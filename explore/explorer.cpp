@@ -25,11 +25,22 @@ double seconds_since(wall_clock::time_point t0) {
 }  // namespace
 
 bool parse_shard(const std::string& text, uint32_t* index, uint32_t* count, std::string* error) {
-  unsigned long i = 0, n = 0;
-  char tail = 0;
-  if (std::sscanf(text.c_str(), "%lu/%lu%c", &i, &n, &tail) != 2 || n == 0 || i >= n ||
-      n > UINT32_MAX) {
-    *error = "--shard takes i/n with 0 <= i < n (got '" + text + "')";
+  // Each part strictly decimal (no sign, no spaces): "-1/4" must not read as a huge index.
+  const size_t slash = text.find('/');
+  uint64_t i = 0, n = 0;
+  if (slash == std::string::npos || !parse_number(text.substr(0, slash).c_str(), UINT64_MAX, &i) ||
+      !parse_number(text.substr(slash + 1).c_str(), UINT64_MAX, &n)) {
+    *error = "--shard takes i/n, two numbers with 0 <= i < n (got '" + text + "')";
+    return false;
+  }
+  if (n == 0 || n > UINT32_MAX) {
+    *error = "--shard i/n: n (the number of shards) must be 1.." + std::to_string(UINT32_MAX) +
+             " (got '" + text + "')";
+    return false;
+  }
+  if (i >= n) {
+    *error = "--shard i/n: i (this shard) must be 0.." + std::to_string(n - 1) + " (got '" + text +
+             "')";
     return false;
   }
   *index = static_cast<uint32_t>(i);

@@ -26,8 +26,8 @@
 
 namespace {
 
-int usage(const char* why) {
-  std::fprintf(stderr,
+int usage(const char* why, std::FILE* out = stderr) {
+  std::fprintf(out,
                "cross_core: %s\n"
                "usage: cross_core [--tasks T] [--trace-out FILE] [flags]\n"
                "       cross_core --replay 'LINE' [--trace-out FILE] [--shrink] [--tasks T]\n"
@@ -103,9 +103,14 @@ int main(int argc, char** argv) {
       return argv[++i];
     };
     uint64_t v = 0;
-    if (arg == "--tasks") {
-      if (!lockstep::explore::parse_number(value("--tasks"), 1'000'000, &v))
-        return usage("--tasks takes 0..1000000");
+    if (arg == "-h" || arg == "--help") {
+      usage("explore the cross-core example in the simulator, replay a run, or run it on DPDK",
+            stdout);
+      return 0;
+    } else if (arg == "--tasks") {
+      const char* text = value("--tasks");
+      if (!lockstep::explore::parse_number(text, 1'000'000, &v))
+        return usage(("--tasks takes 0..1000000 (got '" + std::string(text) + "')").c_str());
       cfg.tasks = static_cast<uint32_t>(v);
       scenario_args += " --tasks " + std::to_string(v);
     } else if (arg == "--replay") {

@@ -25,8 +25,8 @@
 
 namespace {
 
-int usage(const std::string& why) {
-  std::fprintf(stderr,
+int usage(const std::string& why, std::FILE* out = stderr) {
+  std::fprintf(out,
                "spdk_event: %s\n"
                "usage: spdk_event [--variant seed|fixed] [--tasks T] [flags]\n"
                "       spdk_event [--variant seed|fixed] [--tasks T] --replay 'LINE'\n"
@@ -91,18 +91,22 @@ int main(int argc, char** argv) {
       return argv[++i];
     };
     uint64_t v = 0;
-    if (arg == "--variant") {
+    if (arg == "-h" || arg == "--help") {
+      usage("the SPDK event example in the simulator: explore seeds, replay one", stdout);
+      return 0;
+    } else if (arg == "--variant") {
       const std::string s = value();
       if (s == "seed") {
         app = &spdk_event_app_seed;
       } else if (s == "fixed") {
         app = &spdk_event_app_fixed;
       } else {
-        return usage("--variant takes seed or fixed");
+        return usage("--variant takes seed or fixed (got '" + s + "')");
       }
     } else if (arg == "--tasks") {
-      if (!lockstep::explore::parse_number(value(), 1'000'000, &v))
-        return usage("--tasks takes 0..1000000");
+      const std::string text = value();
+      if (!lockstep::explore::parse_number(text.c_str(), 1'000'000, &v))
+        return usage("--tasks takes 0..1000000 (got '" + text + "')");
       cfg.tasks = static_cast<uint32_t>(v);
     } else if (arg == "--replay") {
       replay = value();

@@ -9,12 +9,16 @@
 
 #include "spdk_event_app.h"
 
-static int usage(const char *why)
+static int usage(const char *why, FILE *out)
 {
-  fprintf(stderr,
+  fprintf(out,
           "spdk_event_real: %s\n"
-          "usage: spdk_event_real [-m REACTOR_MASK] [-t TASKS] [-L FLAG] [--variant seed|fixed]\n",
-          why);
+          "usage: spdk_event_real [-m REACTOR_MASK] [-t TASKS] [-L FLAG] [--variant seed|fixed]\n"
+          "  -m REACTOR_MASK  the lcores, as SPDK's -m (\"0x3\", \"[0-1]\"); default 0x3\n"
+          "  -t TASKS         tasks submitted round-robin (0..10000000); default 1000\n"
+          "  -L FLAG          print that log flag's lines (known flags: %s)\n"
+          "  --variant V      seed (the seed's code as written) or fixed (default)\n",
+          why, SPDK_EVENT_APP_LOG_FLAGS);
   return 2;
 }
 
@@ -30,8 +34,19 @@ int main(int argc, char **argv)
 
   for (int i = 1; i < argc; ++i) {
     const char *arg = argv[i];
+    char why[256];
+    if (strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0) {
+      usage("the SPDK event example on the real (DPDK) backend", stdout);
+      return 0;
+    }
+    if (strcmp(arg, "-m") != 0 && strcmp(arg, "-t") != 0 && strcmp(arg, "-L") != 0 &&
+        strcmp(arg, "--variant") != 0) {
+      snprintf(why, sizeof why, "unknown option '%s'", arg);
+      return usage(why, stderr);
+    }
     if (i + 1 >= argc) {
-      return usage("every option takes a value");
+      snprintf(why, sizeof why, "%s needs a value", arg);
+      return usage(why, stderr);
     }
     const char *value = argv[++i];
     if (strcmp(arg, "-m") == 0) {
@@ -39,19 +54,20 @@ int main(int argc, char **argv)
     } else if (strcmp(arg, "-t") == 0) {
       char *end = NULL;
       unsigned long tasks = strtoul(value, &end, 10);
-      if (end == value || *end != '\0' || tasks > 10000000ul) {
-        return usage("-t takes 0..10000000");
+      if (end == value || *end != '\0' || value[0] == '-' || tasks > 10000000ul) {
+        snprintf(why, sizeof why, "-t takes 0..10000000 (got '%.64s')", value);
+        return usage(why, stderr);
       }
       cfg.tasks = (uint32_t)tasks;
     } else if (strcmp(arg, "-L") == 0) {
       /* As an SPDK application does: a flag nothing logs under is refused, with the known ones. */
       if (strcmp(value, SPDK_EVENT_APP_LOG_FLAGS) != 0) {
-        fprintf(stderr, "spdk_event_real: unknown -L flag '%s' (known flags: %s)\n", value,
-                SPDK_EVENT_APP_LOG_FLAGS);
-        return usage("bad -L flag");
+        snprintf(why, sizeof why, "unknown -L flag '%.64s' (known flags: %s)", value,
+                 SPDK_EVENT_APP_LOG_FLAGS);
+        return usage(why, stderr);
       }
       if (spdk_log_set_flag(value) != 0) {
-        return usage("bad -L flag");
+        return usage("-L: cannot enable the flag", stderr);
       }
     } else if (strcmp(arg, "--variant") == 0) {
       if (strcmp(value, "seed") == 0) {
@@ -59,10 +75,9 @@ int main(int argc, char **argv)
       } else if (strcmp(value, "fixed") == 0) {
         app = &spdk_event_app_fixed;
       } else {
-        return usage("--variant takes seed or fixed");
+        snprintf(why, sizeof why, "--variant takes seed or fixed (got '%.64s')", value);
+        return usage(why, stderr);
       }
-    } else {
-      return usage("unknown option");
     }
   }
 

@@ -24,16 +24,22 @@
 
 namespace {
 
-int usage(const std::string& why) {
-  std::fprintf(stderr,
+// The bugs' names, space-separated.
+std::string bug_names() {
+  std::string names;
+  for (const zoo::bug& b : zoo::bugs()) names += (names.empty() ? "" : " ") + std::string(b.name);
+  return names;
+}
+
+int usage(const std::string& why, std::FILE* out = stderr) {
+  std::fprintf(out,
                "zoo: %s\n"
                "usage: zoo [--check] [flags]            table of seeds-to-find\n"
                "       zoo --bug NAME [flags]           explore one bug\n"
                "       zoo --bug NAME --replay 'LINE' [--trace-out FILE] [--shrink]\n%s"
                "bugs:",
                why.c_str(), lockstep::explore::flags_usage());
-  for (const zoo::bug& b : zoo::bugs()) std::fprintf(stderr, " %s", b.name);
-  std::fprintf(stderr, "\n");
+  std::fprintf(out, " %s\n", bug_names().c_str());
   return 2;
 }
 
@@ -90,8 +96,14 @@ int main(int argc, char** argv) {
     const std::string arg = argv[i];
     if ((arg == "--bug" || arg == "--replay" || arg == "--trace-out") && i + 1 >= argc)
       return usage(arg + " needs a value");
-    if (arg == "--bug") {
+    if (arg == "-h" || arg == "--help") {
+      usage("how fast each exploration strategy finds each planted bug", stdout);
+      return 0;
+    } else if (arg == "--bug") {
       bug_name = argv[++i];
+      // "--bug --seeds 10" forgot the name: say so, rather than take "--seeds" for one.
+      if (bug_name.empty() || bug_name[0] == '-')
+        return usage("--bug needs a bug name, one of: " + bug_names());
     } else if (arg == "--replay") {
       replay = argv[++i];
       replay_given = true;
@@ -118,7 +130,8 @@ int main(int argc, char** argv) {
 
   if (!bug_name.empty()) {
     const zoo::bug* b = zoo::find(bug_name);
-    if (b == nullptr) return usage("no bug named '" + bug_name + "'");
+    if (b == nullptr)
+      return usage("no bug named '" + bug_name + "' (the bugs: " + bug_names() + ")");
     lockstep::sim::options o = zoo::options_for(*b, so);
     if (replay_given) {
       std::string error;

@@ -319,6 +319,26 @@ TEST(ExploreFlags, AShardRunsItsSeedsUpToTheLastSeed) {
   EXPECT_EQ(sum.seeds_run, 1u);
 }
 
+// A bad shard says which part is wrong and what it may be.
+TEST(ExploreFlags, ShardMessagesSayWhatIsWrong) {
+  uint32_t i = 7, n = 7;
+  std::string error;
+  EXPECT_FALSE(lockstep::explore::parse_shard("0/4294967296", &i, &n, &error));
+  EXPECT_NE(error.find("must be 1..4294967295"), std::string::npos) << error;
+  EXPECT_FALSE(lockstep::explore::parse_shard("0/0", &i, &n, &error));
+  EXPECT_NE(error.find("must be 1..4294967295"), std::string::npos) << error;
+  EXPECT_FALSE(lockstep::explore::parse_shard("5/4", &i, &n, &error));
+  EXPECT_NE(error.find("must be 0..3"), std::string::npos) << error;
+  for (const char* bad : {"-1/4", "1/-4", "1/4x", " 1/4", "1", "/4", "1/", "a/b"}) {
+    EXPECT_FALSE(lockstep::explore::parse_shard(bad, &i, &n, &error)) << bad;
+    EXPECT_NE(error.find("two numbers"), std::string::npos) << bad << ": " << error;
+  }
+  EXPECT_EQ(i, 7u) << "a refused shard must not change the index";
+  EXPECT_TRUE(lockstep::explore::parse_shard("4294967294/4294967295", &i, &n, &error)) << error;
+  EXPECT_EQ(i, 4294967294u);
+  EXPECT_EQ(n, 4294967295u);
+}
+
 // A flag value the simulator would refuse is refused by the flag itself, naming the flag.
 TEST(ExploreFlags, PoolSizeIsLimitedToWhatARunAccepts) {
   const char* argv[] = {"prog", "--pool-size", "20000000", "--pool-size", "16777216"};
