@@ -9,6 +9,8 @@
 #include <cstdlib>
 #include <cstring>
 
+#include <sys/stat.h>
+
 namespace lockstep::explore {
 
 bool parse_number(const char* text, uint64_t max, uint64_t* out) {
@@ -139,6 +141,24 @@ std::string replay_usage_error(bool replay_given, const std::string& replay, boo
     return "--replay runs exactly the run its line describes (the line fixes the seed and every "
            "simulator option): " + shared_flag + " cannot be combined with it";
   return {};
+}
+
+bool check_writable(const std::string& path, std::string* error) {
+  struct stat st{};
+  const bool existed = ::stat(path.c_str(), &st) == 0;
+  if (existed && S_ISDIR(st.st_mode)) {
+    *error = "cannot write '" + path + "': it is a directory";
+    return false;
+  }
+  // "a": opening for writing without truncating what is there.
+  std::FILE* f = std::fopen(path.c_str(), "a");
+  if (f == nullptr) {
+    *error = "cannot write '" + path + "': " + std::strerror(errno);
+    return false;
+  }
+  std::fclose(f);
+  if (!existed) std::remove(path.c_str());
+  return true;
 }
 
 void print_summary(const summary& sum, std::FILE* out) {

@@ -7,8 +7,9 @@
 //   cross_core --replay 'lockstep-replay/3 ...' [--trace-out FILE] [--shrink]
 //   cross_core --real [--tasks T] [--trace-out FILE] [-- EAL arguments...]
 //
-// Exit codes: 0 all runs correct; 1 a run failed (its replay command is printed); 2 bad usage;
-// 3 the real backend could not start; 4 this build has no real backend.
+// Exit codes: 0 all runs correct; 1 a run failed (its replay command is printed); 2 bad usage
+// (also: --trace-out cannot be written); 3 the real backend could not start; 4 this build has no
+// real backend.
 #include "cross_core_app.hpp"
 
 #include <lockstep/explore.hpp>
@@ -145,6 +146,9 @@ int main(int argc, char** argv) {
           lockstep::explore::replay_usage_error(replay_given, replay, shrink, shared_flag);
       !why.empty())
     return usage(why.c_str());
+  // An output that cannot be written is bad usage, found before anything runs (exit code 2).
+  if (std::string why; !trace_out.empty() && !lockstep::explore::check_writable(trace_out, &why))
+    return usage(("--trace-out: " + why).c_str());
 
   if (real) {
 #ifdef LOCKSTEP_HAS_REAL
@@ -178,7 +182,9 @@ int main(int argc, char** argv) {
     std::printf("replay: %s\n", lockstep::sim::format_replay(so).c_str());
     lockstep::sim::result r;
     const std::string why = run_once(cfg, so, &r);
-    if (!lockstep::explore::report_replay(r, trace_out)) return 1;
+    // Writing failed after the run (the path was writable before it): exit code 2, as when
+    // the path is refused before the run.
+    if (!lockstep::explore::report_replay(r, trace_out)) return 2;
     std::printf("%s\n", why.empty() ? "verdict: correct" : ("verdict: " + why).c_str());
     if (shrink && why.empty()) {
       // Exit code 0 as for any correct run: there is no failure to shrink.
@@ -215,7 +221,7 @@ int main(int argc, char** argv) {
     to.trace = true;
     lockstep::sim::result r;
     const std::string why = run_once(cfg, to, &r);
-    if (!lockstep::sim::write_trace(r, trace_out)) return 1;
+    if (!lockstep::sim::write_trace(r, trace_out)) return 2;  // as report_replay's failure
     std::printf("trace of seed %" PRIu64 " (%s) written to %s\n  draw it: trace_viz %s -o %s"
                 " [--causal --depth 30]\n",
                 to.seed, why.empty() ? "passed" : ("failed: " + why).c_str(), trace_out.c_str(),

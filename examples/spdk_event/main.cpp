@@ -10,7 +10,8 @@
 // after another in this process (--jobs 1); shard the seed range over processes (--shard i/n)
 // to use more CPUs. --log prints the run's SPDK log (NOTICE and up), -L FLAG also that flag's
 // SPDK_INFOLOG lines; both are meant for a replay.
-// Exit codes: 0 every run correct; 1 a run failed (its replay command is printed); 2 bad usage.
+// Exit codes: 0 every run correct; 1 a run failed (its replay command is printed); 2 bad usage
+// (also: --trace-out cannot be written).
 #include "spdk_event_app.h"
 
 #include <lockstep/explore.hpp>
@@ -137,6 +138,9 @@ int main(int argc, char** argv) {
     return usage(why);
   if (!trace_out.empty() && !replay_given)
     return usage("--trace-out writes the trace of --replay LINE: give --replay with it");
+  // An output that cannot be written is bad usage, found before anything runs (exit code 2).
+  if (std::string why; !trace_out.empty() && !lockstep::explore::check_writable(trace_out, &why))
+    return usage("--trace-out: " + why);
   scenario_args = std::string(" --variant ") + app->variant + " --tasks " +
                   std::to_string(cfg.tasks);
 
@@ -149,7 +153,7 @@ int main(int argc, char** argv) {
     std::fflush(stdout);
     lockstep::sim::result r;
     const std::string why = run_once(*app, cfg, so, &r, print_level);
-    if (!lockstep::explore::report_replay(r, trace_out)) return 1;
+    if (!lockstep::explore::report_replay(r, trace_out)) return 2;  // as a refused path
     std::printf("verdict: %s\n", why.empty() ? "correct" : why.c_str());
     if (shrink && why.empty()) {
       // Exit code 0 as for any correct run: there is no failure to shrink.

@@ -12,7 +12,7 @@
 // three_events by the random walk, three_events is not found by the random walk (the point of
 // PCT), and no run failed in a way other than its planted bug.
 // Exit codes: 0 fine; 1 a failure (explore/replay: the bug showed; --check: a claim broke);
-// 2 bad usage.
+// 2 bad usage (also: --trace-out cannot be written).
 #include "bugs.hpp"
 
 #include <lockstep/explore.hpp>
@@ -127,6 +127,9 @@ int main(int argc, char** argv) {
     return usage(why);
   if (!trace_out.empty() && !replay_given)
     return usage("--trace-out writes the trace of --replay LINE: give --replay with it");
+  // An output that cannot be written is bad usage, found before anything runs (exit code 2).
+  if (std::string why; !trace_out.empty() && !lockstep::explore::check_writable(trace_out, &why))
+    return usage("--trace-out: " + why);
 
   if (!bug_name.empty()) {
     const zoo::bug* b = zoo::find(bug_name);
@@ -140,7 +143,7 @@ int main(int argc, char** argv) {
       std::printf("replay: %s\n", lockstep::sim::format_replay(o).c_str());
       lockstep::sim::result r;
       const std::string why = b->run(o, &r);
-      if (!lockstep::explore::report_replay(r, trace_out)) return 1;
+      if (!lockstep::explore::report_replay(r, trace_out)) return 2;  // as a refused path
       std::printf("verdict: %s\n", why.empty() ? "clean" : why.c_str());
       if (shrink && why.empty()) {
         // Exit code 0 as for any clean run: there is no failure to shrink.

@@ -105,6 +105,12 @@ std::string options_error(const options& eo, const sim::options& base);
 std::string replay_usage_error(bool replay_given, const std::string& replay, bool shrink,
                                const std::string& shared_flag);
 
+// Whether a file can be written at `path` (created, or an existing file truncated later):
+// drivers check --trace-out before they run anything, so that an unwritable path is bad usage
+// (exit code 2) rather than a run lost at its end. Leaves nothing behind: a file it had to create
+// to find out is removed, an existing one is not changed. False with *error saying why.
+bool check_writable(const std::string& path, std::string* error);
+
 // What every driver prints after replaying one run: its outcome line with the counts, faults
 // and trace hash, its failure (if any), and — when trace_out is not empty — writes its trace
 // there and says so. False when the trace could not be written (the reason is on stderr).
