@@ -9,7 +9,8 @@
 //
 // Exit codes: 0 all runs correct; 1 a run failed (its replay command is printed); 2 bad usage
 // (also: --trace-out cannot be written); 3 the real backend could not start; 4 this build has no
-// real backend.
+// real backend; 130 a --real run interrupted by SIGINT or SIGTERM (its graceful shutdown ran
+// correctly; the tasks it cancelled are counted apart).
 #include "cross_core_app.hpp"
 
 #include <lockstep/explore.hpp>
@@ -18,6 +19,7 @@
 #include <lockstep/real.hpp>
 #endif
 
+#include <cerrno>
 #include <cinttypes>
 #include <cstdio>
 #include <cstdlib>
@@ -161,13 +163,42 @@ int main(int argc, char** argv) {
     ro.shutdown_cb = cross_core::app::shutdown_request;  // SIGINT/SIGTERM: graceful shutdown
     cross_core::app a(cfg);
     lockstep::real::run_stats stats{};
-    const int rc = lockstep::real::run(ro, [&a] { a.start(); }, &stats);
-    std::printf("real: rc=%d tasks=%u completed=%u events=%" PRIu64 " alloc_failures=%" PRIu64
-                " dropped=%" PRIu64 " %s\n",
-                rc, cfg.tasks, a.completed(), stats.events_executed, stats.alloc_failures,
-                stats.dropped_events, a.complete_and_correct() ? "correct" : "INCORRECT");
-    if (stats.lcores == 0) return 3;  // run could not start (its reason is on stderr)
-    return rc == 0 && a.complete_and_correct() ? 0 : 1;
+    const int rc = lockstep::real::run(
+        ro,
+        [&a, &cfg] {
+          // Said from inside the run: from here on SIGINT/SIGTERM is a graceful shutdown.
+          std::fprintf(stderr, "real: running %u tasks (SIGINT or SIGTERM: graceful shutdown)\n",
+                       cfg.tasks);
+          a.start();
+        },
+        &stats);
+    if (stats.lcores == 0) {
+      std::printf("real: rc=%d tasks=%u completed=%u events=%" PRIu64 " alloc_failures=%" PRIu64
+                  " dropped=%" PRIu64 " %s\n",
+                  rc, cfg.tasks, a.completed(), stats.events_executed, stats.alloc_failures,
+                  stats.dropped_events, a.complete_and_correct() ? "correct" : "INCORRECT");
+      return 3;  // run could not start (its reason is on stderr)
+    }
+    // A shutdown request (SIGINT or SIGTERM) completes the tasks not yet submitted with
+    // -ECANCELED: they are cancelled, not completed, and the run was interrupted.
+    uint32_t cancelled = 0;
+    for (const cross_core::task& t : a.tasks()) cancelled += t.status == -ECANCELED ? 1 : 0;
+    const uint32_t done = a.completed() - cancelled;
+    const bool correct = rc == 0 && a.complete_and_correct();
+    const bool interrupted = cancelled != 0;
+    std::printf("real: rc=%d tasks=%u completed=%u", rc, cfg.tasks, done);
+    if (interrupted) std::printf(" cancelled=%u", cancelled);
+    std::printf(" events=%" PRIu64 " alloc_failures=%" PRIu64 " dropped=%" PRIu64 " %s\n",
+                stats.events_executed, stats.alloc_failures, stats.dropped_events,
+                !correct ? "INCORRECT" : interrupted ? "interrupted" : "correct");
+    if (!correct) return 1;
+    if (interrupted) {
+      std::printf("interrupted: %u of %u tasks completed, %u cancelled by the shutdown request "
+                  "(SIGINT or SIGTERM); the graceful shutdown ran correctly\n",
+                  done, cfg.tasks, cancelled);
+      return 130;  // as a shell reports a program ended by SIGINT (128 + 2)
+    }
+    return 0;
 #else
     std::fprintf(stderr, "cross_core: this build has no real backend (DPDK was not found at "
                          "configure time)\n");
