@@ -140,8 +140,11 @@ void write_trace(const run_context& c) {
                c.opts.trace_path.c_str(), log.records.size());
 }
 
-int refuse(const std::string& why) {
+// The run could not start: says why on stderr and in stats->failure (a program repeats it as its
+// last line: EAL may print a hundred lines of usage after the message).
+int refuse(run_stats* stats, const std::string& why) {
   std::fprintf(stderr, "lockstep::real::run: %s\n", why.c_str());
+  if (stats != nullptr) stats->failure = why;
   return run_failed;
 }
 
@@ -154,17 +157,17 @@ int run_on_lcores(run_context& c, run_stats* stats) {
   unsigned worker = 0;
   RTE_LCORE_FOREACH_WORKER(worker) {
     if (rte_eal_get_lcore_state(worker) != WAIT)
-      return refuse("lcore " + std::to_string(worker) +
+      return refuse(stats, "lcore " + std::to_string(worker) +
                     " is busy with a function launched outside lockstep");
   }
 
   const uint32_t run_number = g_run_number++;
   c.pool = std::make_unique<mempool_event_pool>(c.opts.event_pool_size, c.lcores, c.specials,
                                                 backend_events, run_number);
-  if (!c.pool->ok()) return refuse(c.pool->error());
+  if (!c.pool->ok()) return refuse(stats, c.pool->error());
   c.queues = std::make_unique<ring_transport>(static_cast<uint32_t>(c.lcores.size()),
                                               c.opts.event_pool_size + backend_events, run_number);
-  if (!c.queues->ok()) return refuse(c.queues->error());
+  if (!c.queues->ok()) return refuse(stats, c.queues->error());
 
   core::parts p;
   p.pool = c.pool.get();
@@ -178,7 +181,7 @@ int run_on_lcores(run_context& c, run_stats* stats) {
   c.rt = std::make_unique<core::runtime>(c.lcores, p);
   c.rt->use_hot_path(core::hot_path_for<real_types>());
   if (!c.rt->activate(core::runtime::scope::process))
-    return refuse("another run is executing (runs do not nest)");
+    return refuse(stats, "another run is executing (runs do not nest)");
 
   for (event& ev : c.specials) {
     ev.arg1 = &c;
@@ -202,7 +205,7 @@ int run_on_lcores(run_context& c, run_stats* stats) {
       // Nothing was launched: DPDK checks every worker before it starts any (one turned busy
       // between our check and the launch). The queued start event goes with the ring.
       c.rt->deactivate();
-      return refuse("rte_eal_mp_remote_launch failed: a worker lcore was busy");
+      return refuse(stats, "rte_eal_mp_remote_launch failed: a worker lcore was busy");
     }
   }
   const auto reactors = static_cast<uint32_t>(c.lcores.size());
@@ -231,23 +234,23 @@ int run_on_lcores(run_context& c, run_stats* stats) {
 
 int run(const options& opts, std::function<void()> start, run_stats* stats) {
   if (stats != nullptr) *stats = run_stats{};
-  if (!start) return refuse("start is empty (pass the function to run as the first event)");
+  if (!start) return refuse(stats, "start is empty (pass the function to run as the first event)");
   if (opts.event_pool_size == 0 || opts.event_pool_size > core::event_pool_size_max)
-    return refuse("event_pool_size must be 1.." + std::to_string(core::event_pool_size_max) +
+    return refuse(stats, "event_pool_size must be 1.." + std::to_string(core::event_pool_size_max) +
                   ", got " + std::to_string(opts.event_pool_size));
   if (core::runtime::active() != nullptr)
-    return refuse("another run is executing (runs do not nest; call run from outside any run)");
+    return refuse(stats, "another run is executing (runs do not nest; call run from outside any run)");
   bool idle = false;
   if (!g_running.compare_exchange_strong(idle, true, std::memory_order_acq_rel))
-    return refuse("another real::run is executing in this process");
+    return refuse(stats, "another real::run is executing in this process");
   struct clear_running {
     ~clear_running() { g_running.store(false, std::memory_order_release); }
   } clear;
 
   std::string error;
-  if (!eal_ensure(opts.eal_args, &error)) return refuse(error);
+  if (!eal_ensure(opts.eal_args, &error)) return refuse(stats, error);
   if (rte_lcore_id() != rte_get_main_lcore())
-    return refuse("run must be called from the thread that first called it (EAL's main lcore)");
+    return refuse(stats, "run must be called from the thread that first called it (EAL's main lcore)");
 
   auto c = std::make_unique<run_context>();
   c->opts = opts;

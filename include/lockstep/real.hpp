@@ -59,6 +59,7 @@ struct run_stats {
   uint64_t leaked_events = 0;    // allocated and never called: not back in the pool at the end
   uint64_t pollers_run = 0;
   uint32_t lcores = 0;           // reactors that ran (0: the run did not start)
+  std::string failure;           // when the run did not start: why (also printed on stderr)
 };
 
 // The return value of run() when it could not start (bad options, EAL or memory failure, a run
