@@ -9,6 +9,7 @@
 #endif
 
 #include <cstddef>
+#include <cstdio>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -123,7 +124,16 @@ int spdk_app_start(struct spdk_app_opts* opts, spdk_msg_fn start_fn, void* ctx) 
   SPDK_NOTICELOG("%s: starting %zu reactor(s) on lcores %s (EAL:%s)\n",
                  opts->name != nullptr ? opts->name : "app", lcores.size(), list.c_str(),
                  eal_line.c_str());
-  const int rc = lockstep::real::run(ro, [start_fn, ctx] { start_fn(ctx); });
+  lockstep::real::run_stats stats;
+  const int rc = lockstep::real::run(ro, [start_fn, ctx] { start_fn(ctx); }, &stats);
+  if (stats.lcores == 0) {
+    // The reason again, after whatever EAL printed (its usage can run to a hundred lines, on
+    // stdout: flushed first, so that this stays the last line in a log that gets both).
+    std::fflush(stdout);
+    SPDK_ERRLOG("%s could not start: %s\n", opts->name != nullptr ? opts->name : "app",
+                stats.failure.c_str());
+    return rc;
+  }
   SPDK_NOTICELOG("%s: stopped, rc %d\n", opts->name != nullptr ? opts->name : "app", rc);
   return rc;
 #else

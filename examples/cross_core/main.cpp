@@ -173,11 +173,11 @@ int main(int argc, char** argv) {
         },
         &stats);
     if (stats.lcores == 0) {
-      std::printf("real: rc=%d tasks=%u completed=%u events=%" PRIu64 " alloc_failures=%" PRIu64
-                  " dropped=%" PRIu64 " %s\n",
-                  rc, cfg.tasks, a.completed(), stats.events_executed, stats.alloc_failures,
-                  stats.dropped_events, a.complete_and_correct() ? "correct" : "INCORRECT");
-      return 3;  // run could not start (its reason is on stderr)
+      // Nothing ran, so there is no verdict: the reason, repeated as the last line (EAL may have
+      // printed a hundred lines of usage after it).
+      std::fflush(stdout);
+      std::printf("real: could not start: %s\n", stats.failure.c_str());
+      return 3;
     }
     // A shutdown request (SIGINT or SIGTERM) completes the tasks not yet submitted with
     // -ECANCELED: they are cancelled, not completed, and the run was interrupted.

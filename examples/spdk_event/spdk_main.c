@@ -4,7 +4,8 @@
  *   spdk_event_real [-m REACTOR_MASK] [-t TASKS] [-L FLAG] [--variant seed|fixed]
  *
  * -m chooses the lcores as SPDK's -m does ("0x3", "[0-1]"); default 0x3. Exit code 0 when
- * every task completed exactly once on its submitting core and the graceful shutdown ran. */
+ * every task completed exactly once on its submitting core and the graceful shutdown ran; 1 when
+ * not; 2 bad usage; 3 the application could not start (the reason is the last line). */
 #include "spdk/event.h"
 
 #include "spdk_event_app.h"
@@ -84,6 +85,12 @@ int main(int argc, char **argv)
   int rc = spdk_app_start(&opts, app->start, &cfg);
   struct spdk_event_app_report r;
   app->report(&r);
+  if (!r.started) {
+    /* Nothing ran, so there is no verdict: spdk_app_start's reason is the last line. */
+    app->reset();
+    spdk_app_fini();
+    return 3;
+  }
   printf("real: rc=%d variant=%s cores=%u tasks=%u submitted=%u refused=%u ok=%u enomem=%u "
          "final_callbacks=%u components=%u recurring_runs=%" PRIu64 "\n",
          rc, app->variant, r.cores, r.tasks, r.submitted, r.submit_failed, r.completed_ok,
