@@ -126,8 +126,8 @@ std::string options_error(const options& eo, const sim::options& base) {
   if (eo.seeds - 1 > UINT64_MAX - eo.first_seed)
     return "--first-seed " + std::to_string(eo.first_seed) + " --seeds " +
            std::to_string(eo.seeds) + " runs past the last seed (" + std::to_string(UINT64_MAX) +
-           "): from that first seed at most " + std::to_string(UINT64_MAX - eo.first_seed + 1) +
-           " seeds";
+           "): from that first seed, --seeds may be at most " +
+           std::to_string(UINT64_MAX - eo.first_seed + 1);
   return sim::options_error(base);
 }
 

@@ -279,7 +279,7 @@ TEST(ExploreFlags, ASeedRangeThatWrapsAroundIsRefused) {
   eo.seeds = 3;
   const std::string why = lockstep::explore::options_error(eo, so);
   EXPECT_NE(why.find("runs past the last seed"), std::string::npos) << why;
-  EXPECT_NE(why.find("at most 1 seeds"), std::string::npos) << why;
+  EXPECT_NE(why.find("--seeds may be at most 1"), std::string::npos) << why;
   eo.seeds = 1;
   EXPECT_EQ(lockstep::explore::options_error(eo, so), "");
   eo.first_seed = 2;
