@@ -20,7 +20,9 @@
 
 #include <cinttypes>
 #include <cstdio>
+#include <functional>
 #include <string>
+#include <vector>
 
 namespace {
 
@@ -49,12 +51,17 @@ struct cell {
   uint64_t other = 0;   // runs that failed otherwise (a zoo defect)
 };
 
+// Sets the simulator flags the command line gave on `o` (again, after a bug's own settings).
+using flag_applier = std::function<void(lockstep::sim::options* o)>;
+
 cell measure(const zoo::bug& b, lockstep::sim::strategy st, lockstep::explore::options eo,
-             lockstep::sim::options base) {
+             lockstep::sim::options base, const flag_applier& apply_flags) {
   base.strategy = st;
   eo.stop_at_first_failure = false;
   eo.quiet = true;
-  const auto sum = lockstep::explore::run(eo, zoo::options_for(b, base), b.run);
+  lockstep::sim::options o = zoo::options_for(b, base);
+  apply_flags(&o);
+  const auto sum = lockstep::explore::run(eo, o, b.run);
   cell c;
   for (const auto& f : sum.failures) {
     if (f.why.rfind("planted:", 0) == 0) {
@@ -81,6 +88,7 @@ int main(int argc, char** argv) {
   std::string bug_name, replay, trace_out;
   bool check = false, shrink = false, replay_given = false;
   std::string shared_flag;  // the first flag explore::parse_flag took, if any
+  std::vector<int> shared_at;  // where each flag explore::parse_flag took is in argv
   for (int i = 1; i < argc; ++i) {
     std::string error;
     const int used = lockstep::explore::parse_flag(argc, argv, i, &eo, &so, &error);
@@ -90,6 +98,7 @@ int main(int argc, char** argv) {
       if (std::string(argv[i]) == "--cores")
         return usage("the zoo's programs run on 4 simulated cores: --cores does not apply");
       if (shared_flag.empty()) shared_flag = argv[i];
+      shared_at.push_back(i);
       i += used - 1;
       continue;
     }
@@ -127,6 +136,15 @@ int main(int argc, char** argv) {
     return usage(why);
   if (!trace_out.empty() && !replay_given)
     return usage("--trace-out writes the trace of --replay LINE: give --replay with it");
+  // A bug's own fault settings (zoo::options_for) are defaults: a flag given on the command line
+  // (--alloc-fail-ppm 0 for lost_completion, say) is set again over them, not overridden.
+  const flag_applier apply_flags = [&](lockstep::sim::options* o) {
+    for (const int at : shared_at) {
+      lockstep::explore::options scratch;
+      std::string ignored;  // each parsed once already
+      lockstep::explore::parse_flag(argc, argv, at, &scratch, o, &ignored);
+    }
+  };
   // An output that cannot be written is bad usage, found before anything runs (exit code 2).
   if (std::string why; !trace_out.empty() && !lockstep::explore::check_writable(trace_out, &why))
     return usage("--trace-out: " + why);
@@ -136,6 +154,7 @@ int main(int argc, char** argv) {
     if (b == nullptr)
       return usage("no bug named '" + bug_name + "' (the bugs: " + bug_names() + ")");
     lockstep::sim::options o = zoo::options_for(*b, so);
+    apply_flags(&o);
     if (replay_given) {
       std::string error;
       if (!lockstep::sim::parse_replay(replay, &o, &error)) return usage(error);
@@ -167,10 +186,15 @@ int main(int argc, char** argv) {
     return sum.failures.empty() ? 0 : 1;
   }
   if (replay_given) return usage("--replay needs --bug NAME");
-  for (const zoo::bug& b : zoo::bugs())
-    if (const std::string why = lockstep::explore::options_error(eo, zoo::options_for(b, so));
-        !why.empty())
+  for (const int at : shared_at)
+    if (std::string(argv[at]) == "--strategy")
+      return usage("the table runs both strategies: --strategy applies to --bug NAME only");
+  for (const zoo::bug& b : zoo::bugs()) {
+    lockstep::sim::options o = zoo::options_for(b, so);
+    apply_flags(&o);
+    if (const std::string why = lockstep::explore::options_error(eo, o); !why.empty())
       return usage(why);
+  }
 
   std::printf("seeds-to-find: the number of seeds run (from seed %" PRIu64
               ") until the planted bug first showed; hits: runs out of %" PRIu64
@@ -180,8 +204,8 @@ int main(int argc, char** argv) {
               "pct: hits |\n|---|---|---|---|---|---|\n");
   bool ok = true;
   for (const zoo::bug& b : zoo::bugs()) {
-    const cell r = measure(b, lockstep::sim::strategy::random, eo, so);
-    const cell p = measure(b, lockstep::sim::strategy::pct, eo, so);
+    const cell r = measure(b, lockstep::sim::strategy::random, eo, so, apply_flags);
+    const cell p = measure(b, lockstep::sim::strategy::pct, eo, so, apply_flags);
     std::printf("| %s | %s | %s | %" PRIu64 " | %s | %" PRIu64 " |\n", b.name, b.planted,
                 found_text(r).c_str(), r.hits, found_text(p).c_str(), p.hits);
     std::fflush(stdout);
