@@ -124,4 +124,13 @@ TEST(TraceReader, ReadFileNamesThePath) {
   EXPECT_NE(error.find("/nonexistent/x.trace: cannot open"), std::string::npos) << error;
 }
 
+// A directory opens like a file and reads as nothing; it must not be reported as an empty,
+// truncated trace.
+TEST(TraceReader, ReadFileSaysADirectoryIsNotATrace) {
+  lt::trace t;
+  std::string error;
+  EXPECT_FALSE(lt::read_file(LOCKSTEP_TRACE_TEST_DATA, &t, &error));
+  EXPECT_EQ(error, LOCKSTEP_TRACE_TEST_DATA ": is a directory, not a trace file");
+}
+
 }  // namespace

@@ -5,13 +5,17 @@
 #include <causal_graph.hpp>
 #include <dot_writer.hpp>
 #include <json_writer.hpp>
+#include <output_file.hpp>
 #include <render.hpp>
 #include <trace_reader.hpp>
 
 #include <gtest/gtest.h>
 
+#include <sys/resource.h>
+
 #include <algorithm>
 #include <cctype>
+#include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -203,6 +207,81 @@ TEST(TraceViz, SvgAndPngRender) {
   EXPECT_EQ(png_bytes.substr(0, 8), std::string("\x89PNG\r\n\x1a\n", 8));
   std::filesystem::remove(svg);
   std::filesystem::remove(png);
+}
+
+// Graphviz's own file output reports success for a path it cannot create; render must not.
+TEST(TraceViz, RenderFailsForAFileItCannotCreate) {
+  const std::string dot = lt::to_dot(lt::build_graph(golden_trace(), {}));
+  const std::string dir = temp_path("missing_dir");
+  for (const char* format : {"svg", "png"}) {
+    const std::string path = dir + "/g." + format;
+    std::string error;
+    EXPECT_FALSE(lt::render(dot, format, path, &error)) << format;
+    EXPECT_NE(error.find("cannot create '" + path + "'"), std::string::npos) << error;
+    EXPECT_FALSE(std::filesystem::exists(path)) << path;
+  }
+}
+
+// Lowers the file size limit for one scope so that writes past it fail with EFBIG (SIGXFSZ
+// ignored, which would otherwise end the process), and puts both back after.
+class file_size_limit {
+ public:
+  explicit file_size_limit(rlim_t bytes) {
+    ::getrlimit(RLIMIT_FSIZE, &saved_);
+    old_handler_ = std::signal(SIGXFSZ, SIG_IGN);
+    rlimit low = saved_;
+    low.rlim_cur = bytes;
+    ok_ = ::setrlimit(RLIMIT_FSIZE, &low) == 0;
+  }
+  ~file_size_limit() {
+    ::setrlimit(RLIMIT_FSIZE, &saved_);
+    std::signal(SIGXFSZ, old_handler_);
+  }
+  file_size_limit(const file_size_limit&) = delete;
+  file_size_limit& operator=(const file_size_limit&) = delete;
+  bool ok() const { return ok_; }
+
+ private:
+  rlimit saved_{};
+  void (*old_handler_)(int) = SIG_DFL;
+  bool ok_ = false;
+};
+
+// A drawing that cannot be written completely is reported, and what was written is removed:
+// no half a drawing is left that looks like a finished one.
+TEST(TraceViz, RenderRemovesADrawingItCouldNotFinish) {
+  const std::string dot = lt::to_dot(lt::build_graph(golden_trace(), {}));
+  std::string drawing, error;
+  ASSERT_TRUE(lt::render_to_memory(dot, "svg", &drawing, &error)) << error;
+  ASSERT_GT(drawing.size(), 2000u);
+  const std::string path = temp_path("cut.svg");
+  {
+    file_size_limit limit(1000);
+    ASSERT_TRUE(limit.ok());
+    EXPECT_FALSE(lt::render(dot, "svg", path, &error));
+  }
+  EXPECT_NE(error.find("cannot write '" + path + "'"), std::string::npos) << error;
+  EXPECT_FALSE(std::filesystem::exists(path)) << path;
+}
+
+// A device as the output: the failure is reported and the device is left in place (trace_viz
+// may run as root, where removing /dev/full would succeed).
+TEST(TraceViz, WriteFileReportsAFullDeviceAndKeepsIt) {
+  if (!std::filesystem::exists("/dev/full")) GTEST_SKIP() << "no /dev/full";
+  std::string error;
+  EXPECT_FALSE(lt::write_file("/dev/full", std::string(100000, 'x'), &error));
+  EXPECT_NE(error.find("cannot write '/dev/full'"), std::string::npos) << error;
+  EXPECT_EQ(error.find("removed"), std::string::npos) << error;
+  EXPECT_TRUE(std::filesystem::is_character_file("/dev/full"));
+}
+
+TEST(TraceViz, WriteFileWritesEveryByte) {
+  const std::string path = temp_path("bytes.txt");
+  const std::string data = std::string("a\0b", 3) + std::string(70000, 'z');
+  std::string error;
+  ASSERT_TRUE(lt::write_file(path, data, &error)) << error;
+  EXPECT_EQ(file_text(path), data);
+  std::filesystem::remove(path);
 }
 
 TEST(TraceViz, PerfettoJsonParsesWithATrackPerCoreAndAFlowPerSend) {

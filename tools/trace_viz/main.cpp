@@ -6,18 +6,20 @@
 // The output format is chosen by OUT's extension: DOT text, SVG or PNG rendered through the
 // Graphviz libraries, or Chrome/Perfetto trace-event JSON. See docs/trace_viz.md.
 // Exit codes: 0 written; 1 the trace is unreadable or malformed (the message names the line);
-// 2 bad usage; 3 the output could not be rendered or written.
+// 2 bad usage (also an --around STEP outside the trace); 3 the output could not be rendered or
+// written; 4 nothing to draw (the options, or the trace, selected no node).
 #include "causal_graph.hpp"
 #include "dot_writer.hpp"
 #include "json_writer.hpp"
+#include "output_file.hpp"
 #include "render.hpp"
 #include "trace_reader.hpp"
 
-#include <cerrno>
+#include <algorithm>
 #include <charconv>
+#include <cinttypes>
 #include <cstdio>
 #include <cstring>
-#include <fstream>
 #include <string>
 
 namespace {
@@ -35,7 +37,8 @@ int usage(const std::string& why) {
                "                 last step): what happened before it on its core and what\n"
                "                 sent it, transitively\n"
                "  --depth N      with --causal: at most N happens-before hops back\n"
-               "  --around STEP  keep the steps STEP-N..STEP+N (N from --radius, default 20)\n"
+               "  --around STEP  keep the steps STEP-N..STEP+N (N from --radius, default 20);\n"
+               "                 with --causal, only the causal past inside that window\n"
                "  --all-pollers  also draw poller runs that sent nothing\n",
                why.c_str());
   return 2;
@@ -54,19 +57,54 @@ std::string extension(const std::string& path) {
   return path.substr(dot + 1);
 }
 
-bool write_text(const std::string& path, const std::string& text, std::string* error) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  if (!out) {
-    *error = "cannot open '" + path + "' for writing: " + std::strerror(errno);
-    return false;
-  }
-  out << text;
-  out.close();
-  if (!out) {
-    *error = "write error on '" + path + "'";
-    return false;
+// The lowest and highest step the trace's records name; false if it has no records.
+bool step_range(const lockstep::trace::trace& t, uint64_t* lo, uint64_t* hi) {
+  if (t.records.empty()) return false;
+  *lo = UINT64_MAX;
+  *hi = 0;
+  for (const lockstep::trace::record& r : t.records) {
+    *lo = std::min(*lo, r.step);
+    *hi = std::max(*hi, r.step);
   }
   return true;
+}
+
+// Why a slice kept no node, and what to change. Only called when it kept none.
+std::string why_empty(const lockstep::trace::graph& whole, const lockstep::trace::slice_options& so,
+                      const lockstep::trace::build_options& bo) {
+  using namespace lockstep::trace;
+  if (whole.nodes.empty())
+    return "the trace has no step to draw" +
+           std::string(bo.all_pollers ? "" : " (poller runs that sent nothing are left out: "
+                                             "--all-pollers draws them)");
+  const uint64_t lo = so.around_step > so.radius ? so.around_step - so.radius : 0;
+  const uint64_t hi = so.around_step + std::min(so.radius, UINT64_MAX - so.around_step);
+  const std::string window = lo == hi ? "step " + std::to_string(lo)
+                                       : "steps " + std::to_string(lo) + ".." + std::to_string(hi);
+  if (so.causal) {
+    // --causal alone always keeps at least its starting node: the window missed it. Say where
+    // the causal past lies so the window can be moved there.
+    slice_options causal_only = so;
+    causal_only.around = false;
+    std::string note;
+    const graph past = slice_graph(whole, causal_only, &note);
+    uint64_t first = UINT64_MAX, last = 0;
+    for (const node& n : past.nodes) {
+      if (n.kind == node_kind::cut) continue;
+      first = std::min(first, n.step);
+      last = std::max(last, n.step);
+    }
+    if (first == UINT64_MAX || !so.around)
+      return "--causal found no step that ran to start its causal past from";
+    return "--causal with --around keeps only the causal past inside the window, and none of it "
+           "is in " + window + ": the " + note + " spans steps " + std::to_string(first) + ".." +
+           std::to_string(last) + " (move --around there, widen --radius or --depth, or drop "
+           "one of the two)";
+  }
+  return "nothing in " + window + " is drawn" +
+         std::string(bo.all_pollers ? "" : " (poller runs that sent nothing are left out: "
+                                           "--all-pollers draws them)") +
+         "; widen --radius";
 }
 
 }  // namespace
@@ -118,6 +156,11 @@ int main(int argc, char** argv) {
   if (format != "dot" && format != "svg" && format != "png" && format != "json")
     return usage("the output's extension chooses the format: .dot, .svg, .png or .json (got '" +
                  output + "')");
+  // The timeline always holds the whole trace; taking these options silently would hand back
+  // something other than what was asked for.
+  if (format == "json" && (so.causal || so.around || bo.all_pollers))
+    return usage("--causal, --around and --all-pollers shape the drawings (.dot, .svg, .png); "
+                 "the .json timeline always holds the whole trace");
 
   trace t;
   std::string error;
@@ -125,9 +168,24 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "trace_viz: %s\n", error.c_str());
     return 1;
   }
+  if (so.around) {
+    uint64_t first = 0, last = 0;
+    if (!step_range(t, &first, &last)) {
+      std::fprintf(stderr, "trace_viz: --around %" PRIu64 ": %s has no steps\n", so.around_step,
+                   input.c_str());
+      return 2;
+    }
+    if (so.around_step < first || so.around_step > last) {
+      std::fprintf(stderr,
+                   "trace_viz: --around %" PRIu64 " is outside the trace: %s has steps %" PRIu64
+                   "..%" PRIu64 "\n",
+                   so.around_step, input.c_str(), first, last);
+      return 2;
+    }
+  }
 
   if (format == "json") {
-    if (!write_text(output, to_chrome_json(t), &error)) {
+    if (!write_file(output, to_chrome_json(t), &error)) {
       std::fprintf(stderr, "trace_viz: %s\n", error.c_str());
       return 3;
     }
@@ -136,14 +194,21 @@ int main(int argc, char** argv) {
     return 0;
   }
 
-  graph g = build_graph(t, bo);
+  const graph whole = build_graph(t, bo);
+  graph g = whole;
   if (so.causal || so.around) {
     std::string note;
-    g = slice_graph(g, so, &note);
+    g = slice_graph(whole, so, &note);
+  }
+  if (g.nodes.empty()) {
+    // An empty drawing with exit code 0 reads as success: say what selected nothing instead.
+    std::fprintf(stderr, "trace_viz: nothing to draw, %s not written: %s\n", output.c_str(),
+                 why_empty(whole, so, bo).c_str());
+    return 4;
   }
   const std::string dot = to_dot(g);
   if (format == "dot") {
-    if (!write_text(output, dot, &error)) {
+    if (!write_file(output, dot, &error)) {
       std::fprintf(stderr, "trace_viz: %s\n", error.c_str());
       return 3;
     }

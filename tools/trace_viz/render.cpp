@@ -1,5 +1,7 @@
 #include "render.hpp"
 
+#include "output_file.hpp"
+
 #include <graphviz/cgraph.h>
 #include <graphviz/gvc.h>
 
@@ -52,8 +54,8 @@ bool graphviz_accepts(const std::string& dot, std::string* error) {
   return true;
 }
 
-bool render(const std::string& dot, const std::string& format, const std::string& path,
-            std::string* error) {
+bool render_to_memory(const std::string& dot, const std::string& format, std::string* out,
+                      std::string* error) {
   std::lock_guard lock(g_graphviz_mutex);
   GVC_t* gvc = process_context();
   if (gvc == nullptr) {
@@ -68,16 +70,28 @@ bool render(const std::string& dot, const std::string& format, const std::string
     } else if (gvLayout(gvc, rg.g, "dot") != 0) {
       *error = "Graphviz could not lay the graph out: " + last_graphviz_error();
     } else {
-      if (gvRenderFilename(gvc, rg.g, format.c_str(), path.c_str()) != 0) {
-        *error = "Graphviz could not render " + format + " to '" + path +
-                 "' (is the " + format + " plugin installed?): " + last_graphviz_error();
+      char* data = nullptr;
+      unsigned int length = 0;
+      if (gvRenderData(gvc, rg.g, format.c_str(), &data, &length) != 0 || data == nullptr) {
+        *error = "Graphviz could not render " + format + " (is the " + format +
+                 " plugin installed?): " + last_graphviz_error();
       } else {
+        out->assign(data, length);
         ok = true;
       }
+      if (data != nullptr) gvFreeRenderData(data);
       gvFreeLayout(gvc, rg.g);
     }
   }
   return ok;
+}
+
+bool render(const std::string& dot, const std::string& format, const std::string& path,
+            std::string* error) {
+  // Rendered in memory first, then written by write_file: Graphviz's own file output reports
+  // no error for a file it cannot create, and a failed write must not leave half a drawing.
+  std::string drawing;
+  return render_to_memory(dot, format, &drawing, error) && write_file(path, drawing, error);
 }
 
 }  // namespace lockstep::trace

@@ -1,11 +1,11 @@
 #include "trace_reader.hpp"
 
+#include <sys/stat.h>
+
 #include <cerrno>
 #include <charconv>
 #include <cstdio>
 #include <cstring>
-#include <fstream>
-#include <sstream>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -426,19 +426,31 @@ bool parse(std::string_view text, trace* out, std::string* error) {
 }
 
 bool read_file(const std::string& path, trace* out, std::string* error) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
+  // A directory opens like a file on Linux and then reads as nothing, which would be reported
+  // as an empty (truncated) trace: say what it is instead.
+  struct stat st {};
+  if (::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
+    *error = path + ": is a directory, not a trace file";
+    return false;
+  }
+  std::FILE* f = std::fopen(path.c_str(), "rb");
+  if (f == nullptr) {
     *error = path + ": cannot open: " + std::strerror(errno);
     return false;
   }
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (in.bad()) {
-    *error = path + ": read error";
+  std::string text;
+  char buffer[1 << 16];
+  size_t n = 0;
+  errno = 0;
+  while ((n = std::fread(buffer, 1, sizeof buffer, f)) > 0) text.append(buffer, n);
+  const int read_errno = std::ferror(f) != 0 ? (errno != 0 ? errno : EIO) : 0;
+  std::fclose(f);
+  if (read_errno != 0) {
+    *error = path + ": cannot read: " + std::strerror(read_errno);
     return false;
   }
   std::string why;
-  if (!parse(text.str(), out, &why)) {
+  if (!parse(text, out, &why)) {
     *error = path + ":" + why.substr(std::strlen("line "));
     return false;
   }
