@@ -200,6 +200,15 @@ shrunk shrink(const sim::options& failing, const scenario& s, uint64_t max_runs)
   out.nonzero_before = count_nonzero(cur);
   // Trailing zeros say nothing: past the end of a vector every choice is 0 anyway.
   while (!cur.empty() && cur.back() == 0) cur.pop_back();
+  // A candidate runs at most a few times the failing run's steps. Past the vector's end every
+  // choice is 0, which always picks the lowest runnable core: a program with a busy core (a
+  // self-scheduling event, a poller) then starves the others and runs to max_steps, which took
+  // a second per candidate at the default limit. Such a run does not fail the same way in time,
+  // so it is not a simpler schedule of this failure. A step-limit failure keeps its limit.
+  const uint64_t step_budget =
+      kind == sim::outcome::step_limit
+          ? failing.max_steps
+          : std::min(failing.max_steps, std::max<uint64_t>(first.steps * 4, first.steps + 1000));
   // Whether the schedule `d` still fails the same way.
   auto fails = [&](const std::vector<uint64_t>& d) {
     if (out.runs >= max_runs) return false;
@@ -207,6 +216,7 @@ shrunk shrink(const sim::options& failing, const scenario& s, uint64_t max_runs)
     sim::options x = failing;
     x.record_decisions = false;
     x.decisions = d;
+    x.max_steps = step_budget;
     sim::result r;
     return !s(x, &r).empty() && r.outcome == kind;
   };

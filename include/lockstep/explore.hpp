@@ -55,6 +55,8 @@ struct summary {
 // is replayed from its own decision log, then the vector is cut at the tail and its decisions
 // set to 0 (the canonical choice) one by one, keeping every change after which the scenario
 // still fails with the same outcome, until a pass changes nothing or `max_runs` runs are spent.
+// A candidate gets at most 4x the failing run's steps (at least 1000 more; a step-limit failure
+// keeps its max_steps): one that needs longer is not a simpler schedule of the same failure.
 // The result replays through its replay line like any run.
 struct shrunk {
   bool failed = false;               // whether `failing` failed at all (else nothing to shrink)

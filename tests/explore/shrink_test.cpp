@@ -60,6 +60,49 @@ TEST(ExploreShrink, AFailingSeedShrinksToAFewDecisionsThatStillFail) {
   EXPECT_EQ(r.trace_hash, sh.result.trace_hash);
 }
 
+// two_senders next to a core that is never idle: core 0 reschedules itself forever. Past the
+// end of a decision vector every pick is 0, the lowest runnable core, so a candidate schedule
+// cut short leaves core 0 running alone until the step limit.
+struct busy_core {
+  static void spin(void*, void*) {
+    lockstep::event_call(lockstep::event_allocate(0, spin, nullptr, nullptr));
+  }
+};
+
+TEST(ExploreShrink, CandidatesRunAtMostAFewTimesTheFailingRunsSteps) {
+  uint64_t longest = 0;
+  const lockstep::explore::scenario busy = [&longest](const lockstep::sim::options& o,
+                                                       lockstep::sim::result* r) {
+    two_senders t;
+    *r = lockstep::sim::run(o, [&t] {
+      lockstep::event_call(lockstep::event_allocate(0, busy_core::spin, nullptr, nullptr));
+      lockstep::event_call(lockstep::event_allocate(1, two_senders::send_one, &t, nullptr));
+      lockstep::event_call(lockstep::event_allocate(2, two_senders::send_two, &t, nullptr));
+    });
+    longest = std::max(longest, r->steps);
+    return r->failure;
+  };
+  lockstep::explore::options eo;
+  eo.seeds = 500;
+  eo.quiet = true;
+  lockstep::sim::options base;
+  base.max_steps = 200'000;  // what an unbounded candidate would run to
+  const auto sum = lockstep::explore::run(eo, base, busy);
+  ASSERT_FALSE(sum.failures.empty());
+  const lockstep::sim::result& found = sum.failures.front().result;
+  lockstep::sim::options failing = base;
+  std::string error;
+  ASSERT_TRUE(lockstep::sim::parse_replay(found.replay, &failing, &error)) << error;
+  longest = 0;
+  const auto sh = lockstep::explore::shrink(failing, busy);
+  ASSERT_TRUE(sh.failed);
+  EXPECT_NE(sh.why.find("came first"), std::string::npos) << sh.why;
+  EXPECT_LE(sh.nonzero_after, sh.nonzero_before);
+  EXPECT_GT(sh.runs, 2u) << "the shrink tried candidates";
+  EXPECT_LE(longest, std::max<uint64_t>(found.steps * 4, found.steps + 1000))
+      << "a candidate ran on to the step limit (" << base.max_steps << ")";
+}
+
 TEST(ExploreShrink, APassingRunHasNothingToShrink) {
   lockstep::sim::options o;
   o.decisions = std::vector<uint64_t>{};  // the canonical schedule: core 1's message first
