@@ -132,7 +132,8 @@ std::string options_error(const options& eo, const sim::options& base) {
 }
 
 std::string replay_usage_error(bool replay_given, const std::string& replay, bool shrink,
-                               const std::string& shared_flag) {
+                               const std::string& shared_flag, const std::string& trace_out,
+                               bool trace_needs_replay) {
   if (replay_given && replay.empty())
     return "--replay needs a replay line (lockstep-replay/...), got an empty argument";
   if (shrink && !replay_given)
@@ -140,6 +141,11 @@ std::string replay_usage_error(bool replay_given, const std::string& replay, boo
   if (replay_given && !shared_flag.empty())
     return "--replay runs exactly the run its line describes (the line fixes the seed and every "
            "simulator option): " + shared_flag + " cannot be combined with it";
+  if (trace_out.empty()) return {};
+  if (trace_needs_replay && !replay_given)
+    return "--trace-out writes the trace of --replay LINE: give --replay with it";
+  // An output that cannot be written is bad usage, found before anything runs (exit code 2).
+  if (std::string why; !check_writable(trace_out, &why)) return "--trace-out: " + why;
   return {};
 }
 

@@ -145,12 +145,10 @@ int main(int argc, char** argv) {
     return usage("EAL arguments (after --) need --real");
   }
   if (const std::string why =
-          lockstep::explore::replay_usage_error(replay_given, replay, shrink, shared_flag);
+          lockstep::explore::replay_usage_error(replay_given, replay, shrink, shared_flag,
+                                                 trace_out, /*trace_needs_replay=*/false);
       !why.empty())
     return usage(why.c_str());
-  // An output that cannot be written is bad usage, found before anything runs (exit code 2).
-  if (std::string why; !trace_out.empty() && !lockstep::explore::check_writable(trace_out, &why))
-    return usage(("--trace-out: " + why).c_str());
 
   if (real) {
 #ifdef LOCKSTEP_HAS_REAL

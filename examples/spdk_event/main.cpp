@@ -133,14 +133,10 @@ int main(int argc, char** argv) {
                  "over processes with --shard i/n instead");
   // Every argument given is used, or the combination is refused: nothing is silently ignored.
   if (const std::string why =
-          lockstep::explore::replay_usage_error(replay_given, replay, shrink, shared_flag);
+          lockstep::explore::replay_usage_error(replay_given, replay, shrink, shared_flag,
+                                                 trace_out, /*trace_needs_replay=*/true);
       !why.empty())
     return usage(why);
-  if (!trace_out.empty() && !replay_given)
-    return usage("--trace-out writes the trace of --replay LINE: give --replay with it");
-  // An output that cannot be written is bad usage, found before anything runs (exit code 2).
-  if (std::string why; !trace_out.empty() && !lockstep::explore::check_writable(trace_out, &why))
-    return usage("--trace-out: " + why);
   scenario_args = std::string(" --variant ") + app->variant + " --tasks " +
                   std::to_string(cfg.tasks);
 

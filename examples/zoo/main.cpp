@@ -131,11 +131,10 @@ int main(int argc, char** argv) {
   if (check && !bug_name.empty())
     return usage("--check checks the table of every bug; it does not apply to --bug NAME");
   if (const std::string why =
-          lockstep::explore::replay_usage_error(replay_given, replay, shrink, shared_flag);
+          lockstep::explore::replay_usage_error(replay_given, replay, shrink, shared_flag,
+                                                 trace_out, /*trace_needs_replay=*/true);
       !why.empty())
     return usage(why);
-  if (!trace_out.empty() && !replay_given)
-    return usage("--trace-out writes the trace of --replay LINE: give --replay with it");
   // A bug's own fault settings (zoo::options_for) are defaults: a flag given on the command line
   // (--alloc-fail-ppm 0 for lost_completion, say) is set again over them, not overridden.
   const flag_applier apply_flags = [&](lockstep::sim::options* o) {
@@ -145,9 +144,6 @@ int main(int argc, char** argv) {
       lockstep::explore::parse_flag(argc, argv, at, &scratch, o, &ignored);
     }
   };
-  // An output that cannot be written is bad usage, found before anything runs (exit code 2).
-  if (std::string why; !trace_out.empty() && !lockstep::explore::check_writable(trace_out, &why))
-    return usage("--trace-out: " + why);
 
   if (!bug_name.empty()) {
     const zoo::bug* b = zoo::find(bug_name);

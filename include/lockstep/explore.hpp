@@ -102,10 +102,13 @@ std::string options_error(const options& eo, const sim::options& base);
 // The checks every driver makes on how its command line combines replaying with exploring:
 // --replay with an empty line, --shrink without --replay, and --replay together with any flag
 // of parse_flag (the line is the whole run: it fixes the seed and every simulator option, and
-// exploration flags do not apply to one run). `shared_flag` is the first argument that
-// parse_flag consumed, or empty. Returns why the combination is refused, or empty.
+// exploration flags do not apply to one run); then --trace-out (empty: not given): without
+// --replay when `trace_needs_replay` (a driver that traces only the run of --replay), or a path
+// that cannot be written (check_writable). `shared_flag` is the first argument that parse_flag
+// consumed, or empty. Returns why the command line is refused, or empty.
 std::string replay_usage_error(bool replay_given, const std::string& replay, bool shrink,
-                               const std::string& shared_flag);
+                               const std::string& shared_flag, const std::string& trace_out,
+                               bool trace_needs_replay);
 
 // Whether a file can be written at `path` (created, or an existing file truncated later):
 // drivers check --trace-out before they run anything, so that an unwritable path is bad usage
