@@ -21,6 +21,7 @@
 #include <cstdio>
 #include <cstring>
 #include <string>
+#include <vector>
 
 namespace {
 
@@ -115,8 +116,14 @@ int main(int argc, char** argv) {
   build_options bo;
   slice_options so;
   bool depth_given = false, radius_given = false;
+  std::vector<std::string> given;  // the options seen: each may be given once
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
+    if (arg.size() > 1 && arg[0] == '-') {
+      if (std::find(given.begin(), given.end(), arg) != given.end())
+        return usage(arg + " given twice (each option once: which one would win is a guess)");
+      given.push_back(arg);
+    }
     auto value = [&](uint64_t* out) {
       if (i + 1 >= argc) return false;
       return parse_u64(argv[++i], out);
