@@ -264,15 +264,42 @@ TEST(TraceViz, RenderRemovesADrawingItCouldNotFinish) {
   EXPECT_FALSE(std::filesystem::exists(path)) << path;
 }
 
-// A device as the output: the failure is reported and the device is left in place (trace_viz
-// may run as root, where removing /dev/full would succeed).
+// A device as the output, named through a symbolic link of the test's own: the failure is
+// reported, and neither the link nor the device goes (trace_viz may run as root, where removing
+// either would succeed). Were the partial-file removal ever to take either, it takes the link
+// in the test's directory, never /dev/full itself, which the test never names as an output.
 TEST(TraceViz, WriteFileReportsAFullDeviceAndKeepsIt) {
   if (!std::filesystem::exists("/dev/full")) GTEST_SKIP() << "no /dev/full";
+  const std::string link = temp_path("full_device_link");
+  std::filesystem::remove(link);
+  std::filesystem::create_symlink("/dev/full", link);
   std::string error;
-  EXPECT_FALSE(lt::write_file("/dev/full", std::string(100000, 'x'), &error));
-  EXPECT_NE(error.find("cannot write '/dev/full'"), std::string::npos) << error;
+  EXPECT_FALSE(lt::write_file(link, std::string(100000, 'x'), &error));
+  EXPECT_NE(error.find("cannot write '" + link + "'"), std::string::npos) << error;
   EXPECT_EQ(error.find("removed"), std::string::npos) << error;
+  EXPECT_TRUE(std::filesystem::is_symlink(link));
   EXPECT_TRUE(std::filesystem::is_character_file("/dev/full"));
+  std::filesystem::remove(link);
+}
+
+// A symbolic link to a regular file whose write fails part way is kept: removing the link would
+// lose it and leave the partial file it names in place all the same.
+TEST(TraceViz, WriteFileKeepsASymbolicLinkItCouldNotFinish) {
+  const std::string target = temp_path("link_target.txt");
+  const std::string link = temp_path("link_to_target.txt");
+  std::filesystem::remove(link);
+  { std::ofstream(target) << "old"; }
+  std::filesystem::create_symlink(target, link);
+  std::string error;
+  {
+    file_size_limit limit(1000);
+    ASSERT_TRUE(limit.ok());
+    EXPECT_FALSE(lt::write_file(link, std::string(100000, 'x'), &error));
+  }
+  EXPECT_NE(error.find("cannot write '" + link + "'"), std::string::npos) << error;
+  EXPECT_TRUE(std::filesystem::is_symlink(link)) << error;
+  std::filesystem::remove(link);
+  std::filesystem::remove(target);
 }
 
 TEST(TraceViz, WriteFileWritesEveryByte) {

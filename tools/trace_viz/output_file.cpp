@@ -10,11 +10,12 @@
 namespace lockstep::trace {
 namespace {
 
-// Removes a partly written output. A device or FIFO named as the output (/dev/full in a test,
-// run as root) must never be unlinked, so only a regular file goes.
+// Removes a partly written output. A device or FIFO named as the output (/dev/full, written as
+// root) must never be unlinked, nor a symbolic link (which would go, not the file it names), so
+// only a regular file named directly goes: lstat, which does not follow a link.
 bool remove_partial(const std::string& path) {
   struct stat st {};
-  return ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) && ::unlink(path.c_str()) == 0;
+  return ::lstat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) && ::unlink(path.c_str()) == 0;
 }
 
 }  // namespace
