@@ -211,9 +211,9 @@ int main(int argc, char** argv) {
     std::printf("replay: %s\n", lockstep::sim::format_replay(so).c_str());
     lockstep::sim::result r;
     const std::string why = run_once(cfg, so, &r);
-    // Writing failed after the run (the path was writable before it): exit code 2, as when
-    // the path is refused before the run.
-    if (!lockstep::explore::report_replay(r, trace_out)) return 2;
+    // A trace that could not be written after the run (the path was writable before it) is
+    // exit code 2, unless the run failed: a failure found counts first (exit code 1).
+    const bool written = lockstep::explore::report_replay(r, trace_out);
     std::printf("%s\n", why.empty() ? "verdict: correct" : ("verdict: " + why).c_str());
     if (shrink && why.empty()) {
       // Exit code 0 as for any correct run: there is no failure to shrink.
@@ -229,7 +229,8 @@ int main(int argc, char** argv) {
                   sh.runs, sh.nonzero_after, sh.nonzero_before, sh.why.c_str(), argv[0],
                   scenario_args.c_str(), lockstep::explore::shell_quote(sh.result.replay).c_str());
     }
-    return why.empty() ? 0 : 1;
+    if (!why.empty()) return 1;
+    return written ? 0 : 2;
   }
 
   // Options no run accepts are bad usage, reported before the first seed (not as a failed seed).
@@ -250,7 +251,11 @@ int main(int argc, char** argv) {
     to.trace = true;
     lockstep::sim::result r;
     const std::string why = run_once(cfg, to, &r);
-    if (!lockstep::sim::write_trace(r, trace_out)) return 2;  // as report_replay's failure
+    if (!lockstep::sim::write_trace(r, trace_out)) {
+      // As a replay's: exit code 2 when every seed passed, 1 when a failure was found.
+      std::fprintf(stderr, "cross_core: could not write the trace to %s\n", trace_out.c_str());
+      return sum.failures.empty() ? 2 : 1;
+    }
     std::printf("trace of seed %" PRIu64 " (%s) written to %s\n  draw it: trace_viz %s -o %s"
                 " [--causal --depth 30]\n",
                 to.seed, why.empty() ? "passed" : ("failed: " + why).c_str(), trace_out.c_str(),

@@ -158,7 +158,9 @@ int main(int argc, char** argv) {
       std::printf("replay: %s\n", lockstep::sim::format_replay(o).c_str());
       lockstep::sim::result r;
       const std::string why = b->run(o, &r);
-      if (!lockstep::explore::report_replay(r, trace_out)) return 2;  // as a refused path
+      // A trace that could not be written after the run (the path was writable before it) is
+      // exit code 2, unless the run failed: a failure found counts first (exit code 1).
+      const bool written = lockstep::explore::report_replay(r, trace_out);
       std::printf("verdict: %s\n", why.empty() ? "clean" : why.c_str());
       if (shrink && why.empty()) {
         // Exit code 0 as for any clean run: there is no failure to shrink.
@@ -171,7 +173,8 @@ int main(int argc, char** argv) {
                     sh.runs, sh.nonzero_after, sh.nonzero_before, sh.why.c_str(), argv[0],
                     b->name, lockstep::explore::shell_quote(sh.result.replay).c_str());
       }
-      return why.empty() ? 0 : 1;
+      if (!why.empty()) return 1;
+      return written ? 0 : 2;
     }
     // Options no run accepts are bad usage, reported before the first seed (not as a failure).
     if (const std::string why = lockstep::explore::options_error(eo, o); !why.empty())
