@@ -19,6 +19,7 @@
 #include <lockstep/real.hpp>
 #endif
 
+#include <atomic>
 #include <cerrno>
 #include <cinttypes>
 #include <cstdio>
@@ -28,6 +29,15 @@
 #include <vector>
 
 namespace {
+
+// Whether the real run's shutdown callback ran: a SIGINT or SIGTERM arrived. Set on the main
+// lcore, read after real::run has joined the lcores.
+std::atomic<bool> g_shutdown_requested{false};
+
+void on_shutdown_signal() {
+  g_shutdown_requested.store(true, std::memory_order_relaxed);
+  cross_core::app::shutdown_request();
+}
 
 int usage(const char* why, std::FILE* out = stderr) {
   std::fprintf(out,
@@ -158,7 +168,7 @@ int main(int argc, char** argv) {
       ro.trace = true;
       ro.trace_path = trace_out;
     }
-    ro.shutdown_cb = cross_core::app::shutdown_request;  // SIGINT/SIGTERM: graceful shutdown
+    ro.shutdown_cb = on_shutdown_signal;  // SIGINT/SIGTERM: graceful shutdown
     cross_core::app a(cfg);
     lockstep::real::run_stats stats{};
     const int rc = lockstep::real::run(
@@ -183,7 +193,9 @@ int main(int argc, char** argv) {
     for (const cross_core::task& t : a.tasks()) cancelled += t.status == -ECANCELED ? 1 : 0;
     const uint32_t done = a.completed() - cancelled;
     const bool correct = rc == 0 && a.complete_and_correct();
-    const bool interrupted = cancelled != 0;
+    // Interrupted whenever the signal came, also after the last task was submitted (nothing
+    // cancelled then): the count of cancelled tasks only says how much was cut short.
+    const bool interrupted = g_shutdown_requested.load(std::memory_order_relaxed);
     std::printf("real: rc=%d tasks=%u completed=%u", rc, cfg.tasks, done);
     if (interrupted) std::printf(" cancelled=%u", cancelled);
     std::printf(" events=%" PRIu64 " alloc_failures=%" PRIu64 " dropped=%" PRIu64 " %s\n",
