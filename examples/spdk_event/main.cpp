@@ -120,7 +120,8 @@ int main(int argc, char** argv) {
       print_level = SPDK_LOG_NOTICE;
     } else if (arg == "-L") {
       const std::string flag = value();
-      if (flag != SPDK_EVENT_APP_LOG_FLAGS)
+      // Bare or in double quotes, as spdk_log_set_flag takes it.
+      if (flag != SPDK_EVENT_APP_LOG_FLAGS && flag != "\"" SPDK_EVENT_APP_LOG_FLAGS "\"")
         return usage("unknown -L flag '" + flag + "' (known flags: " SPDK_EVENT_APP_LOG_FLAGS ")");
       if (spdk_log_set_flag(flag.c_str()) != 0) return usage("-L " + flag + ": cannot enable it");
       print_level = SPDK_LOG_NOTICE;

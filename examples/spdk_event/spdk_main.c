@@ -8,7 +8,21 @@
  * not; 2 bad usage; 3 the application could not start (the reason is the last line). */
 #include "spdk/event.h"
 
+#include <ctype.h>
+
 #include "spdk_event_app.h"
+
+/* Whether -L names the flag the example logs under, spelled bare or in double quotes (as
+ * spdk_log_set_flag accepts it). */
+static int known_log_flag(const char *value)
+{
+  const size_t len = strlen(value);
+  const size_t known = strlen(SPDK_EVENT_APP_LOG_FLAGS);
+  if (len == known + 2 && value[0] == '"' && value[len - 1] == '"') {
+    return strncmp(value + 1, SPDK_EVENT_APP_LOG_FLAGS, known) == 0;
+  }
+  return strcmp(value, SPDK_EVENT_APP_LOG_FLAGS) == 0;
+}
 
 static int usage(const char *why, FILE *out)
 {
@@ -55,14 +69,15 @@ int main(int argc, char **argv)
     } else if (strcmp(arg, "-t") == 0) {
       char *end = NULL;
       unsigned long tasks = strtoul(value, &end, 10);
-      if (end == value || *end != '\0' || value[0] == '-' || tasks > 10000000ul) {
+      /* Digits only: strtoul would also take a sign and leading spaces. */
+      if (!isdigit((unsigned char)value[0]) || *end != '\0' || tasks > 10000000ul) {
         snprintf(why, sizeof why, "-t takes 0..10000000 (got '%.64s')", value);
         return usage(why, stderr);
       }
       cfg.tasks = (uint32_t)tasks;
     } else if (strcmp(arg, "-L") == 0) {
       /* As an SPDK application does: a flag nothing logs under is refused, with the known ones. */
-      if (strcmp(value, SPDK_EVENT_APP_LOG_FLAGS) != 0) {
+      if (!known_log_flag(value)) {
         snprintf(why, sizeof why, "unknown -L flag '%.64s' (known flags: %s)", value,
                  SPDK_EVENT_APP_LOG_FLAGS);
         return usage(why, stderr);
