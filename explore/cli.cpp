@@ -149,6 +149,22 @@ std::string replay_usage_error(bool replay_given, const std::string& replay, boo
   return {};
 }
 
+std::string repeated_flag_error(int argc, char** argv,
+                                std::initializer_list<std::string_view> may_repeat) {
+  std::vector<std::string_view> seen;
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view arg = argv[i];
+    if (arg == "--") break;  // EAL's arguments follow
+    if (arg.size() < 2 || arg[0] != '-') continue;
+    if (std::find(may_repeat.begin(), may_repeat.end(), arg) != may_repeat.end()) continue;
+    if (std::find(seen.begin(), seen.end(), arg) != seen.end())
+      return std::string(arg) + " given twice: give each flag once (which one should win is a "
+                                "guess)";
+    seen.push_back(arg);
+  }
+  return {};
+}
+
 bool check_writable(const std::string& path, std::string* error) {
   struct stat st{};
   const bool existed = ::stat(path.c_str(), &st) == 0;

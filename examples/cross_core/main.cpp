@@ -87,6 +87,8 @@ std::string svg_name(const std::string& trace_path) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (const std::string why = lockstep::explore::repeated_flag_error(argc, argv); !why.empty())
+    return usage(why.c_str());
   lockstep::explore::options eo;
   lockstep::sim::options so;
   so.alloc_fail_ppm = 10'000;  // 1% of allocations fail: the retry paths run in every seed

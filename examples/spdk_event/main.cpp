@@ -62,6 +62,10 @@ std::string run_once(const spdk_event_app& app, spdk_event_app_config cfg,
 }  // namespace
 
 int main(int argc, char** argv) {
+  // -L may come more than once, as in SPDK (one log flag each).
+  if (const std::string why = lockstep::explore::repeated_flag_error(argc, argv, {"-L"});
+      !why.empty())
+    return usage(why);
   lockstep::explore::options eo;
   eo.jobs = 1;  // the C application's state is process-wide: one run at a time
   lockstep::sim::options so;

@@ -82,6 +82,8 @@ std::string found_text(const cell& c) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (const std::string why = lockstep::explore::repeated_flag_error(argc, argv); !why.empty())
+    return usage(why);
   lockstep::explore::options eo;
   eo.seeds = 2000;
   lockstep::sim::options so;

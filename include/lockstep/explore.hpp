@@ -8,7 +8,9 @@
 #include <cstdint>
 #include <cstdio>
 #include <functional>
+#include <initializer_list>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace lockstep::explore {
@@ -115,6 +117,14 @@ std::string replay_usage_error(bool replay_given, const std::string& replay, boo
 // (exit code 2) rather than a run lost at its end. Leaves nothing behind: a file it had to create
 // to find out is removed, an existing one is not changed. False with *error saying why.
 bool check_writable(const std::string& path, std::string* error);
+
+// A flag given twice on a driver's command line (argv[1..argc), up to a bare "--", after which
+// come EAL's arguments): why that is refused, or empty. Every argument that starts with '-' is
+// taken as a flag (a value never does where it is valid); the flags in `may_repeat` (SPDK's -L,
+// which enables one log flag per use) may come more than once. A repeated flag is refused rather
+// than the last one winning: nothing a user types is silently ignored.
+std::string repeated_flag_error(int argc, char** argv,
+                                std::initializer_list<std::string_view> may_repeat = {});
 
 // What every driver prints after replaying one run: its outcome line with the counts, faults
 // and trace hash, its failure (if any), and — when trace_out is not empty — writes its trace
