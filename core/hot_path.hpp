@@ -186,11 +186,11 @@ bool reactor::step_as() noexcept {
   // Without pollers the poller and timer phases have nothing to visit: a finished burst leads
   // straight to the next one (the walk below would get there after three empty hops). Taken
   // here rather than through the walk, whose switch costs more than the take on short bursts;
-  // with nothing queued the walk below takes the burst again (empty) and ends idle.
+  // with nothing queued the walk below starts with this burst taken, as its own take would
+  // have left it, and ends idle.
   if (phase_ == phase::events && active_.empty() && timed_.empty()) [[likely]] {
     burst_taken_ = true;
     if (take_burst_as<B>() > 0) [[likely]] return run_event_as<B>();
-    burst_taken_ = false;
   }
   // Four phase changes visit every phase once from wherever the last step left off, and start
   // a new iteration (a new burst) on the way: nothing found by then means idle.
