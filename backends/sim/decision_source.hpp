@@ -72,37 +72,38 @@ class decision_source {
     }
     return choose_vector_or_logged(n);
   }
-  // prng::below's rejection loop, on the block's words.
-  [[gnu::noinline]] uint64_t below_slow(u128 m, uint64_t n) noexcept {
+  // prng::below's rejection loop, from a first product m whose low word is below n: further
+  // words from next_word until one is accepted, each rejected word counted.
+  template <class NextWord>
+  uint64_t below_rejecting(u128 m, uint64_t n, NextWord next_word) noexcept {
     const uint64_t threshold = (0 - n) % n;
     while (static_cast<uint64_t>(m) < threshold) {
       ++rejected_;
-      m = static_cast<u128>(word()) * n;
+      m = static_cast<u128>(next_word()) * n;
     }
     return static_cast<uint64_t>(m >> 64);
+  }
+  // The rejection loop on the block's words (out of line: choose stays small).
+  [[gnu::noinline]] uint64_t below_slow(u128 m, uint64_t n) noexcept {
+    return below_rejecting(m, n, [this] { return word(); });
   }
   [[gnu::noinline]] uint64_t choose_vector_or_logged(uint64_t n) noexcept {
     uint64_t v = 0;
     if (vector_ == nullptr) {
       // One word at a time: the block stays empty (see choose).
-      ++words_before_;
-      const u128 m = static_cast<u128>(gen_.next()) * n;
-      v = static_cast<uint64_t>(m) < n ? below_slow_single(m, n) : static_cast<uint64_t>(m >> 64);
+      auto next_word = [this] {
+        ++words_before_;
+        return gen_.next();
+      };
+      const u128 m = static_cast<u128>(next_word()) * n;
+      v = static_cast<uint64_t>(m) < n ? below_rejecting(m, n, next_word)
+                                       : static_cast<uint64_t>(m >> 64);
     } else {
       if (answered_ < vector_->size()) v = (*vector_)[answered_] % n;
       ++answered_;
     }
     if (log_ != nullptr) log_->push_back(v);
     return v;
-  }
-  uint64_t below_slow_single(u128 m, uint64_t n) noexcept {
-    const uint64_t threshold = (0 - n) % n;
-    while (static_cast<uint64_t>(m) < threshold) {
-      ++rejected_;
-      ++words_before_;
-      m = static_cast<u128>(gen_.next()) * n;
-    }
-    return static_cast<uint64_t>(m >> 64);
   }
 
   prng gen_;
