@@ -12,11 +12,11 @@ sim_transport::sim_transport(uint32_t cores, decision_source& decisions,
       decisions_(decisions),
       core_time_ns_(core_time_ns),
       queues_(new fifo[static_cast<size_t>(cores) * 64]),
-      inboxes_(new inbox[cores]) {}
+      senders_(new uint64_t[cores]()) {}
 
 uint32_t sim_transport::dequeue_drawn(uint32_t target, event** out, uint32_t max) noexcept {
   uint32_t n = 0;
-  uint64_t& senders = inboxes_[target].senders;
+  uint64_t& senders = senders_[target];
   uint32_t count = bits_set(senders);
   while (n < max && senders != 0) {
     if (count == 1) return n + dequeue_one_sender(target, out + n, max - n);

@@ -34,18 +34,18 @@ class sim_transport final : public core::transport {
     *q.tail_link = ev;
     q.tail_link = &ev->next;
     // Without branches: whether the sender is new to the target is as good as random.
-    inboxes_[target].senders |= uint64_t{1} << bit;
+    senders_[target] |= uint64_t{1} << bit;
     pending_targets_ |= uint64_t{1} << target;
   }
   // Inline for the common case of one sender (the choice among one draws nothing): the burst
   // is the head of that sender's queue. Several senders take the drawing loop, out of line.
   uint32_t dequeue_burst(uint32_t target, event** out, uint32_t max) noexcept override {
-    const uint64_t senders = inboxes_[target].senders;
+    const uint64_t senders = senders_[target];
     if (senders == 0 || (senders & (senders - 1)) != 0 || max == 0)
       return dequeue_drawn(target, out, max);
     return dequeue_one_sender(target, out, max);
   }
-  bool pending(uint32_t target) const noexcept override { return inboxes_[target].senders != 0; }
+  bool pending(uint32_t target) const noexcept override { return senders_[target] != 0; }
   // Bit t set iff events wait for core t: the simulator's scheduler reads every core's
   // pending() at once from it.
   uint64_t pending_mask() const noexcept { return pending_targets_; }
@@ -65,8 +65,7 @@ class sim_transport final : public core::transport {
   }
   // The burst from the one sender with queued events (max > 0); the rest stays queued.
   uint32_t dequeue_one_sender(uint32_t target, event** out, uint32_t max) noexcept {
-    inbox& in = inboxes_[target];
-    fifo& q = pair(static_cast<uint32_t>(std::countr_zero(in.senders)), target);
+    fifo& q = pair(static_cast<uint32_t>(std::countr_zero(senders_[target])), target);
     uint64_t clock_ns = core_time_ns_[target];
     uint32_t n = 0;
     event* ev = q.head;
@@ -78,7 +77,7 @@ class sim_transport final : public core::transport {
     q.head = ev;
     if (ev == nullptr) {
       q.tail_link = &q.head;
-      in.senders = 0;
+      senders_[target] = 0;
       pending_targets_ &= ~(uint64_t{1} << target);
     }
     // A message cannot arrive before it left: the target's clock moves up to the latest send.
@@ -91,13 +90,8 @@ class sim_transport final : public core::transport {
   decision_source& decisions_;
   std::vector<uint64_t>& core_time_ns_;
   std::unique_ptr<fifo[]> queues_;  // [target][sender bit]
-  // Per target: the senders with queued events, and how many they are (kept as it changes: a
-  // popcount is a library call on baseline x86-64). One array, so one base for both.
-  struct inbox {
-    uint64_t senders = 0;
-  };
-  std::unique_ptr<inbox[]> inboxes_;
-  uint64_t pending_targets_ = 0;    // bit t: inboxes_[t].senders != 0
+  std::unique_ptr<uint64_t[]> senders_;  // per target: a bit per sender with queued events
+  uint64_t pending_targets_ = 0;         // bit t: senders_[t] != 0
 };
 
 }  // namespace lockstep::sim
