@@ -189,7 +189,7 @@ void world::loop_as() {
       if (shutdown_faults && !shutdown_requested_) maybe_request_shutdown();
       if (stall_faults) maybe_stall();
       // Nothing between here and the pick changes which cores are stalled.
-      stalled = stalls_ == 0 ? 0 : stalled_mask();
+      stalled = stalled_mask();
       // A core that stalls leaves the running cores without a step of its own, and may take
       // the floor with it.
       if (stalled != 0) floor_valid_ = false;
