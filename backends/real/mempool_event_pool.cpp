@@ -6,6 +6,7 @@
 #include <rte_errno.h>
 #include <rte_mempool.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <new>
 
@@ -54,19 +55,15 @@ event* mempool_event_pool::get_slow(rte_mempool_cache* cache) noexcept {
 // Out of line: DPDK's inline copy routine trips GCC's array-bounds warning when inlined into
 // the reactor, and this path is rare (a cache at its flush threshold, a non-lcore thread).
 void mempool_event_pool::put_bulk_slow(uint32_t reactor, event* const* evs, uint32_t n) noexcept {
-  // Copied into a void* table (the type DPDK reads) while the backend's own events are left out.
-  void* objs[core::event_batch_max];
-  uint32_t kept = 0;
-  for (uint32_t i = 0; i < n; ++i) {
-    if (is_special(evs[i])) [[unlikely]] continue;
-    tsan_release(evs[i]);
-    objs[kept++] = evs[i];
-    if (kept == core::event_batch_max) {  // more than one batch (never from the reactor)
-      rte_mempool_generic_put(mp_, objs, kept, cache_of(reactor));
-      kept = 0;
-    }
+  // Copied into a void* table (the type DPDK reads) while the backend's own events are left
+  // out, a batch at a time (more than one batch never comes from the reactor).
+  for (uint32_t done = 0; done < n;) {
+    const uint32_t m = std::min(n - done, core::event_batch_max);
+    void* objs[core::event_batch_max];
+    const uint32_t kept = keep_pool_events(evs + done, m, objs);
+    if (kept > 0) rte_mempool_generic_put(mp_, objs, kept, cache_of(reactor));
+    done += m;
   }
-  if (kept > 0) rte_mempool_generic_put(mp_, objs, kept, cache_of(reactor));
 }
 
 uint64_t mempool_event_pool::in_use() const noexcept {

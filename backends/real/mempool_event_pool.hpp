@@ -76,14 +76,7 @@ class mempool_event_pool final : public core::event_pool {
 #if LOCKSTEP_MEMPOOL_CACHE_INLINE
     rte_mempool_cache* cache = cache_of(reactor);
     if (cache != nullptr && cache->len + n <= cache->flushthresh) [[likely]] {
-      void** top = &cache->objs[cache->len];
-      uint32_t kept = 0;
-      for (uint32_t i = 0; i < n; ++i) {
-        if (is_special(evs[i])) [[unlikely]] continue;
-        tsan_release(evs[i]);
-        top[kept++] = evs[i];
-      }
-      cache->len += kept;
+      cache->len += keep_pool_events(evs, n, &cache->objs[cache->len]);
       return;
     }
 #endif
@@ -101,6 +94,17 @@ class mempool_event_pool final : public core::event_pool {
   }
   bool is_special(const event* ev) const noexcept {
     return static_cast<size_t>(ev - specials_) < special_count_;
+  }
+  // The pool's events among evs[0..n), in order, into out (the backend's own events left out),
+  // each released for the lcore that gets it next (TSan); returns how many.
+  uint32_t keep_pool_events(event* const* evs, uint32_t n, void** out) const noexcept {
+    uint32_t kept = 0;
+    for (uint32_t i = 0; i < n; ++i) {
+      if (is_special(evs[i])) [[unlikely]] continue;
+      tsan_release(evs[i]);
+      out[kept++] = evs[i];
+    }
+    return kept;
   }
 
   rte_mempool* mp_ = nullptr;
