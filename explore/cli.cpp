@@ -218,4 +218,28 @@ bool report_replay(const sim::result& r, const std::string& trace_out) {
   return true;
 }
 
+int replay_and_report(sim::options opts, const scenario& run, const scenario& shrink_with,
+                      bool shrink, const std::string& trace_out, const std::string& rerun,
+                      const char* pass_word) {
+  sim::result r;
+  const std::string why = run(opts, &r);
+  // A trace that could not be written after the run (the path was writable before it) is exit
+  // code 2, unless the run failed: a failure found counts first (exit code 1).
+  const bool written = report_replay(r, trace_out);
+  std::printf("verdict: %s\n", why.empty() ? pass_word : why.c_str());
+  if (shrink && why.empty()) {
+    // Exit code 0 as for any run that passed: there is no failure to shrink.
+    std::printf("shrink: the run passed: nothing to shrink\n");
+  } else if (shrink) {
+    opts.trace = false;
+    const shrunk sh = explore::shrink(opts, shrink_with);
+    std::printf("shrunk in %" PRIu64 " runs: %" PRIu64 " non-zero decisions (from %" PRIu64
+                "), verdict: %s\n  rerun: %s --replay %s --trace-out shrunk.trace\n",
+                sh.runs, sh.nonzero_after, sh.nonzero_before, sh.why.c_str(), rerun.c_str(),
+                shell_quote(sh.result.replay).c_str());
+  }
+  if (!why.empty()) return 1;
+  return written ? 0 : 2;
+}
+
 }  // namespace lockstep::explore

@@ -223,28 +223,12 @@ int main(int argc, char** argv) {
     if (!lockstep::sim::parse_replay(replay, &so, &error)) return usage(error.c_str());
     if (!trace_out.empty()) so.trace = true;
     std::printf("replay: %s\n", lockstep::sim::format_replay(so).c_str());
-    lockstep::sim::result r;
-    const std::string why = run_once(cfg, so, &r);
-    // A trace that could not be written after the run (the path was writable before it) is
-    // exit code 2, unless the run failed: a failure found counts first (exit code 1).
-    const bool written = lockstep::explore::report_replay(r, trace_out);
-    std::printf("%s\n", why.empty() ? "verdict: correct" : ("verdict: " + why).c_str());
-    if (shrink && why.empty()) {
-      // Exit code 0 as for any correct run: there is no failure to shrink.
-      std::printf("shrink: the run passed: nothing to shrink\n");
-    } else if (shrink) {
-      so.trace = false;
-      const auto sh = lockstep::explore::shrink(
-          so, [&cfg](const lockstep::sim::options& o, lockstep::sim::result* res) {
-            return run_once(cfg, o, res);
-          });
-      std::printf("shrunk in %" PRIu64 " runs: %" PRIu64 " non-zero decisions (from %" PRIu64
-                  "), verdict: %s\n  rerun: %s%s --replay %s --trace-out shrunk.trace\n",
-                  sh.runs, sh.nonzero_after, sh.nonzero_before, sh.why.c_str(), argv[0],
-                  scenario_args.c_str(), lockstep::explore::shell_quote(sh.result.replay).c_str());
-    }
-    if (!why.empty()) return 1;
-    return written ? 0 : 2;
+    const lockstep::explore::scenario replayed =
+        [&cfg](const lockstep::sim::options& o, lockstep::sim::result* res) {
+          return run_once(cfg, o, res);
+        };
+    return lockstep::explore::replay_and_report(so, replayed, replayed, shrink, trace_out,
+                                                std::string(argv[0]) + scenario_args, "correct");
   }
 
   // Options no run accepts are bad usage, reported before the first seed (not as a failed seed).

@@ -152,28 +152,16 @@ int main(int argc, char** argv) {
     std::printf("replay (%s, %u tasks): %s\n", app->variant, cfg.tasks,
                 lockstep::sim::format_replay(so).c_str());
     std::fflush(stdout);
-    lockstep::sim::result r;
-    const std::string why = run_once(*app, cfg, so, &r, print_level);
-    // A trace that could not be written after the run (the path was writable before it) is
-    // exit code 2, unless the run failed: a failure found counts first (exit code 1).
-    const bool written = lockstep::explore::report_replay(r, trace_out);
-    std::printf("verdict: %s\n", why.empty() ? "correct" : why.c_str());
-    if (shrink && why.empty()) {
-      // Exit code 0 as for any correct run: there is no failure to shrink.
-      std::printf("shrink: the run passed: nothing to shrink\n");
-    } else if (shrink) {
-      so.trace = false;
-      const auto sh = lockstep::explore::shrink(
-          so, [&](const lockstep::sim::options& o, lockstep::sim::result* res) {
-            return run_once(*app, cfg, o, res, SPDK_LOG_DISABLED);
-          });
-      std::printf("shrunk in %" PRIu64 " runs: %" PRIu64 " non-zero decisions (from %" PRIu64
-                  "), verdict: %s\n  rerun: %s%s --replay %s --trace-out shrunk.trace\n",
-                  sh.runs, sh.nonzero_after, sh.nonzero_before, sh.why.c_str(), argv[0],
-                  scenario_args.c_str(), lockstep::explore::shell_quote(sh.result.replay).c_str());
-    }
-    if (!why.empty()) return 1;
-    return written ? 0 : 2;
+    // The replayed run logs at the level asked for; the shrink's candidate runs do not.
+    return lockstep::explore::replay_and_report(
+        so,
+        [&](const lockstep::sim::options& o, lockstep::sim::result* res) {
+          return run_once(*app, cfg, o, res, print_level);
+        },
+        [&](const lockstep::sim::options& o, lockstep::sim::result* res) {
+          return run_once(*app, cfg, o, res, SPDK_LOG_DISABLED);
+        },
+        shrink, trace_out, std::string(argv[0]) + scenario_args, "correct");
   }
 
   // Options no run accepts are bad usage, reported before the first seed (not as a failed seed).

@@ -158,25 +158,9 @@ int main(int argc, char** argv) {
       if (!lockstep::sim::parse_replay(replay, &o, &error)) return usage(error);
       if (!trace_out.empty()) o.trace = true;
       std::printf("replay: %s\n", lockstep::sim::format_replay(o).c_str());
-      lockstep::sim::result r;
-      const std::string why = b->run(o, &r);
-      // A trace that could not be written after the run (the path was writable before it) is
-      // exit code 2, unless the run failed: a failure found counts first (exit code 1).
-      const bool written = lockstep::explore::report_replay(r, trace_out);
-      std::printf("verdict: %s\n", why.empty() ? "clean" : why.c_str());
-      if (shrink && why.empty()) {
-        // Exit code 0 as for any clean run: there is no failure to shrink.
-        std::printf("shrink: the run passed: nothing to shrink\n");
-      } else if (shrink) {
-        o.trace = false;
-        const auto sh = lockstep::explore::shrink(o, b->run);
-        std::printf("shrunk in %" PRIu64 " runs: %" PRIu64 " non-zero decisions (from %" PRIu64
-                    "), verdict: %s\n  rerun: %s --bug %s --replay %s --trace-out shrunk.trace\n",
-                    sh.runs, sh.nonzero_after, sh.nonzero_before, sh.why.c_str(), argv[0],
-                    b->name, lockstep::explore::shell_quote(sh.result.replay).c_str());
-      }
-      if (!why.empty()) return 1;
-      return written ? 0 : 2;
+      return lockstep::explore::replay_and_report(o, b->run, b->run, shrink, trace_out,
+                                                  std::string(argv[0]) + " --bug " + b->name,
+                                                  "clean");
     }
     // Options no run accepts are bad usage, reported before the first seed (not as a failure).
     if (const std::string why = lockstep::explore::options_error(eo, o); !why.empty())

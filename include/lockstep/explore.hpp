@@ -131,6 +131,17 @@ std::string repeated_flag_error(int argc, char** argv,
 // there and says so. False when the trace could not be written (the reason is on stderr).
 bool report_replay(const sim::result& r, const std::string& trace_out);
 
+// What every driver does with its --replay LINE once parsed into `opts` (with the trace on when
+// trace_out is given): runs it with `run` and prints report_replay's lines and
+// "verdict: <why>" (or "verdict: <pass_word>" for a run that passed); with `shrink`, shrinks a
+// failing run with `shrink_with` (the trace off) and prints the result and the command that
+// reruns it, `rerun` followed by " --replay LINE --trace-out shrunk.trace". Returns the
+// program's exit code: 1 when the run failed (a failure found counts first), else 2 when its
+// trace could not be written, else 0.
+int replay_and_report(sim::options opts, const scenario& run, const scenario& shrink_with,
+                      bool shrink, const std::string& trace_out, const std::string& rerun,
+                      const char* pass_word);
+
 // Prints the summary line (seeds, outcomes, seeds/s) and every failure: its seed, why, the
 // fault settings it ran with, its replay line and the command that reruns it.
 void print_summary(const summary& sum, std::FILE* out);
