@@ -205,8 +205,8 @@ graph slice_graph(const graph& g, const slice_options& opts, std::string* note) 
   std::vector<bool> keep(g.nodes.size(), true);
   note->clear();
   if (opts.around) {
-    const uint64_t lo = opts.around_step > opts.radius ? opts.around_step - opts.radius : 0;
-    const uint64_t hi = opts.around_step + std::min(opts.radius, UINT64_MAX - opts.around_step);
+    const uint64_t lo = opts.window_first();
+    const uint64_t hi = opts.window_last();
     for (size_t i = 0; i < g.nodes.size(); ++i)
       keep[i] = keep[i] && g.nodes[i].step >= lo && g.nodes[i].step <= hi;
     *note = "steps " + std::to_string(lo) + ".." + std::to_string(hi);

@@ -67,6 +67,13 @@ struct slice_options {
   uint64_t radius = 20;      // steps on each side
   bool causal = false;       // keep the causal past of the failure (or of the last step)
   uint64_t depth = UINT64_MAX;  // causal: at most this many happens-before hops back
+
+  // The window `around` keeps: steps around_step - radius .. around_step + radius, clamped to
+  // 0 .. 2^64 - 1.
+  uint64_t window_first() const noexcept { return around_step > radius ? around_step - radius : 0; }
+  uint64_t window_last() const noexcept {
+    return around_step + (radius < UINT64_MAX - around_step ? radius : UINT64_MAX - around_step);
+  }
 };
 
 // The sub-graph the options select; edges cut by the slice end in "cut" stubs that say where

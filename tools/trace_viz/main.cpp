@@ -78,8 +78,8 @@ std::string why_empty(const lockstep::trace::graph& whole, const lockstep::trace
     return "the trace has no step to draw" +
            std::string(bo.all_pollers ? "" : " (poller runs that sent nothing are left out: "
                                              "--all-pollers draws them)");
-  const uint64_t lo = so.around_step > so.radius ? so.around_step - so.radius : 0;
-  const uint64_t hi = so.around_step + std::min(so.radius, UINT64_MAX - so.around_step);
+  const uint64_t lo = so.window_first();
+  const uint64_t hi = so.window_last();
   const std::string window = lo == hi ? "step " + std::to_string(lo)
                                        : "steps " + std::to_string(lo) + ".." + std::to_string(hi);
   if (so.causal) {
