@@ -2,6 +2,8 @@
 
 #include <lockstep/sim.hpp>
 
+#include <utility>
+
 namespace lockstep::bench {
 namespace {
 
@@ -31,17 +33,16 @@ void forward(void* arg1, void* /*arg2*/) {
 
 }  // namespace
 
-sim_outcome run_forward_sim(const forward_config& cfg) {
+sim::result run_forward(const forward_config& cfg, sim::options base, bool* ok) {
   forward_state s;
   s.target = cfg.events;
   s.cores = cfg.cores;
-  sim::options o;
+  sim::options o = std::move(base);
   o.cores = cfg.cores;
   o.seed = cfg.seed;
-  o.trace = false;
   // One step per event, plus the start event; headroom so that the step limit never decides.
   o.max_steps = cfg.events * 2 + 1000;
-  const sim::result r = sim::run(o, [&s, &cfg] {
+  sim::result r = sim::run(o, [&s, &cfg] {
     for (uint32_t c = 0; c < cfg.cores; ++c)
       for (uint32_t k = 0; k < cfg.in_flight; ++k) {
         event* ev = event_allocate(c, forward, &s, nullptr);
@@ -53,12 +54,18 @@ sim_outcome run_forward_sim(const forward_config& cfg) {
         event_call(ev);
       }
   });
+  // events_executed counts the start event too.
+  *ok = r.outcome == sim::outcome::stopped && r.rc == 0 && !s.failed && s.executed == cfg.events;
+  return r;
+}
+
+sim_outcome run_forward_sim(const forward_config& cfg) {
+  sim::options o;
+  o.trace = false;
   sim_outcome out;
+  const sim::result r = run_forward(cfg, o, &out.ok);
   out.events_executed = r.events_executed;
   out.trace_hash = r.trace_hash;
-  // events_executed counts the start event too.
-  out.ok = r.outcome == sim::outcome::stopped && r.rc == 0 && !s.failed &&
-           s.executed == cfg.events;
   return out;
 }
 

@@ -3,6 +3,8 @@
 // so that the two are compared on identical work in the same run.
 #pragma once
 
+#include <lockstep/sim.hpp>
+
 #include <cstdint>
 
 namespace lockstep::bench {
@@ -24,5 +26,10 @@ struct sim_outcome {
 
 // One sim::run of the workload (trace off, random strategy).
 sim_outcome run_forward_sim(const forward_config& cfg);
+
+// The same run with other simulator options: `base` with cfg's cores and seed and the workload's
+// step limit; *ok as sim_outcome::ok. run_forward_sim is run_forward with default options (the
+// golden-hash test, tests/golden, runs the workload under every strategy and fault this way).
+sim::result run_forward(const forward_config& cfg, sim::options base, bool* ok);
 
 }  // namespace lockstep::bench
