@@ -1,46 +1,82 @@
-// spdk_app_opts_init / spdk_app_start / spdk_app_fini: the SPDK application frame, deployed on
-// lockstep's real (DPDK) backend.
+// spdk_app_opts_init / spdk_app_start / spdk_app_fini / spdk_app_start_shutdown: the SPDK
+// application frame. spdk_app_start checks the options, records the frame, and hands the run to
+// the backend chosen for this process (app_real.cpp, app_sim.cpp).
 #include "spdk/event.h"
+
+#include "app_frame.hpp"
 
 #include <lockstep/lockstep.hpp>
 #include <lockstep/spdk_compat.hpp>
-#ifdef LOCKSTEP_SPDK_COMPAT_HAS_REAL
-#include <lockstep/real.hpp>
-#endif
 
+#include <atomic>
 #include <cstddef>
-#include <cstdio>
 #include <cstring>
 #include <string>
 #include <vector>
 
+namespace lockstep::spdk_compat {
 namespace {
 
-// Defaults chosen for lockstep rather than SPDK where SPDK's would not start here: lockstep
-// needs no devices and no hugepages.
+// Constant-initialized, so that a static initializer of another file (lockstep::spdk_app_sim's)
+// may set it before main.
+std::atomic<int> g_app_backend{static_cast<int>(app_backend::real)};
+
+// SPDK's defaults, where lockstep keeps them.
+constexpr const char* default_reactor_mask = "0x1";           // one reactor, lcore 0
+constexpr const char* default_rpc_addr = "/var/tmp/spdk.sock";
+constexpr uint64_t default_num_trace_entries = 32 * 1024;
+constexpr size_t default_msg_mempool_size = 262144 - 1;
+// lockstep's own, where SPDK's would not start here: no devices, no hugepages.
 constexpr int default_mem_size_mb = 256;
-constexpr const char* default_reactor_mask = "0x1";  // SPDK's default: one reactor, lcore 0
 
-#ifdef LOCKSTEP_SPDK_COMPAT_HAS_REAL
-// SPDK's behaviour without a shutdown_cb: a shutdown request stops the application.
-void stop_on_shutdown() { lockstep::app_stop(0); }
-
-std::vector<std::string> split_spaces(const char* text) {
-  std::vector<std::string> out;
-  if (text == nullptr) return out;
-  std::string word;
-  for (const char* p = text;; ++p) {
-    if (*p == '\0' || *p == ' ' || *p == '\t') {
-      if (!word.empty()) out.push_back(word);
-      word.clear();
-      if (*p == '\0') break;
-    } else {
-      word += *p;
-    }
-  }
-  return out;
+void warn_unused_options(const spdk_app_opts& opts) {
+  const char* name = detail::app_name(opts);
+  if (opts.json_config_file != nullptr)
+    SPDK_WARNLOG("%s: json_config_file '%s' is not applied: lockstep has no subsystems to "
+                 "configure\n", name, opts.json_config_file);
+  if (opts.delay_subsystem_init)
+    SPDK_WARNLOG("%s: delay_subsystem_init (--wait-for-rpc) is ignored: lockstep has no RPC "
+                 "server; the start function runs at once\n", name);
+  if (opts.pci_allowed != nullptr || opts.pci_blocked != nullptr)
+    SPDK_WARNLOG("%s: pci_allowed/pci_blocked are ignored: lockstep uses no PCI devices\n", name);
+  if (opts.log != nullptr)
+    SPDK_WARNLOG("%s: opts.log is ignored: lines go to the compat log (spdk_log_set_sink)\n",
+                 name);
+  if (opts.disable_signal_handlers)
+    SPDK_WARNLOG("%s: disable_signal_handlers is ignored: SIGINT/SIGTERM request a shutdown "
+                 "during the run\n", name);
 }
-#endif
+
+}  // namespace
+
+void set_app_backend(app_backend backend) noexcept {
+  g_app_backend.store(static_cast<int>(backend), std::memory_order_relaxed);
+}
+
+app_backend get_app_backend() noexcept {
+  return static_cast<app_backend>(g_app_backend.load(std::memory_order_relaxed));
+}
+
+namespace detail {
+app_frame& frame() noexcept {
+  static app_frame f;
+  return f;
+}
+}  // namespace detail
+}  // namespace lockstep::spdk_compat
+
+namespace frame_ns = lockstep::spdk_compat::detail;
+
+namespace {
+
+void run_shutdown_request(void*, void*) {
+  const frame_ns::app_frame& f = frame_ns::frame();
+  if (f.running && f.shutdown_cb != nullptr) {
+    f.shutdown_cb();
+  } else {
+    lockstep::app_stop(0);
+  }
+}
 
 }  // namespace
 
@@ -59,14 +95,19 @@ void spdk_app_opts_init(struct spdk_app_opts* opts, size_t opts_size) {
   if (offsetof(struct spdk_app_opts, field) + sizeof opts->field <= opts_size) \
   opts->field = (value)
   LOCKSTEP_SET_FIELD(name, "lockstep_app");
-  LOCKSTEP_SET_FIELD(reactor_mask, default_reactor_mask);
+  LOCKSTEP_SET_FIELD(rpc_addr, lockstep::spdk_compat::default_rpc_addr);
+  LOCKSTEP_SET_FIELD(reactor_mask, lockstep::spdk_compat::default_reactor_mask);
+  LOCKSTEP_SET_FIELD(shm_id, -1);
+  LOCKSTEP_SET_FIELD(enable_coredump, true);
+  LOCKSTEP_SET_FIELD(mem_channel, -1);
   LOCKSTEP_SET_FIELD(main_core, -1);
-  LOCKSTEP_SET_FIELD(mem_size, default_mem_size_mb);
+  LOCKSTEP_SET_FIELD(mem_size, lockstep::spdk_compat::default_mem_size_mb);
   LOCKSTEP_SET_FIELD(no_pci, true);
-  LOCKSTEP_SET_FIELD(no_huge, true);
-  LOCKSTEP_SET_FIELD(env_context, nullptr);
-  LOCKSTEP_SET_FIELD(shutdown_cb, nullptr);
   LOCKSTEP_SET_FIELD(print_level, SPDK_LOG_NOTICE);
+  LOCKSTEP_SET_FIELD(num_entries, lockstep::spdk_compat::default_num_trace_entries);
+  LOCKSTEP_SET_FIELD(base_virtaddr, 0x200000000000ULL);
+  LOCKSTEP_SET_FIELD(msg_mempool_size, lockstep::spdk_compat::default_msg_mempool_size);
+  LOCKSTEP_SET_FIELD(no_huge, true);
   LOCKSTEP_SET_FIELD(event_pool_size, 0);
   LOCKSTEP_SET_FIELD(opts_size, opts_size);
 #undef LOCKSTEP_SET_FIELD
@@ -83,10 +124,16 @@ int spdk_app_start(struct spdk_app_opts* opts, spdk_msg_fn start_fn, void* ctx) 
                 opts->opts_size, sizeof *opts);
     return -EINVAL;
   }
+  if (lockstep::core_count() != 0) {
+    SPDK_ERRLOG("spdk_app_start: called while an application runs (from a reactor?)\n");
+    return -EINVAL;
+  }
   spdk_log_set_print_level(opts->print_level);
   std::string error;
   const std::vector<uint32_t> lcores = lockstep::spdk_compat::parse_reactor_mask(
-      opts->reactor_mask != nullptr ? opts->reactor_mask : default_reactor_mask, &error);
+      opts->reactor_mask != nullptr ? opts->reactor_mask
+                                    : lockstep::spdk_compat::default_reactor_mask,
+      &error);
   if (lcores.empty()) {
     SPDK_ERRLOG("spdk_app_start: %s\n", error.c_str());
     return -EINVAL;
@@ -100,54 +147,34 @@ int spdk_app_start(struct spdk_app_opts* opts, spdk_msg_fn start_fn, void* ctx) 
       return -EINVAL;
     }
   }
-#ifdef LOCKSTEP_SPDK_COMPAT_HAS_REAL
-  std::string list;
-  for (uint32_t c : lcores) list += (list.empty() ? "" : ",") + std::to_string(c);
-  lockstep::real::options ro;
-  ro.eal_args = {"-l", list};
-  if (opts->main_core >= 0) {
-    ro.eal_args.push_back("--main-lcore");
-    ro.eal_args.push_back(std::to_string(opts->main_core));
-  }
-  if (opts->mem_size > 0) {
-    ro.eal_args.push_back("-m");
-    ro.eal_args.push_back(std::to_string(opts->mem_size));
-  }
-  if (opts->no_pci) ro.eal_args.push_back("--no-pci");
-  if (opts->no_huge) ro.eal_args.push_back("--no-huge");
-  for (std::string& word : split_spaces(opts->env_context)) ro.eal_args.push_back(word);
-  if (opts->event_pool_size != 0) ro.event_pool_size = opts->event_pool_size;
-  ro.shutdown_cb = opts->shutdown_cb != nullptr ? opts->shutdown_cb : stop_on_shutdown;
-
-  std::string eal_line;
-  for (const std::string& a : ro.eal_args) eal_line += " " + a;
-  SPDK_NOTICELOG("%s: starting %zu reactor(s) on lcores %s (EAL:%s)\n",
-                 opts->name != nullptr ? opts->name : "app", lcores.size(), list.c_str(),
-                 eal_line.c_str());
-  lockstep::real::run_stats stats;
-  const int rc = lockstep::real::run(ro, [start_fn, ctx] { start_fn(ctx); }, &stats);
-  if (stats.lcores == 0) {
-    // The reason again, after whatever EAL printed (its usage can run to a hundred lines, on
-    // stdout: flushed first, so that this stays the last line in a log that gets both).
-    std::fflush(stdout);
-    SPDK_ERRLOG("%s could not start: %s\n", opts->name != nullptr ? opts->name : "app",
-                stats.failure.c_str());
-    return rc;
-  }
-  SPDK_NOTICELOG("%s: stopped, rc %d\n", opts->name != nullptr ? opts->name : "app", rc);
-  return rc;
-#else
-  (void)ctx;
-  SPDK_ERRLOG("spdk_app_start: this build of lockstep has no real backend (DPDK was not found "
-              "when it was configured); run the start function in the simulator with "
-              "lockstep::spdk_compat::run_sim\n");
-  return -ENOTSUP;
-#endif
+  lockstep::spdk_compat::warn_unused_options(*opts);
+  if (lockstep::spdk_compat::get_app_backend() == lockstep::spdk_compat::app_backend::sim)
+    return frame_ns::run_app_in_sim(*opts, lcores, start_fn, ctx);
+  return frame_ns::run_app_on_real(*opts, lcores, start_fn, ctx);
 }
 
 void spdk_app_fini(void) {
-  // EAL stays initialized until process exit (DPDK initializes it once per process), and
-  // spdk_app_start keeps nothing else: there is nothing to release.
+  // EAL stays initialized until process exit (DPDK initializes it once per process), and the
+  // frame's record of cores stays for core enumeration after the run: nothing to release.
 }
+
+void spdk_app_start_shutdown(void) {
+  if (lockstep::core_count() == 0) {
+    SPDK_ERRLOG("spdk_app_start_shutdown: no application is running\n");
+    return;
+  }
+  lockstep::event* ev = lockstep::event_allocate_named(spdk_env_get_main_core(),
+                                                       run_shutdown_request, nullptr, nullptr,
+                                                       "app_start_shutdown");
+  if (ev == nullptr) {
+    SPDK_ERRLOG("spdk_app_start_shutdown: no event for the shutdown request; stopping with "
+                "rc 0 instead\n");
+    lockstep::app_stop(0);
+    return;
+  }
+  lockstep::event_call(ev);
+}
+
+int spdk_app_get_shm_id(void) { return frame_ns::frame().shm_id; }
 
 }  // extern "C"

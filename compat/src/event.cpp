@@ -3,6 +3,8 @@
 
 #include "lockstep/spdk_check.h"
 
+#include "app_frame.hpp"
+
 #include <lockstep/lockstep.hpp>
 
 #include <cstdio>
@@ -56,13 +58,31 @@ void(spdk_event_call)(struct spdk_event* event) {
 }
 
 uint32_t spdk_env_get_current_core(void) { return lockstep::current_core(); }
-uint32_t spdk_env_get_core_count(void) { return lockstep::core_count(); }
-uint32_t spdk_env_get_first_core(void) { return lockstep::first_core(); }
-uint32_t spdk_env_get_next_core(uint32_t prev_core) { return lockstep::next_core(prev_core); }
+
+// Inside a run: the running backend's cores. Outside: those of the last spdk_app_start (kept after
+// it returns, as SPDK's env keeps its cores after spdk_app_fini), or none before the first.
+uint32_t spdk_env_get_core_count(void) {
+  if (const uint32_t n = lockstep::core_count(); n != 0) return n;
+  return static_cast<uint32_t>(lockstep::spdk_compat::detail::frame().cores.size());
+}
+
+uint32_t spdk_env_get_first_core(void) {
+  if (lockstep::core_count() != 0) return lockstep::first_core();
+  const auto& cores = lockstep::spdk_compat::detail::frame().cores;
+  return cores.empty() ? lockstep::no_core : cores.front();
+}
+
+uint32_t spdk_env_get_next_core(uint32_t prev_core) {
+  if (lockstep::core_count() != 0) return lockstep::next_core(prev_core);
+  for (uint32_t c : lockstep::spdk_compat::detail::frame().cores)
+    if (c > prev_core && prev_core != lockstep::no_core) return c;
+  return lockstep::no_core;
+}
 
 uint32_t spdk_env_get_last_core(void) {
   uint32_t last = lockstep::no_core;
-  for (uint32_t c = lockstep::first_core(); c != lockstep::no_core; c = lockstep::next_core(c))
+  for (uint32_t c = spdk_env_get_first_core(); c != lockstep::no_core;
+       c = spdk_env_get_next_core(c))
     last = c;
   return last;
 }

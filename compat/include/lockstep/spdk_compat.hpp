@@ -31,4 +31,21 @@ sim::result run_sim(const sim::options& opts, spdk_msg_fn start_fn, void* ctx,
 // tests and tools.
 std::vector<uint32_t> parse_reactor_mask(const char* mask, std::string* error);
 
+// Which backend spdk_app_start runs an application on, for the whole process. The default is
+// the real (DPDK) backend. Linking lockstep::spdk_app_sim into a program selects the simulator
+// before main runs, so that an SPDK program's own main, unchanged, runs in the simulator; a
+// program may also choose here, before it calls spdk_app_start.
+enum class app_backend { real, sim };
+void set_app_backend(app_backend backend) noexcept;
+app_backend get_app_backend() noexcept;
+
+// The simulation options spdk_app_start uses in the simulator, from `text` (the value of the
+// environment variable LOCKSTEP_SPDK_SIM; NULL or empty: the defaults): either key=value words
+// with the keys of a replay line ("seed=7 strategy=pct alloc_fail_ppm=1000"), applied over
+// *opts, or a whole replay line ("lockstep-replay/... cores=2 ..."), which gives exactly that
+// run. The cores come from the reactor mask (`cores`): a cores= word is refused, and a replay
+// line's cores must equal it. Every value is checked by sim::parse_replay. On success *opts is
+// set (its shutdown_cb kept); on failure false and *error says why.
+bool app_sim_options(const char* text, uint32_t cores, sim::options* opts, std::string* error);
+
 }  // namespace lockstep::spdk_compat

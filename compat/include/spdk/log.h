@@ -35,6 +35,10 @@ enum spdk_log_level {
   SPDK_LOG_DEBUG,
 };
 
+/* SPDK's type of a user-provided log function (spdk_app_opts.log): kept for compatibility. */
+typedef void logfunc(int level, const char *file, const int line, const char *func,
+                     const char *format, va_list args);
+
 /* The print level for this process (and for simulation runs that do not set their own). */
 void spdk_log_set_print_level(enum spdk_log_level level);
 /* The print level in effect for the calling thread. */
