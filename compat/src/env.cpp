@@ -11,6 +11,12 @@
 
 namespace {
 
+inline void cpu_pause() noexcept {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#endif
+}
+
 constexpr size_t min_alignment = 64;  // SPDK's buffers are aligned to a cache line at least
 
 // A buffer's size lives just before it, so that realloc can copy it; the header takes one
@@ -64,11 +70,11 @@ void spdk_delay_us(unsigned int us) {
     const uint64_t now = lockstep::now_ns();
     if (now - start_ns >= wait_ns) return;
     if (now == start_ns && ++unchanged > 1000) return;
-    __builtin_ia32_pause();
+    cpu_pause();
   }
 }
 
-void spdk_pause(void) { __builtin_ia32_pause(); }
+void spdk_pause(void) { cpu_pause(); }
 
 uint32_t spdk_env_get_socket_id(uint32_t) { return 0; }
 

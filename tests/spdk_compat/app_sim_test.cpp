@@ -147,3 +147,20 @@ TEST(SpdkAppSim, AnApplicationThatNeverStopsIsAHang) {
 }
 
 }  // namespace
+
+namespace {
+
+void delay_then_stop(void*) {
+  spdk_delay_us(1000);  // the simulator's clock does not move within an event: returns
+  spdk_app_stop(3);
+}
+
+TEST(SpdkAppSim, DelayInTheSimulatorReturns) {
+  unsetenv("LOCKSTEP_SPDK_SIM");
+  spdk_app_opts opts = quiet_opts("0x1");
+  testing::internal::CaptureStderr();
+  EXPECT_EQ(spdk_app_start(&opts, delay_then_stop, nullptr), 3);
+  testing::internal::GetCapturedStderr();
+}
+
+}  // namespace

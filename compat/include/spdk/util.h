@@ -36,10 +36,12 @@ extern "C" {
 #define SPDK_ALIGN_CEIL(val, align) \
   SPDK_ALIGN_FLOOR(((val) + ((__typeof__(val))(align)-1)), align)
 
+#ifndef SPDK_STATIC_ASSERT /* SPDK's spdk/assert.h spells it the same way */
 #if defined(__cplusplus)
 #define SPDK_STATIC_ASSERT(cond, msg) static_assert(cond, msg)
 #else
 #define SPDK_STATIC_ASSERT(cond, msg) _Static_assert(cond, msg)
+#endif
 #endif
 
 /* floor(log2(x)); 0 for x == 0 (as SPDK: log2(0) is undefined). */

@@ -13,6 +13,7 @@ case $mode in
     cmake -S "$consumer" -B "$work/b" -DCMAKE_PREFIX_PATH="$work/prefix" >/dev/null
     cmake --build "$work/b" >/dev/null
     "$work/b/spdk_consumer"
+    LOCKSTEP_SPDK_SIM="seed=3" "$work/b/spdk_consumer_app_sim" -m 0x7 -x 4
     ;;
   pkg-config)
     export PKG_CONFIG_PATH=$work/prefix/lib/pkgconfig:$work/prefix/lib/x86_64-linux-gnu/pkgconfig
