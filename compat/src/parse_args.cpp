@@ -108,6 +108,117 @@ int duplicated_option(const char* app_getopt_str) {
   return 0;
 }
 
+// What one option did.
+enum class verdict { applied, help, fail, not_common };
+
+verdict fail_with_usage(const char* what, const char* arg) {
+  SPDK_ERRLOG("%s '%s'\n", what, arg != nullptr ? arg : "");
+  print_usage();
+  return verdict::fail;
+}
+
+// A number option: spdk_strtol's value, within [min, INT_MAX].
+bool int_option(const char* arg, long min, int* out) {
+  const long v = spdk_strtol(arg, 0);
+  if (v < min || v > INT_MAX) return false;
+  *out = static_cast<int>(v);
+  return true;
+}
+
+// The common options that have a short letter.
+verdict apply_short_option(int ch, char* arg, spdk_app_opts* opts) {
+  switch (ch) {
+    case 'c': opts->json_config_file = arg; return verdict::applied;
+    case 'd': opts->enable_coredump = false; return verdict::applied;
+    case 'e': opts->tpoint_group_mask = arg; return verdict::applied;
+    case 'g': opts->hugepage_single_segments = true; return verdict::applied;
+    case 'h': print_usage(); return verdict::help;
+    case 'i': {
+      // A leading '-' (a negative id) is allowed, as in SPDK.
+      const bool negative = arg[0] == '-';
+      int id = 0;
+      if (!int_option(arg + (negative ? 1 : 0), 0, &id))
+        return fail_with_usage("Invalid shared memory ID", arg);
+      opts->shm_id = negative ? -id : id;
+      return verdict::applied;
+    }
+    case 'm': opts->reactor_mask = arg; return verdict::applied;
+    case 'n':
+      return int_option(arg, 0, &opts->mem_channel) ? verdict::applied
+                                                    : fail_with_usage("Invalid memory channel", arg);
+    case 'p':
+      return int_option(arg, 0, &opts->main_core) ? verdict::applied
+                                                  : fail_with_usage("Invalid main core", arg);
+    case 'r': opts->rpc_addr = arg; return verdict::applied;
+    case 's': {
+      uint64_t size = 0;
+      bool has_prefix = false;
+      if (spdk_parse_capacity(arg, &size, &has_prefix) != 0)
+        return fail_with_usage("invalid memory pool size -s", arg);
+      if (has_prefix) size /= 1024 * 1024;  // a suffix gives bytes; the option is in MB
+      if (size > INT_MAX) return fail_with_usage("invalid memory pool size -s", arg);
+      opts->mem_size = static_cast<int>(size);
+      return verdict::applied;
+    }
+    case 'u': opts->no_pci = true; return verdict::applied;
+    case 'v': std::printf("SPDK v23.01.1 compatible (lockstep)\n"); return verdict::help;
+    case 'A':
+    case 'B':
+    case 'W':
+      return fail_with_usage("lockstep uses no PCI devices: refusing a PCI address list", arg);
+    case 'L':
+      return spdk_log_set_flag(arg) < 0 ? fail_with_usage("unknown log flag", arg)
+                                        : verdict::applied;
+    case 'R': opts->unlink_hugepage = true; return verdict::applied;
+    default: return verdict::not_common;
+  }
+}
+
+// The common options that are long only.
+verdict apply_long_option(int ch, char* arg, spdk_app_opts* opts) {
+  switch (ch) {
+    case opt_json: opts->json_config_file = arg; return verdict::applied;
+    case opt_json_ignore_init_errors: opts->json_config_ignore_errors = true; return verdict::applied;
+    case opt_silence_noticelog: opts->print_level = SPDK_LOG_WARN; return verdict::applied;
+    case opt_wait_for_rpc: opts->delay_subsystem_init = true; return verdict::applied;
+    case opt_huge_dir: opts->hugedir = arg; return verdict::applied;
+    case opt_num_trace_entries: {
+      const long long n = spdk_strtoll(arg, 0);
+      if (n < 0 || (n > 0 && (n & (n - 1)) != 0))
+        return fail_with_usage("num-trace-entries must be 0 or a power of 2:", arg);
+      opts->num_entries = static_cast<uint64_t>(n);
+      return verdict::applied;
+    }
+    case opt_max_delay:
+      SPDK_WARNLOG("--max-delay is no longer supported (as in SPDK): ignored\n");
+      return verdict::applied;
+    case opt_iova_mode: opts->iova_mode = arg; return verdict::applied;
+    case opt_base_virtaddr: {
+      const long long addr = spdk_strtoll(arg, 0);
+      if (addr <= 0) return fail_with_usage("Invalid base-virtaddr", arg);
+      opts->base_virtaddr = static_cast<uint64_t>(addr);
+      return verdict::applied;
+    }
+    case opt_env_context: opts->env_context = arg; return verdict::applied;
+    case opt_disable_cpumask_locks: return verdict::applied;  // lockstep takes no core locks
+    case opt_rpcs_allowed: {
+      char** list = spdk_strarray_from_string(arg, ",");
+      if (list == nullptr) return fail_with_usage("Invalid --rpcs-allowed argument", arg);
+      spdk_strarray_free(const_cast<char**>(opts->rpc_allowlist));
+      opts->rpc_allowlist = const_cast<const char**>(list);
+      return verdict::applied;
+    }
+    case opt_vfio_vf_token: opts->vf_token = arg; return verdict::applied;
+    case opt_msg_mempool_size: {
+      const long n = spdk_strtol(arg, 10);
+      if (n <= 0) return fail_with_usage("Invalid message memory pool size", arg);
+      opts->msg_mempool_size = static_cast<size_t>(n);
+      return verdict::applied;
+    }
+    default: return verdict::not_common;
+  }
+}
+
 }  // namespace
 
 extern "C" {
@@ -136,120 +247,27 @@ spdk_app_parse_args_rvals_t spdk_app_parse_args(int argc, char** argv, struct sp
   long_opts.push_back({nullptr, 0, nullptr, 0});
   const std::string short_opts = std::string(app_short) + SPDK_APP_GETOPT_STRING;
 
-  auto fail_with_usage = [](const char* what, const char* arg) {
-    SPDK_ERRLOG("%s '%s'\n", what, arg != nullptr ? arg : "");
-    print_usage();
-    return SPDK_APP_PARSE_ARGS_FAIL;
-  };
   int ch = 0;
   int index = 0;
   while ((ch = getopt_long(argc, argv, short_opts.c_str(), long_opts.data(), &index)) != -1) {
-    switch (ch) {
-      case 'c':
-      case opt_json: opts->json_config_file = optarg; break;
-      case opt_json_ignore_init_errors: opts->json_config_ignore_errors = true; break;
-      case 'd': opts->enable_coredump = false; break;
-      case 'e': opts->tpoint_group_mask = optarg; break;
-      case 'g': opts->hugepage_single_segments = true; break;
-      case 'h':
-        print_usage();
-        return SPDK_APP_PARSE_ARGS_HELP;
-      case 'i': {
-        // A leading '-' (a negative id) is allowed, as in SPDK.
-        const bool negative = optarg[0] == '-';
-        const long id = spdk_strtol(optarg + (negative ? 1 : 0), 0);
-        if (id < 0 || id > INT_MAX) return fail_with_usage("Invalid shared memory ID", optarg);
-        opts->shm_id = negative ? -static_cast<int>(id) : static_cast<int>(id);
-        break;
-      }
-      case 'm': opts->reactor_mask = optarg; break;
-      case 'n': {
-        const long n = spdk_strtol(optarg, 0);
-        if (n < 0 || n > INT_MAX) return fail_with_usage("Invalid memory channel", optarg);
-        opts->mem_channel = static_cast<int>(n);
-        break;
-      }
-      case 'p': {
-        const long core = spdk_strtol(optarg, 0);
-        if (core < 0 || core > INT_MAX) return fail_with_usage("Invalid main core", optarg);
-        opts->main_core = static_cast<int>(core);
-        break;
-      }
-      case 'r': opts->rpc_addr = optarg; break;
-      case 's': {
-        uint64_t size = 0;
-        bool has_prefix = false;
-        if (spdk_parse_capacity(optarg, &size, &has_prefix) != 0)
-          return fail_with_usage("invalid memory pool size -s", optarg);
-        if (has_prefix) size /= 1024 * 1024;  // a suffix gives bytes; the option is in MB
-        if (size > INT_MAX) return fail_with_usage("invalid memory pool size -s", optarg);
-        opts->mem_size = static_cast<int>(size);
-        break;
-      }
-      case 'u': opts->no_pci = true; break;
-      case 'v':
-        std::printf("SPDK v23.01.1 compatible (lockstep)\n");
-        return SPDK_APP_PARSE_ARGS_HELP;
-      case 'A':
-      case 'B':
-      case 'W':
-        return fail_with_usage("lockstep uses no PCI devices: refusing a PCI address list",
-                               optarg);
-      case 'L':
-        if (spdk_log_set_flag(optarg) < 0) return fail_with_usage("unknown log flag", optarg);
-        break;
-      case 'R': opts->unlink_hugepage = true; break;
-      case opt_silence_noticelog: opts->print_level = SPDK_LOG_WARN; break;
-      case opt_wait_for_rpc: opts->delay_subsystem_init = true; break;
-      case opt_huge_dir: opts->hugedir = optarg; break;
-      case opt_num_trace_entries: {
-        const long long n = spdk_strtoll(optarg, 0);
-        if (n < 0 || (n > 0 && (n & (n - 1)) != 0))
-          return fail_with_usage("num-trace-entries must be 0 or a power of 2:", optarg);
-        opts->num_entries = static_cast<uint64_t>(n);
-        break;
-      }
-      case opt_max_delay:
-        SPDK_WARNLOG("--max-delay is no longer supported (as in SPDK): ignored\n");
-        break;
-      case opt_iova_mode: opts->iova_mode = optarg; break;
-      case opt_base_virtaddr: {
-        const long long addr = spdk_strtoll(optarg, 0);
-        if (addr <= 0) return fail_with_usage("Invalid base-virtaddr", optarg);
-        opts->base_virtaddr = static_cast<uint64_t>(addr);
-        break;
-      }
-      case opt_env_context: opts->env_context = optarg; break;
-      case opt_disable_cpumask_locks: break;  // lockstep takes no core lock files
-      case opt_rpcs_allowed: {
-        char** list = spdk_strarray_from_string(optarg, ",");
-        if (list == nullptr) return fail_with_usage("Invalid --rpcs-allowed argument", optarg);
-        spdk_strarray_free(const_cast<char**>(opts->rpc_allowlist));
-        opts->rpc_allowlist = const_cast<const char**>(list);
-        break;
-      }
-      case opt_vfio_vf_token: opts->vf_token = optarg; break;
-      case opt_msg_mempool_size: {
-        const long n = spdk_strtol(optarg, 10);
-        if (n <= 0) return fail_with_usage("Invalid message memory pool size", optarg);
-        opts->msg_mempool_size = static_cast<size_t>(n);
-        break;
-      }
-      case '?':  // getopt_long has printed what was wrong
-        print_usage();
-        return SPDK_APP_PARSE_ARGS_FAIL;
-      default: {
-        if (parse == nullptr) {
-          SPDK_ERRLOG("spdk_app_parse_args: option '%c' of the application, but no parse "
-                      "function was given\n", ch);
-          return SPDK_APP_PARSE_ARGS_FAIL;
-        }
-        const int rc = parse(ch, optarg);
-        if (rc != 0) {
-          SPDK_ERRLOG("Parsing application specific arguments failed: %d\n", rc);
-          return SPDK_APP_PARSE_ARGS_FAIL;
-        }
-      }
+    if (ch == '?') {  // getopt_long has printed what was wrong
+      print_usage();
+      return SPDK_APP_PARSE_ARGS_FAIL;
+    }
+    verdict v = apply_short_option(ch, optarg, opts);
+    if (v == verdict::not_common) v = apply_long_option(ch, optarg, opts);
+    if (v == verdict::help) return SPDK_APP_PARSE_ARGS_HELP;
+    if (v == verdict::fail) return SPDK_APP_PARSE_ARGS_FAIL;
+    if (v == verdict::applied) continue;
+    // The application's own option.
+    if (parse == nullptr) {
+      SPDK_ERRLOG("spdk_app_parse_args: option '%c' of the application, but no parse "
+                  "function was given\n", ch);
+      return SPDK_APP_PARSE_ARGS_FAIL;
+    }
+    if (const int rc = parse(ch, optarg); rc != 0) {
+      SPDK_ERRLOG("Parsing application specific arguments failed: %d\n", rc);
+      return SPDK_APP_PARSE_ARGS_FAIL;
     }
   }
   if (opts->json_config_file != nullptr && opts->delay_subsystem_init) {
