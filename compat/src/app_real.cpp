@@ -56,8 +56,21 @@ std::vector<std::string> eal_args_of(const spdk_app_opts& opts, const std::strin
     std::snprintf(hex, sizeof hex, "0x%" PRIx64, opts.base_virtaddr);
     add("--base-virtaddr", hex);
   }
-  for (std::string& word : split_spaces(static_cast<const char*>(opts.env_context)))
-    args.push_back(word);
+  const std::vector<std::string> context = split_spaces(static_cast<const char*>(opts.env_context));
+  // As SPDK: a negative shm_id means no shared configuration (so that several such processes
+  // run side by side); a shm_id names the shared files. env_context may choose otherwise.
+  bool context_chooses = false;
+  for (const std::string& word : context)
+    context_chooses = context_chooses || word.rfind("--file-prefix", 0) == 0 ||
+                      word == "--no-shconf" || word == "--in-memory";
+  if (!context_chooses) {
+    if (opts.shm_id < 0) {
+      add("--no-shconf", "");
+    } else {
+      add(("--file-prefix=spdk" + std::to_string(opts.shm_id)).c_str(), "");
+    }
+  }
+  for (const std::string& word : context) args.push_back(word);
   return args;
 }
 #endif
