@@ -199,8 +199,22 @@ void print_summary(const summary& sum, std::FILE* out) {
     std::fprintf(out, "  outcome %s after %" PRIu64 " steps; faults in force: %s\n",
                  sim::to_string(f.result.outcome), f.result.steps,
                  sim::to_string(f.result.faults).c_str());
+    if (!f.result.diagnosis.empty())
+      print_diagnosis(f.result.diagnosis, "  pending: ", "           ", out);
     std::fprintf(out, "  options: %s\n", f.result.replay.c_str());
     std::fprintf(out, "  rerun:   %s\n", f.replay_command.c_str());
+  }
+}
+
+void print_diagnosis(const std::string& diagnosis, const char* first, const char* rest,
+                     std::FILE* out) {
+  const char* prefix = first;
+  for (size_t at = 0; at < diagnosis.size();) {
+    size_t end = diagnosis.find('\n', at);
+    if (end == std::string::npos) end = diagnosis.size();
+    std::fprintf(out, "%s%.*s\n", prefix, static_cast<int>(end - at), diagnosis.data() + at);
+    prefix = rest;
+    at = end + 1;
   }
 }
 
@@ -212,6 +226,7 @@ bool report_replay(const sim::result& r, const std::string& trace_out) {
               r.alloc_failures, r.dropped_events, r.leaked_events, sim::to_string(r.faults).c_str(),
               r.trace_hash);
   if (!r.failure.empty()) std::printf("failure: %s\n", r.failure.c_str());
+  if (!r.diagnosis.empty()) print_diagnosis(r.diagnosis, "pending: ", "         ", stdout);
   if (trace_out.empty()) return true;
   if (!sim::write_trace(r, trace_out)) return false;
   std::printf("trace written to %s\n", trace_out.c_str());
@@ -233,9 +248,10 @@ int replay_and_report(sim::options opts, const scenario& run, const scenario& sh
   } else if (shrink) {
     opts.trace = false;
     const shrunk sh = explore::shrink(opts, shrink_with);
-    std::printf("shrunk in %" PRIu64 " runs: %" PRIu64 " non-zero decisions (from %" PRIu64
+    std::printf("shrunk in %" PRIu64 " runs%s: %" PRIu64 " non-zero decisions (from %" PRIu64
                 "), verdict: %s\n  rerun: %s --replay %s --trace-out shrunk.trace\n",
-                sh.runs, sh.nonzero_after, sh.nonzero_before, sh.why.c_str(), rerun.c_str(),
+                sh.runs, sh.fixed_point ? "" : " (the run budget ran out before a fixed point)",
+                sh.nonzero_after, sh.nonzero_before, sh.why.c_str(), rerun.c_str(),
                 shell_quote(sh.result.replay).c_str());
   }
   if (!why.empty()) return 1;

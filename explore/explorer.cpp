@@ -190,16 +190,26 @@ shrunk shrink(const sim::options& failing, const scenario& s, uint64_t max_runs)
   sim::options o = failing;
   o.record_decisions = true;
   sim::result first;
-  if (s(o, &first).empty()) return out;
+  const std::string first_why = s(o, &first);
+  ++out.runs;
+  if (first_why.empty()) return out;
   out.failed = true;
+  // The same failure: the same outcome, the same verdict and the same check message (which
+  // names the check's file and line), not only the same outcome: a schedule that fails some
+  // other way is another bug, not a simpler schedule of this one.
   const sim::outcome kind = first.outcome;
-  std::vector<uint64_t> cur = first.decision_log;
+  const std::string first_failure = first.failure;
   auto count_nonzero = [](const std::vector<uint64_t>& d) {
     return static_cast<uint64_t>(std::count_if(d.begin(), d.end(), [](uint64_t v) { return v; }));
   };
+  // A schedule as the run took it: each value reduced to its choice (v % n), nothing past the
+  // last draw, and no trailing zeros (past a vector's end every choice is 0 anyway).
+  auto normalized = [](std::vector<uint64_t> log) {
+    while (!log.empty() && log.back() == 0) log.pop_back();
+    return log;
+  };
+  std::vector<uint64_t> cur = normalized(first.decision_log);
   out.nonzero_before = count_nonzero(cur);
-  // Trailing zeros say nothing: past the end of a vector every choice is 0 anyway.
-  while (!cur.empty() && cur.back() == 0) cur.pop_back();
   // A candidate runs at most a few times the failing run's steps. Past the vector's end every
   // choice is 0, which always picks the lowest runnable core: a program with a busy core (a
   // self-scheduling event, a poller) then starves the others and runs to max_steps, which took
@@ -209,46 +219,94 @@ shrunk shrink(const sim::options& failing, const scenario& s, uint64_t max_runs)
       kind == sim::outcome::step_limit
           ? failing.max_steps
           : std::min(failing.max_steps, std::max<uint64_t>(first.steps * 4, first.steps + 1000));
-  // Whether the schedule `d` still fails the same way.
-  auto fails = [&](const std::vector<uint64_t>& d) {
+  // Whether the schedule `d` still fails the same way; if so, `cur` becomes the schedule the
+  // candidate run actually took (its decision log, normalized).
+  auto try_candidate = [&](const std::vector<uint64_t>& d) {
     if (out.runs >= max_runs) return false;
     ++out.runs;
     sim::options x = failing;
-    x.record_decisions = false;
+    x.record_decisions = true;
+    x.trace = false;
     x.decisions = d;
     x.max_steps = step_budget;
     sim::result r;
-    return !s(x, &r).empty() && r.outcome == kind;
+    const std::string why = s(x, &r);
+    if (why.empty() || r.outcome != kind || why != first_why || r.failure != first_failure)
+      return false;
+    cur = normalized(std::move(r.decision_log));
+    return true;
   };
-  for (bool changed = true; changed && out.runs < max_runs;) {
+  // Passes of delta debugging over the vector, repeated until a whole round changes nothing
+  // (a fixed point) or the runs are spent: cut the tail, set chunks of decisions to 0 (halving
+  // chunk sizes down to single decisions), remove chunks, then lower each remaining value
+  // (binary search for the least value that still fails).
+  bool changed = true;
+  while (changed && out.runs < max_runs) {
     changed = false;
     // Cut the tail, in halving chunks.
     for (size_t chunk = cur.size() / 2; chunk >= 1 && out.runs < max_runs;) {
-      std::vector<uint64_t> shorter(cur.begin(), cur.end() - static_cast<ptrdiff_t>(chunk));
-      if (fails(shorter)) {
-        cur = std::move(shorter);
+      if (try_candidate(std::vector<uint64_t>(cur.begin(),
+                                              cur.end() - static_cast<ptrdiff_t>(chunk)))) {
         changed = true;
         chunk = std::min(chunk, cur.size() / 2);
       } else {
         chunk /= 2;
       }
     }
-    // Set decisions to 0 (else to 1), from the last to the first.
-    for (size_t i = cur.size(); i-- > 0 && out.runs < max_runs;) {
-      if (cur[i] == 0) continue;
-      const uint64_t keep = cur[i];
-      for (uint64_t candidate : {uint64_t{0}, uint64_t{1}}) {
-        if (candidate >= keep) break;
-        cur[i] = candidate;
-        if (fails(cur)) {
+    // Zero chunks, large ones first.
+    for (size_t chunk = std::max<size_t>(cur.size() / 2, 1); chunk >= 1 && out.runs < max_runs;
+         chunk /= 2) {
+      for (size_t at = 0; at < cur.size() && out.runs < max_runs; at += chunk) {
+        const size_t end = std::min(cur.size(), at + chunk);
+        if (std::all_of(cur.begin() + static_cast<ptrdiff_t>(at),
+                        cur.begin() + static_cast<ptrdiff_t>(end), [](uint64_t v) { return v == 0; }))
+          continue;
+        std::vector<uint64_t> zeroed = cur;
+        std::fill(zeroed.begin() + static_cast<ptrdiff_t>(at),
+                  zeroed.begin() + static_cast<ptrdiff_t>(end), 0);
+        if (try_candidate(zeroed)) changed = true;
+      }
+      if (chunk == 1) break;
+    }
+    // Remove chunks (the decisions after one move up: a different schedule, often a shorter
+    // one of the same failure).
+    for (size_t chunk = std::max<size_t>(cur.size() / 2, 1); chunk >= 1 && out.runs < max_runs;
+         chunk /= 2) {
+      for (size_t at = 0; at < cur.size() && out.runs < max_runs;) {
+        const size_t end = std::min(cur.size(), at + chunk);
+        std::vector<uint64_t> removed = cur;
+        removed.erase(removed.begin() + static_cast<ptrdiff_t>(at),
+                      removed.begin() + static_cast<ptrdiff_t>(end));
+        const size_t before = cur.size();
+        if (try_candidate(removed)) {
           changed = true;
-          break;
+          if (cur.size() >= before) at += chunk;  // no progress in length: move on
+        } else {
+          at += chunk;
         }
-        cur[i] = keep;
+      }
+      if (chunk == 1) break;
+    }
+    // Lower each value: the least value in [1, v) that still fails, by binary search (0 was
+    // tried by the zeroing pass).
+    for (size_t i = 0; i < cur.size() && out.runs < max_runs; ++i) {
+      uint64_t hi = cur[i];  // fails
+      uint64_t lo = 1;       // the least value left to try
+      while (lo < hi && out.runs < max_runs && i < cur.size()) {
+        const uint64_t mid = lo + (hi - lo) / 2;
+        std::vector<uint64_t> lowered = cur;
+        lowered[i] = mid;
+        if (try_candidate(lowered)) {
+          changed = true;
+          if (i >= cur.size()) break;
+          hi = cur[i];
+        } else {
+          lo = mid + 1;
+        }
       }
     }
-    while (!cur.empty() && cur.back() == 0) cur.pop_back();
   }
+  out.fixed_point = !changed;  // (else the runs were spent first)
   sim::options fin = failing;
   fin.record_decisions = false;
   fin.decisions = cur;

@@ -71,7 +71,10 @@ world::world(const options& opts, std::function<void()> start)
       picker_(opts, decisions_),
       all_cores_(opts.cores >= 64 ? ~uint64_t{0} : (uint64_t{1} << opts.cores) - 1),
       cores_(opts.cores),
-      step_limit_(opts.max_steps) {
+      step_limit_(opts.max_steps),
+      window_start_(opts.max_steps > diagnosis_window_steps
+                        ? opts.max_steps - diagnosis_window_steps
+                        : 0) {
   core::parts p;
   p.pool = &pool_;
   p.queues = &transport_;
@@ -130,6 +133,8 @@ result world::execute() {
     ++steps_;  // the step that failed
   }
   core::set_current_reactor(no_core, no_core);  // a failed step left through longjmp with it set
+  // Before the queues are emptied: the diagnosis lists what they held.
+  if (outcome_ == outcome::hang || outcome_ == outcome::step_limit) r.diagnosis = diagnose();
   r.dropped_events = rt_->drop_queued();
   r.leaked_events = pool_.in_use();
   rt_->deactivate();
@@ -153,7 +158,7 @@ result world::execute() {
   r.faults = faults_;
   r.stalls = stalls_;
   r.replay = format_replay(opts_);
-  if (trace_) {
+  if (opts_.trace) {  // (a trace_ of the diagnosis window alone is not the run's trace)
     trace_->outcome = to_string(r.outcome);
     trace_->rc = r.rc;
     trace_->steps = r.steps;
@@ -166,8 +171,23 @@ result world::execute() {
 }
 
 void world::loop() {
+  // Up to the diagnosis window, then (unless the run ended before it) through the window with
+  // its steps recorded, as a trace records them: recording changes no decision and no hash
+  // (a trace never does), and the loop's one test of the step limit marks the window's start,
+  // so that the steps before it pay nothing for it.
+  step_limit_ = window_start_;
   const bool loop_faults = faults_.shutdown_ppm != 0 || faults_.stall_ppm != 0;
-  if (!loop_faults && picker_.random_only() && !trace_) return loop_as<true>();
+  if (!loop_faults && picker_.random_only() && !trace_) {
+    loop_as<true>();
+  } else {
+    loop_as<false>();
+  }
+  if (!window_reached_) return;
+  if (!trace_) {
+    trace_ = std::make_shared<trace_log>();
+    trace_->cores = opts_.cores;
+  }
+  step_limit_ = opts_.max_steps;
   loop_as<false>();
 }
 
@@ -180,7 +200,13 @@ void world::loop_as() {
   for (;;) {
     // One test for both ends: on_stop lowers the limit to 0.
     if (steps_ >= step_limit_) [[unlikely]] {
-      outcome_ = rt_->stop_requested() ? outcome::stopped : outcome::step_limit;
+      if (rt_->stop_requested()) {
+        outcome_ = outcome::stopped;
+      } else if (steps_ < opts_.max_steps) {
+        window_reached_ = true;  // the window starts (loop() goes on through it)
+      } else {
+        outcome_ = outcome::step_limit;
+      }
       return;
     }
     uint64_t stalled = 0;

@@ -47,6 +47,10 @@ inline constexpr uint64_t event_cost_min_ns = 40;
 inline constexpr uint64_t event_cost_span_ns = 160;
 inline constexpr uint64_t poller_cost_min_ns = 20;
 inline constexpr uint64_t poller_cost_span_ns = 80;
+// A run that ends at its step limit says what ran in its last steps (result.diagnosis): the
+// loop records them, as a trace does, from this many steps before the limit on. A window, not
+// a record of every step, so that the steps before it cost nothing.
+inline constexpr uint64_t diagnosis_window_steps = 1000;
 static_assert(event_cost_min_ns > 0 && poller_cost_min_ns > 0, "a step never takes zero time");
 
 class world final : public core::clock, public core::scheduling, public core::observer {
@@ -106,6 +110,10 @@ class world final : public core::clock, public core::scheduling, public core::ob
                    uint64_t id, uint64_t start_ns, uint64_t cost_ns);
 
   void loop();
+  // result.diagnosis of a run that ended in a hang or at its step limit (diagnosis.cpp): what
+  // was pending at the end and, at a step limit, what ran in the last steps. Called before the
+  // queued events are dropped.
+  std::string diagnose();
   // The loop, as loop() runs it. Plain: a run without loop faults (shutdown requests, stalls),
   // under the random strategy and without a trace, whose steps skip the tests of all three
   // and pick in line when every core runs.
@@ -174,7 +182,11 @@ class world final : public core::clock, public core::scheduling, public core::ob
   uint64_t floor_ns_ = 0;
   bool floor_valid_ = false;
   uint64_t steps_ = 0;
-  uint64_t step_limit_;  // opts_.max_steps; 0 once the application has stopped
+  // The step at which the loop stops next: the start of the diagnosis window, then
+  // opts_.max_steps; 0 once the application has stopped.
+  uint64_t step_limit_;
+  uint64_t window_start_ = 0;     // the first step of the diagnosis window
+  bool window_reached_ = false;   // the loop stopped at window_start_ (not at an outcome)
   uint64_t next_event_id_ = 0;
   uint64_t hash_ = 0x6C6F636B73746570ull;  // "lockstep"
   bool shutdown_requested_ = false;

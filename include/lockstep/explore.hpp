@@ -53,10 +53,15 @@ struct summary {
   std::vector<failure> failures; // in seed order
 };
 
-// Shrinks a failing run to a simpler schedule. The run of `failing` (seeded or vector-driven)
-// is replayed from its own decision log, then the vector is cut at the tail and its decisions
-// set to 0 (the canonical choice) one by one, keeping every change after which the scenario
-// still fails with the same outcome, until a pass changes nothing or `max_runs` runs are spent.
+// Shrinks a failing run to a simpler schedule of the same failure. The run of `failing` (seeded
+// or vector-driven) is replayed from its own decision log; then passes of delta debugging —
+// cut the tail, set chunks of decisions to 0 (the canonical choice; chunk sizes halving down to
+// one decision), remove chunks, lower each value left (binary search) — keep every candidate
+// that fails the same way: the same outcome, the same verdict of the scenario and the same
+// result.failure (a check's message, which names its file and line). After each kept candidate
+// the schedule is the one that run actually took (its decision log, trailing zeros cut). The
+// passes repeat until a whole round keeps nothing (a fixed point: shrinking the result again
+// gives the same result) or `max_runs` runs are spent.
 // A candidate gets at most 4x the failing run's steps (at least 1000 more; a step-limit failure
 // keeps its max_steps): one that needs longer is not a simpler schedule of the same failure.
 // The result replays through its replay line like any run.
@@ -65,10 +70,11 @@ struct shrunk {
   std::vector<uint64_t> decisions;   // the shrunk schedule
   std::string why;                   // the scenario's verdict on it
   sim::result result;                // its run (result.replay is its replay line)
-  uint64_t runs = 0;
+  uint64_t runs = 0;                 // runs of the scenario, the first and the last included
   uint64_t nonzero_before = 0, nonzero_after = 0;
+  bool fixed_point = false;          // the last round kept nothing (else: max_runs ran out)
 };
-shrunk shrink(const sim::options& failing, const scenario& s, uint64_t max_runs = 5000);
+shrunk shrink(const sim::options& failing, const scenario& s, uint64_t max_runs = 20000);
 
 // Parses "i/n" (0 <= i < n). False with *error set on a malformed shard.
 // Parses a decimal count in [0, max] (no sign, no trailing text). False when it is not one.
@@ -125,6 +131,11 @@ bool check_writable(const std::string& path, std::string* error);
 // than the last one winning: nothing a user types is silently ignored.
 std::string repeated_flag_error(int argc, char** argv,
                                 std::initializer_list<std::string_view> may_repeat = {});
+
+// Prints a result's diagnosis (sim::result::diagnosis), its first line after `first`, every
+// other line after `rest` (an indent).
+void print_diagnosis(const std::string& diagnosis, const char* first, const char* rest,
+                     std::FILE* out);
 
 // What every driver prints after replaying one run: its outcome line with the counts, faults
 // and trace hash, its failure (if any), and — when trace_out is not empty — writes its trace
