@@ -26,7 +26,7 @@ bool parse_number(const char* text, uint64_t max, uint64_t* out) {
 
 const char* flags_usage() {
   return "  exploration: [--seeds N] [--first-seed S] [--jobs J] [--shard i/n] [--keep-going]\n"
-         "               [--no-progress] [--sweep-alloc-fail-nth]\n"
+         "               [--failures-in-full N] [--no-progress] [--sweep-alloc-fail-nth]\n"
          "  simulator:   [--cores C] [--strategy random|pct] [--pct-depth D] [--pct-horizon STEPS]\n"
          "               [--max-steps N] [--pool-size N] [--alloc-fail-ppm P] [--alloc-fail-nth N]\n"
          "               [--shutdown-ppm P] [--stall-ppm P] [--stall-steps-max N]\n"
@@ -61,6 +61,8 @@ int parse_flag(int argc, char** argv, int i, options* eo, sim::options* so, std:
       {"--seeds", 1, UINT64_MAX, [](options* e, sim::options*, uint64_t v) { e->seeds = v; }},
       {"--first-seed", 0, UINT64_MAX,
        [](options* e, sim::options*, uint64_t v) { e->first_seed = v; }},
+      {"--failures-in-full", 0, UINT64_MAX,
+       [](options* e, sim::options*, uint64_t v) { e->failures_in_full = v; }},
       {"--jobs", 0, 1024,
        [](options* e, sim::options*, uint64_t v) { e->jobs = static_cast<uint32_t>(v); }},
       {"--cores", 1, sim::max_cores,
@@ -186,15 +188,17 @@ bool check_writable(const std::string& path, std::string* error) {
 void print_summary(const summary& sum, std::FILE* out) {
   const double secs = sum.wall_seconds;
   std::fprintf(out,
-               "explored %" PRIu64 " seeds in %.2fs (%.0f seeds/s): stopped %" PRIu64
+               "explored %" PRIu64 " seed%s in %.2fs (%.0f seeds/s): stopped %" PRIu64
                ", hang %" PRIu64 ", step_limit %" PRIu64 ", failed %" PRIu64 "; %" PRIu64
                " events (%.0f events/s); %zu failure%s\n",
-               sum.seeds_run, secs, secs > 0 ? static_cast<double>(sum.seeds_run) / secs : 0,
+               sum.seeds_run, sum.seeds_run == 1 ? "" : "s", secs, secs > 0 ? static_cast<double>(sum.seeds_run) / secs : 0,
                sum.outcomes[0], sum.outcomes[1], sum.outcomes[2], sum.outcomes[3],
                sum.events_executed,
                secs > 0 ? static_cast<double>(sum.events_executed) / secs : 0,
                sum.failures.size(), sum.failures.size() == 1 ? "" : "s");
+  uint64_t shown = 0;
   for (const failure& f : sum.failures) {
+    if (shown++ == sum.failures_in_full) break;
     std::fprintf(out, "FAILED seed %" PRIu64 ": %s\n", f.seed, f.why.c_str());
     std::fprintf(out, "  outcome %s after %" PRIu64 " steps; faults in force: %s\n",
                  sim::to_string(f.result.outcome), f.result.steps,
@@ -203,6 +207,24 @@ void print_summary(const summary& sum, std::FILE* out) {
       print_diagnosis(f.result.diagnosis, "  pending: ", "           ", out);
     std::fprintf(out, "  options: %s\n", f.result.replay.c_str());
     std::fprintf(out, "  rerun:   %s\n", f.replay_command.c_str());
+  }
+  if (sum.failures.size() > sum.failures_in_full)
+    std::fprintf(out,
+                 "(%" PRIu64 " more failure%s not printed one by one: the first %" PRIu64
+                 " are (--failures-in-full N); every failure is counted in its group below)\n",
+                 static_cast<uint64_t>(sum.failures.size()) - sum.failures_in_full,
+                 sum.failures.size() - sum.failures_in_full == 1 ? "" : "s", sum.failures_in_full);
+  if (sum.failures.size() < 2 && sum.failures.size() <= sum.failures_in_full) return;
+  std::fprintf(out, "failures by verdict: %zu group%s\n", sum.groups.size(),
+               sum.groups.size() == 1 ? "" : "s");
+  for (const failure_group& g : sum.groups) {
+    std::fprintf(out, "%" PRIu64 " x %s\n", g.count, g.why.c_str());
+    std::fprintf(out, "  first:    seed %" PRIu64 " (%s after %" PRIu64 " steps)\n    rerun: %s\n",
+                 g.first.seed, sim::to_string(g.first.result.outcome), g.first.result.steps,
+                 g.first.replay_command.c_str());
+    std::fprintf(out, "  shortest: seed %" PRIu64 " (%s after %" PRIu64 " steps)\n    rerun: %s\n",
+                 g.shortest.seed, sim::to_string(g.shortest.result.outcome),
+                 g.shortest.result.steps, g.shortest.replay_command.c_str());
   }
 }
 

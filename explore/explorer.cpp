@@ -24,6 +24,33 @@ double seconds_since(wall_clock::time_point t0) {
 
 }  // namespace
 
+std::vector<failure_group> group_failures(const std::vector<failure>& failures) {
+  std::vector<failure_group> groups;
+  std::vector<size_t> order;  // indexes into groups, sorted by why: a lookup per failure
+  for (const failure& f : failures) {
+    auto at = std::lower_bound(order.begin(), order.end(), f.why,
+                               [&](size_t g, const std::string& why) { return groups[g].why < why; });
+    if (at == order.end() || groups[*at].why != f.why) {
+      failure_group g;
+      g.why = f.why;
+      g.first = f;
+      g.shortest = f;
+      at = order.insert(at, groups.size());
+      groups.push_back(std::move(g));
+    }
+    failure_group& g = groups[*at];
+    ++g.count;
+    if (f.seed < g.first.seed) g.first = f;
+    if (f.result.steps < g.shortest.result.steps ||
+        (f.result.steps == g.shortest.result.steps && f.seed < g.shortest.seed))
+      g.shortest = f;
+  }
+  std::sort(groups.begin(), groups.end(), [](const failure_group& a, const failure_group& b) {
+    return a.first.seed < b.first.seed;
+  });
+  return groups;
+}
+
 bool parse_shard(const std::string& text, uint32_t* index, uint32_t* count, std::string* error) {
   // Each part strictly decimal (no sign, no spaces): "-1/4" must not read as a huge index.
   const size_t slash = text.find('/');
@@ -80,9 +107,10 @@ summary run(const options& opts, const sim::options& base, const scenario& s) {
 
   if (!opts.quiet) {
     std::fprintf(stderr,
-                 "explore: seeds %" PRIu64 "..%" PRIu64 " shard %u/%u (%" PRIu64 " seeds), %u job%s\n",
+                 "explore: seeds %" PRIu64 "..%" PRIu64 " shard %u/%u (%" PRIu64 " seed%s), %u job%s\n",
                  opts.first_seed, opts.first_seed + opts.seeds - 1, opts.shard_index,
-                 opts.shard_count, seeds.size(), jobs, jobs == 1 ? "" : "s");
+                 opts.shard_count, seeds.size(), seeds.size() == 1 ? "" : "s", jobs,
+                 jobs == 1 ? "" : "s");
     // The options of the first seed; every other seed differs only in seed=.
     sim::options first = base;
     first.seed = seeds.empty() ? opts.first_seed : seeds.front();
@@ -182,6 +210,8 @@ summary run(const options& opts, const sim::options& base, const scenario& s) {
   sum.wall_seconds = seconds_since(t0);
   std::sort(sum.failures.begin(), sum.failures.end(),
             [](const failure& a, const failure& b) { return a.seed < b.seed; });
+  sum.failures_in_full = opts.failures_in_full;
+  sum.groups = group_failures(sum.failures);
   return sum;
 }
 

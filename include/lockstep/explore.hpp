@@ -29,6 +29,9 @@ struct options {
   // tries every one of the first N allocations once.
   bool sweep_alloc_fail_nth = false;
   std::string replay_command;    // how to rerun one seed: "<program> <args>" (the line is appended)
+  // print_summary prints this many failures in full (the first ones by seed), then only the
+  // failures grouped by verdict: a --keep-going run over a buggy program finds thousands.
+  uint64_t failures_in_full = 10;
 };
 
 // Runs the scenario once with `opts` (seed set by the explorer) and judges the result:
@@ -44,6 +47,17 @@ struct failure {
                                // its trace (--trace-out lockstep-trace-SEED.txt)
 };
 
+// The failures with one verdict (failure::why): how many, the first by seed and the shortest
+// by steps (ties: the lower seed), each with its replay line and rerun command.
+struct failure_group {
+  std::string why;
+  uint64_t count = 0;
+  failure first;
+  failure shortest;
+};
+// Groups failures by verdict, in the order of each group's first seed.
+std::vector<failure_group> group_failures(const std::vector<failure>& failures);
+
 struct summary {
   uint64_t seeds_run = 0;
   uint64_t outcomes[4] = {};     // indexed by sim::outcome
@@ -51,6 +65,8 @@ struct summary {
   uint64_t steps = 0;
   double wall_seconds = 0;
   std::vector<failure> failures; // in seed order
+  std::vector<failure_group> groups;  // group_failures(failures)
+  uint64_t failures_in_full = 10;     // options::failures_in_full, for print_summary
 };
 
 // Shrinks a failing run to a simpler schedule of the same failure. The run of `failing` (seeded
@@ -92,6 +108,7 @@ std::string shell_quote(const std::string& text);
 // The command-line flags every exploring program shares, parsed into explore and simulator
 // options:
 //   --seeds N  --first-seed S  --jobs J  --shard i/n  --keep-going  --no-progress
+//   --failures-in-full N
 //   --cores C  --strategy random|pct  --pct-depth D  --pct-horizon STEPS  --max-steps N
 //   --pool-size N  --alloc-fail-ppm P  --alloc-fail-nth N  --shutdown-ppm P  --stall-ppm P
 //   --stall-steps-max N  --timer-jitter-ns NS  --swarm  --sweep-alloc-fail-nth
@@ -153,8 +170,11 @@ int replay_and_report(sim::options opts, const scenario& run, const scenario& sh
                       bool shrink, const std::string& trace_out, const std::string& rerun,
                       const char* pass_word);
 
-// Prints the summary line (seeds, outcomes, seeds/s) and every failure: its seed, why, the
-// fault settings it ran with, its replay line and the command that reruns it.
+// Prints the summary line (seeds, outcomes, seeds/s); the first sum.failures_in_full failures
+// in full: its seed, why, the fault settings it ran with, what was pending (a hang or a step
+// limit: sim::result::diagnosis), its replay line and the command that reruns it; a line saying
+// how many more were not printed one by one; and, for more than one failure, the failures
+// grouped by verdict (count, first seed, the rerun command of the first and of the shortest run).
 void print_summary(const summary& sum, std::FILE* out);
 
 }  // namespace lockstep::explore
