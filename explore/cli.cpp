@@ -33,6 +33,46 @@ const char* flags_usage() {
          "               [--timer-jitter-ns NS] [--swarm]\n";
 }
 
+namespace {
+
+// The flags with a number for a value: name, range, and where the value goes.
+struct numeric {
+  const char* name;
+  uint64_t min, max;
+  void (*set)(options*, sim::options*, uint64_t);
+};
+const numeric numerics[] = {
+    {"--seeds", 1, UINT64_MAX, [](options* e, sim::options*, uint64_t v) { e->seeds = v; }},
+    {"--first-seed", 0, UINT64_MAX,
+     [](options* e, sim::options*, uint64_t v) { e->first_seed = v; }},
+    {"--failures-in-full", 0, UINT64_MAX,
+     [](options* e, sim::options*, uint64_t v) { e->failures_in_full = v; }},
+    {"--jobs", 0, 1024,
+     [](options* e, sim::options*, uint64_t v) { e->jobs = static_cast<uint32_t>(v); }},
+    {"--cores", 1, sim::max_cores,
+     [](options*, sim::options* s, uint64_t v) { s->cores = static_cast<uint32_t>(v); }},
+    {"--pct-depth", 1, 64,
+     [](options*, sim::options* s, uint64_t v) { s->pct_depth = static_cast<uint32_t>(v); }},
+    {"--pct-horizon", 1, UINT64_MAX,
+     [](options*, sim::options* s, uint64_t v) { s->pct_horizon_steps = v; }},
+    {"--max-steps", 1, UINT64_MAX, [](options*, sim::options* s, uint64_t v) { s->max_steps = v; }},
+    {"--pool-size", 1, sim::max_event_pool_size,
+     [](options*, sim::options* s, uint64_t v) { s->event_pool_size = static_cast<uint32_t>(v); }},
+    {"--alloc-fail-ppm", 0, 1'000'000,
+     [](options*, sim::options* s, uint64_t v) { s->alloc_fail_ppm = static_cast<uint32_t>(v); }},
+    {"--alloc-fail-nth", 0, UINT32_MAX,
+     [](options*, sim::options* s, uint64_t v) { s->alloc_fail_nth = static_cast<uint32_t>(v); }},
+    {"--shutdown-ppm", 0, 1'000'000,
+     [](options*, sim::options* s, uint64_t v) { s->shutdown_ppm = static_cast<uint32_t>(v); }},
+    {"--stall-ppm", 0, 1'000'000,
+     [](options*, sim::options* s, uint64_t v) { s->stall_ppm = static_cast<uint32_t>(v); }},
+    {"--stall-steps-max", 1, UINT32_MAX,
+     [](options*, sim::options* s, uint64_t v) { s->stall_steps_max = static_cast<uint32_t>(v); }},
+    {"--timer-jitter-ns", 0, 1'000'000'000'000,
+     [](options*, sim::options* s, uint64_t v) { s->timer_jitter_ns = v; }},
+};
+}  // namespace
+
 int parse_flag(int argc, char** argv, int i, options* eo, sim::options* so, std::string* error) {
   const std::string flag = argv[i];
   // Flags without a value.
@@ -52,41 +92,6 @@ int parse_flag(int argc, char** argv, int i, options* eo, sim::options* so, std:
     eo->sweep_alloc_fail_nth = true;
     return 1;
   }
-  struct numeric {
-    const char* name;
-    uint64_t min, max;
-    void (*set)(options*, sim::options*, uint64_t);
-  };
-  static const numeric numerics[] = {
-      {"--seeds", 1, UINT64_MAX, [](options* e, sim::options*, uint64_t v) { e->seeds = v; }},
-      {"--first-seed", 0, UINT64_MAX,
-       [](options* e, sim::options*, uint64_t v) { e->first_seed = v; }},
-      {"--failures-in-full", 0, UINT64_MAX,
-       [](options* e, sim::options*, uint64_t v) { e->failures_in_full = v; }},
-      {"--jobs", 0, 1024,
-       [](options* e, sim::options*, uint64_t v) { e->jobs = static_cast<uint32_t>(v); }},
-      {"--cores", 1, sim::max_cores,
-       [](options*, sim::options* s, uint64_t v) { s->cores = static_cast<uint32_t>(v); }},
-      {"--pct-depth", 1, 64,
-       [](options*, sim::options* s, uint64_t v) { s->pct_depth = static_cast<uint32_t>(v); }},
-      {"--pct-horizon", 1, UINT64_MAX,
-       [](options*, sim::options* s, uint64_t v) { s->pct_horizon_steps = v; }},
-      {"--max-steps", 1, UINT64_MAX, [](options*, sim::options* s, uint64_t v) { s->max_steps = v; }},
-      {"--pool-size", 1, sim::max_event_pool_size,
-       [](options*, sim::options* s, uint64_t v) { s->event_pool_size = static_cast<uint32_t>(v); }},
-      {"--alloc-fail-ppm", 0, 1'000'000,
-       [](options*, sim::options* s, uint64_t v) { s->alloc_fail_ppm = static_cast<uint32_t>(v); }},
-      {"--alloc-fail-nth", 0, UINT32_MAX,
-       [](options*, sim::options* s, uint64_t v) { s->alloc_fail_nth = static_cast<uint32_t>(v); }},
-      {"--shutdown-ppm", 0, 1'000'000,
-       [](options*, sim::options* s, uint64_t v) { s->shutdown_ppm = static_cast<uint32_t>(v); }},
-      {"--stall-ppm", 0, 1'000'000,
-       [](options*, sim::options* s, uint64_t v) { s->stall_ppm = static_cast<uint32_t>(v); }},
-      {"--stall-steps-max", 1, UINT32_MAX,
-       [](options*, sim::options* s, uint64_t v) { s->stall_steps_max = static_cast<uint32_t>(v); }},
-      {"--timer-jitter-ns", 0, 1'000'000'000'000,
-       [](options*, sim::options* s, uint64_t v) { s->timer_jitter_ns = v; }},
-  };
   const bool takes_value = flag == "--shard" || flag == "--strategy" ||
                            std::any_of(std::begin(numerics), std::end(numerics),
                                        [&flag](const numeric& n) { return flag == n.name; });

@@ -68,109 +68,80 @@ std::string plural(uint64_t n, const char* one, const char* many) {
 
 }  // namespace
 
-std::string world::diagnose() {
-  std::vector<std::string> lines;
-  const bool at_limit = outcome_ == outcome::step_limit;
+std::string world::holdings(uint32_t c) {
+  const core::reactor& r = *reactors_[c];
+  tally queued;
+  uint32_t left = 0;
+  event* const* burst = r.burst_left(&left);
+  for (uint32_t i = 0; i < left; ++i) queued.add(event_name(burst[i]));
+  transport_.for_each_queued(c, [&queued](const event* ev) { queued.add(event_name(ev)); });
+  std::string pollers;
+  for (const poller* p : r.active_pollers())
+    if (p->state == poller_state::active) pollers += (pollers.empty() ? "" : ", ") + poller_name(p);
+  // Timed pollers in (due time, registration) order, as they would run: the heap, sorted.
+  std::vector<const poller*> timed;
+  for (const poller* p : r.timed_pollers())
+    if (p->state == poller_state::active) timed.push_back(p);
+  std::sort(timed.begin(), timed.end(), [](const poller* a, const poller* b) {
+    return a->next_due_ns != b->next_due_ns ? a->next_due_ns < b->next_due_ns : a->seq < b->seq;
+  });
+  std::string timers;
+  const uint64_t now = now_ns(c);
+  for (const poller* p : timed) {
+    timers += (timers.empty() ? "" : ", ") + poller_name(p) + " every " +
+              std::to_string(p->period_ns) + " ns, " +
+              (p->next_due_ns <= now ? "due " + std::to_string(now - p->next_due_ns) + " ns ago"
+                                     : "next in " + std::to_string(p->next_due_ns - now) + " ns");
+  }
+  if (queued.empty() && pollers.empty() && timers.empty()) return {};
+  std::string line = "core " + std::to_string(c) + ": ";
+  line += queued.empty() ? "nothing queued"
+                         : plural(queued.total(), "event", "events") + " queued (" +
+                               queued.text() + ")";
+  line += pollers.empty() ? "; no poller" : "; pollers: " + pollers;
+  line += timers.empty() ? "; no timer" : "; timers: " + timers;
+  return line;
+}
 
-  // What every core holds: queued events (a burst in progress first, then its queues), pollers
-  // and timers.
-  std::vector<std::string> per_core(cores_);
-  bool anything = false;
+void world::describe_window(std::vector<std::string>* lines) {
+  // What ran in the window, per core, from the steps recorded there.
+  std::vector<tally> ran(cores_);
+  tally overall;  // "event f on core c" -> steps
+  static const std::vector<trace_record> no_records;
+  for (const trace_record& rec : trace_ ? trace_->records : no_records) {
+    if (rec.step < window_start_ || rec.core >= cores_) continue;
+    const char* what = rec.kind == record_kind::execute  ? "event "
+                       : rec.kind == record_kind::poller ? "poller "
+                       : rec.kind == record_kind::timer  ? "timed poller "
+                                                         : nullptr;
+    if (what == nullptr) continue;
+    const std::string name = what + trace_->names[rec.name];
+    ran[rec.core].add(name);
+    overall.add(name + " on core " + std::to_string(rec.core));
+  }
+  const std::string window = "the last " + plural(opts_.max_steps - window_start_, "step", "steps");
+  if (!overall.empty()) {
+    const auto [top, count] = overall.top();
+    lines->push_back("ran most in " + window + ": " + top + " (" + std::to_string(count) +
+                     " of them)");
+  }
   for (uint32_t c = 0; c < cores_; ++c) {
-    const core::reactor& r = *reactors_[c];
-    tally queued;
-    uint32_t left = 0;
-    event* const* burst = r.burst_left(&left);
-    for (uint32_t i = 0; i < left; ++i) queued.add(event_name(burst[i]));
-    transport_.for_each_queued(c, [&queued](const event* ev) { queued.add(event_name(ev)); });
-    std::string pollers;
-    for (const poller* p : r.active_pollers()) {
-      if (p->state != poller_state::active) continue;
-      pollers += (pollers.empty() ? "" : ", ") + poller_name(p);
-    }
-    std::string timers;
-    const uint64_t now = now_ns(c);
-    // In (due time, registration) order, as they would run: the heap, sorted.
-    std::vector<const poller*> timed;
-    for (const poller* p : r.timed_pollers())
-      if (p->state == poller_state::active) timed.push_back(p);
-    std::sort(timed.begin(), timed.end(), [](const poller* a, const poller* b) {
-      return a->next_due_ns != b->next_due_ns ? a->next_due_ns < b->next_due_ns : a->seq < b->seq;
-    });
-    for (const poller* p : timed) {
-      timers += (timers.empty() ? "" : ", ") + poller_name(p) + " every " +
-                std::to_string(p->period_ns) + " ns, " +
-                (p->next_due_ns <= now ? "due " + std::to_string(now - p->next_due_ns) + " ns ago"
-                                       : "next in " + std::to_string(p->next_due_ns - now) + " ns");
-    }
-    if (queued.empty() && pollers.empty() && timers.empty()) continue;
-    anything = true;
-    std::string line = "core " + std::to_string(c) + ": ";
-    line += queued.empty() ? "nothing queued"
-                           : plural(queued.total(), "event", "events") + " queued (" +
-                                 queued.text() + ")";
-    line += pollers.empty() ? "; no poller" : "; pollers: " + pollers;
-    line += timers.empty() ? "; no timer" : "; timers: " + timers;
-    per_core[c] = std::move(line);
+    lines->push_back("core " + std::to_string(c) + " in " + window + ": " +
+                     (ran[c].empty() ? std::string("nothing ran")
+                                     : plural(ran[c].total(), "step", "steps") + " (" +
+                                           ran[c].text() + ")"));
   }
+}
 
-  if (at_limit) {
-    lines.push_back("no app_stop within max_steps (" + std::to_string(opts_.max_steps) +
-                    " steps)");
-    // What ran in the window, per core, from the steps recorded there.
-    std::vector<tally> ran(cores_);
-    tally overall;  // "event f on core c" -> steps
-    if (trace_) {
-      for (const trace_record& rec : trace_->records) {
-        if (rec.step < window_start_ || rec.core >= cores_) continue;
-        const char* what = nullptr;
-        switch (rec.kind) {
-          case record_kind::execute: what = "event "; break;
-          case record_kind::poller: what = "poller "; break;
-          case record_kind::timer: what = "timed poller "; break;
-          default: break;
-        }
-        if (what == nullptr) continue;
-        const std::string name = what + trace_->names[rec.name];
-        ran[rec.core].add(name);
-        overall.add(name + " on core " + std::to_string(rec.core));
-      }
-    }
-    const uint64_t window = opts_.max_steps - window_start_;
-    if (!overall.empty()) {
-      const auto [top, count] = overall.top();
-      lines.push_back("ran most in the last " + plural(window, "step", "steps") + ": " + top +
-                      " (" + std::to_string(count) + " of them)");
-    }
-    for (uint32_t c = 0; c < cores_; ++c) {
-      lines.push_back("core " + std::to_string(c) + " in the last " +
-                      plural(window, "step", "steps") + ": " +
-                      (ran[c].empty() ? std::string("nothing ran")
-                                      : plural(ran[c].total(), "step", "steps") + " (" +
-                                            ran[c].text() + ")"));
-    }
-    for (uint32_t c = 0; c < cores_; ++c)
-      lines.push_back(per_core[c].empty() ? "core " + std::to_string(c) +
-                                                ": nothing queued; no poller; no timer"
-                                          : per_core[c]);
-  } else {
-    // A hang: nothing runnable and no timer, so every core holds nothing (said as a fact, with
-    // the holdings of any core that, against that, does hold something).
-    lines.push_back(anything ? "nothing runnable, yet:"
-                             : "nothing left to run: no core holds a queued event, a poller or "
-                               "a timer (an event never sent, or a reply never made?)");
-    for (const std::string& line : per_core)
-      if (!line.empty()) lines.push_back(line);
-  }
-
+void world::describe_losses(std::vector<std::string>* lines) {
   // Events lent by event_allocate and never handed to event_call: often the lost message.
   tally lent;
   pool_.for_each_allocated([&lent](const event* ev) {
     lent.add(event_name(ev) + " for core " + std::to_string(ev->target));
   });
   if (!lent.empty())
-    lines.push_back(plural(lent.total(), "event", "events") + " allocated and never called: " +
-                    lent.text());
+    lines->push_back(plural(lent.total(), "event", "events") + " allocated and never called: " +
+                     lent.text());
   std::string failures;
   uint64_t failed_allocations = 0;
   for (uint32_t c = 0; c < cores_; ++c) {
@@ -181,9 +152,36 @@ std::string world::diagnose() {
                 std::to_string(n);
   }
   if (failed_allocations != 0)
-    lines.push_back("event_allocate returned nullptr " +
-                    plural(failed_allocations, "time", "times") + " (" + failures + ")");
+    lines->push_back("event_allocate returned nullptr " +
+                     plural(failed_allocations, "time", "times") + " (" + failures + ")");
+}
 
+std::string world::diagnose() {
+  std::vector<std::string> lines;
+  std::vector<std::string> held(cores_);
+  bool anything = false;
+  for (uint32_t c = 0; c < cores_; ++c) {
+    held[c] = holdings(c);
+    anything |= !held[c].empty();
+  }
+  if (outcome_ == outcome::step_limit) {
+    lines.push_back("no app_stop within max_steps (" + std::to_string(opts_.max_steps) +
+                    " steps)");
+    describe_window(&lines);
+    for (uint32_t c = 0; c < cores_; ++c)
+      lines.push_back(held[c].empty()
+                          ? "core " + std::to_string(c) + ": nothing queued; no poller; no timer"
+                          : held[c]);
+  } else {
+    // A hang: nothing runnable and no timer, so every core holds nothing (said as a fact, with
+    // the holdings of any core that, against that, does hold something).
+    lines.push_back(anything ? "nothing runnable, yet:"
+                             : "nothing left to run: no core holds a queued event, a poller or "
+                               "a timer (an event never sent, or a reply never made?)");
+    for (const std::string& line : held)
+      if (!line.empty()) lines.push_back(line);
+  }
+  describe_losses(&lines);
   std::string out;
   for (const std::string& line : lines) out += (out.empty() ? "" : "\n") + line;
   return out;

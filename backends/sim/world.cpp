@@ -191,6 +191,16 @@ void world::loop() {
   loop_as<false>();
 }
 
+void world::at_step_limit() noexcept {
+  if (rt_->stop_requested()) {
+    outcome_ = outcome::stopped;
+  } else if (steps_ < opts_.max_steps) {
+    window_reached_ = true;  // the diagnosis window starts (loop() goes on through it)
+  } else {
+    outcome_ = outcome::step_limit;
+  }
+}
+
 template <bool Plain>
 void world::loop_as() {
   const bool shutdown_faults = faults_.shutdown_ppm != 0;
@@ -200,13 +210,7 @@ void world::loop_as() {
   for (;;) {
     // One test for both ends: on_stop lowers the limit to 0.
     if (steps_ >= step_limit_) [[unlikely]] {
-      if (rt_->stop_requested()) {
-        outcome_ = outcome::stopped;
-      } else if (steps_ < opts_.max_steps) {
-        window_reached_ = true;  // the window starts (loop() goes on through it)
-      } else {
-        outcome_ = outcome::step_limit;
-      }
+      at_step_limit();
       return;
     }
     uint64_t stalled = 0;

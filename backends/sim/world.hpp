@@ -110,10 +110,18 @@ class world final : public core::clock, public core::scheduling, public core::ob
                    uint64_t id, uint64_t start_ns, uint64_t cost_ns);
 
   void loop();
+  // The loop reached step_limit_: the application stopped, the diagnosis window starts, or the
+  // run is at max_steps.
+  void at_step_limit() noexcept;
   // result.diagnosis of a run that ended in a hang or at its step limit (diagnosis.cpp): what
   // was pending at the end and, at a step limit, what ran in the last steps. Called before the
   // queued events are dropped.
   std::string diagnose();
+  // diagnose's parts: per core what it holds ("" when nothing); what ran in the window; events
+  // never called and failed allocations.
+  std::string holdings(uint32_t core);
+  void describe_window(std::vector<std::string>* lines);
+  void describe_losses(std::vector<std::string>* lines);
   // The loop, as loop() runs it. Plain: a run without loop faults (shutdown requests, stalls),
   // under the random strategy and without a trace, whose steps skip the tests of all three
   // and pick in line when every core runs.
