@@ -365,6 +365,7 @@ void spdk_for_each_channel_continue(struct spdk_io_channel_iter* i, int status) 
   device_state* dev = i->dev;
   bool turn = false;
   bool unregister_next;
+  spdk_thread* unregister_thread;
   {
     std::lock_guard<std::mutex> lock(w->mutex);
     if (status == 0) turn = next_turn(*w, i, i->cur_index + 1);
@@ -373,13 +374,13 @@ void spdk_for_each_channel_continue(struct spdk_io_channel_iter* i, int status) 
       i->ch = nullptr;
     }
     unregister_next = !turn && dev->pending_unregister && dev->for_each_count == 0;
+    unregister_thread = dev->unregister_thread;
   }
   if (turn) {
     send_framework_message(*w, i->cur_thread, call_channel, i, i->fn_name,
                            "spdk_for_each_channel");
     return;
   }
-  spdk_thread* unregister_thread = dev->unregister_thread;
   send_framework_message(*w, i->orig_thread, call_completion, i, i->cpl_name,
                          "spdk_for_each_channel's completion");
   if (unregister_next)
