@@ -57,75 +57,84 @@ std::string run_once(const spdk_thread_app& app, spdk_thread_app_config cfg,
   return why;
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
+// The command line, parsed.
+struct arguments {
   lockstep::explore::options eo;
-  eo.jobs = 1;  // the module's state is process-wide: one run at a time
   lockstep::sim::options so;
-  spdk_thread_app_config cfg{};
-  cfg.workers = 3;
-  cfg.run_us = 2;
+  spdk_thread_app_config cfg{3, 2};
   const spdk_thread_app* app = &spdk_thread_app_fixed;
   std::string replay, trace_out;
   spdk_log_level print_level = SPDK_LOG_DISABLED;
-  std::string scenario_args;  // repeated in the replay command
-
   bool shrink = false, replay_given = false;
   std::string shared_flag;  // the first flag explore::parse_flag took, if any
+};
+
+// Parses argv into *a. Returns -1 to go on, or the exit code (help, bad usage).
+int parse_arguments(int argc, char** argv, arguments* a) {
+  a->eo.jobs = 1;  // the module's state is process-wide: one run at a time
+  if (const std::string why = lockstep::explore::repeated_flag_error(argc, argv, {});
+      !why.empty())
+    return usage(why);
   for (int i = 1; i < argc; ++i) {
     std::string error;
-    const int used = lockstep::explore::parse_flag(argc, argv, i, &eo, &so, &error);
+    const int used = lockstep::explore::parse_flag(argc, argv, i, &a->eo, &a->so, &error);
     if (used < 0) return usage(error);
     if (used > 0) {
-      if (shared_flag.empty()) shared_flag = argv[i];
+      if (a->shared_flag.empty()) a->shared_flag = argv[i];
       i += used - 1;
       continue;
     }
     const std::string arg = argv[i];
-    auto value = [&]() -> const char* {
-      if (i + 1 >= argc) {
-        usage(arg + " needs a value");
-        std::exit(2);
-      }
-      return argv[++i];
-    };
-    uint64_t v = 0;
     if (arg == "-h" || arg == "--help") {
       usage("the spdk_thread example in the simulator: explore seeds, replay one", stdout);
       return 0;
-    } else if (arg == "--variant") {
-      const std::string s = value();
-      if (s == "racy") {
-        app = &spdk_thread_app_racy;
-      } else if (s == "fixed") {
-        app = &spdk_thread_app_fixed;
-      } else {
-        return usage("--variant takes racy or fixed (got '" + s + "')");
-      }
+    }
+    if (arg == "--shrink" || arg == "--log") {
+      (arg == "--shrink" ? a->shrink = true : (a->print_level = SPDK_LOG_NOTICE, true));
+      continue;
+    }
+    if (arg != "--variant" && arg != "--workers" && arg != "--run-us" && arg != "--replay" &&
+        arg != "--trace-out")
+      return usage("unknown argument '" + arg + "'");
+    if (i + 1 >= argc) return usage(arg + " needs a value");
+    const std::string text = argv[++i];
+    uint64_t v = 0;
+    if (arg == "--variant") {
+      if (text != "racy" && text != "fixed")
+        return usage("--variant takes racy or fixed (got '" + text + "')");
+      a->app = text == "racy" ? &spdk_thread_app_racy : &spdk_thread_app_fixed;
     } else if (arg == "--workers") {
-      const std::string text = value();
       if (!lockstep::explore::parse_number(text.c_str(), 16, &v) || v == 0)
         return usage("--workers takes 1..16 (got '" + text + "')");
-      cfg.workers = static_cast<uint32_t>(v);
+      a->cfg.workers = static_cast<uint32_t>(v);
     } else if (arg == "--run-us") {
-      const std::string text = value();
       if (!lockstep::explore::parse_number(text.c_str(), 1'000'000, &v) || v == 0)
         return usage("--run-us takes 1..1000000 (got '" + text + "')");
-      cfg.run_us = static_cast<uint32_t>(v);
+      a->cfg.run_us = static_cast<uint32_t>(v);
     } else if (arg == "--replay") {
-      replay = value();
-      replay_given = true;
-    } else if (arg == "--trace-out") {
-      trace_out = value();
-    } else if (arg == "--shrink") {
-      shrink = true;
-    } else if (arg == "--log") {
-      print_level = SPDK_LOG_NOTICE;
+      a->replay = text;
+      a->replay_given = true;
     } else {
-      return usage("unknown argument '" + arg + "'");
+      a->trace_out = text;
     }
   }
+  return -1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  arguments a;
+  if (const int rc = parse_arguments(argc, argv, &a); rc >= 0) return rc;
+  lockstep::explore::options& eo = a.eo;
+  lockstep::sim::options& so = a.so;
+  const spdk_thread_app_config cfg = a.cfg;
+  const spdk_thread_app* app = a.app;
+  const std::string& replay = a.replay;
+  const std::string& trace_out = a.trace_out;
+  const spdk_log_level print_level = a.print_level;
+  const bool shrink = a.shrink, replay_given = a.replay_given;
+  const std::string& shared_flag = a.shared_flag;
   if (eo.jobs != 1)
     return usage("--jobs must be 1: the module's state is process-wide; shard the seeds "
                  "over processes with --shard i/n instead");
@@ -135,7 +144,7 @@ int main(int argc, char** argv) {
                                                  trace_out, /*trace_needs_replay=*/true);
       !why.empty())
     return usage(why);
-  scenario_args = std::string(" --variant ") + app->variant + " --workers " +
+  const std::string scenario_args = std::string(" --variant ") + app->variant + " --workers " +
                   std::to_string(cfg.workers) + " --run-us " + std::to_string(cfg.run_us);
 
   if (replay_given) {
