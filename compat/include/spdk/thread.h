@@ -28,6 +28,7 @@
 #include "spdk/stdinc.h"
 #include "spdk/cpuset.h"
 #include "spdk/env.h"
+#include "spdk/util.h"
 
 #ifdef __cplusplus
 extern "C" {
