@@ -89,7 +89,8 @@ TEST(TraceReader, GarbageIsNotATrace) {
   EXPECT_EQ(parse_error(""), "line 1: the trace ends here, but the header 'lockstep-trace 2' "
                              "should follow (truncated trace?)");
   EXPECT_EQ(parse_error(std::string("\x7f" "ELF\x02\x01\x01\n", 8)),
-            "line 1: control character in the line (not a text trace?): '\\x7fELF\\x02\\x01\\x01'");
+            "line 1: not a lockstep trace: control character in the line (not a text trace?): "
+            "'\\x7fELF\\x02\\x01\\x01'");
 }
 
 TEST(TraceReader, BadRecordsNameTheLineAndTheLayout) {
@@ -131,6 +132,26 @@ TEST(TraceReader, ReadFileSaysADirectoryIsNotATrace) {
   std::string error;
   EXPECT_FALSE(lt::read_file(LOCKSTEP_TRACE_TEST_DATA, &t, &error));
   EXPECT_EQ(error, LOCKSTEP_TRACE_TEST_DATA ": is a directory, not a trace file");
+}
+
+// Input that is not a trace is refused on its first line, whatever follows: a first line
+// longer than the header could be, or one with a control character, ends the reading there.
+TEST(TraceReader, GarbageIsRefusedWithinItsFirstLine) {
+  EXPECT_EQ(parse_error(std::string(1 << 20, 'x')).substr(0, 56),
+            "line 1: not a lockstep trace: line longer than 64 bytes ");
+  EXPECT_EQ(parse_error(std::string(1, '\0')),
+            "line 1: not a lockstep trace: control character in the line (not a text trace?): "
+            "'\\x00'");
+  // A header cut by a carriage return (a CRLF file) starts like a trace: said as it is.
+  EXPECT_EQ(parse_error("lockstep-trace 2\r\n"),
+            "line 1: control character in the line (not a text trace?): 'lockstep-trace 2\\x0d'");
+}
+
+// The limit holds for the lines after the header too (line_max): a line is never read past it.
+TEST(TraceReader, ALineLongerThanTheLimitIsRefused) {
+  const std::string text = "lockstep-trace 2\noptions " + std::string(lt::line_max, 'x') + "\n";
+  EXPECT_EQ(parse_error(text).substr(0, 56),
+            "line 2: line longer than " + std::to_string(lt::line_max) + " bytes (not a text t");
 }
 
 }  // namespace

@@ -2,12 +2,14 @@
 //
 //   trace_viz TRACE -o OUT.dot|OUT.svg|OUT.png|OUT.json
 //             [--causal [--depth N]] [--around STEP [--radius N]] [--all-pollers]
+//             [--max-nodes N]
 //
 // The output format is chosen by OUT's extension: DOT text, SVG or PNG rendered through the
 // Graphviz libraries, or Chrome/Perfetto trace-event JSON. See docs/trace_viz.md.
 // Exit codes: 0 written; 1 the trace is unreadable or malformed (the message names the line);
 // 2 bad usage (also an --around STEP outside the trace); 3 the output could not be rendered or
-// written; 4 nothing to draw (the options, or the trace, selected no node).
+// written; 4 nothing to draw (the options, or the trace, selected no node); 5 too many nodes to
+// lay out (.svg, .png past --max-nodes).
 #include "causal_graph.hpp"
 #include "dot_writer.hpp"
 #include "json_writer.hpp"
@@ -28,6 +30,12 @@ namespace {
 // Past this many nodes a drawing is rarely readable (and slow to lay out): say how to cut it.
 constexpr size_t large_graph_nodes = 400;
 
+// Past this many nodes Graphviz's dot layout is not attempted (.svg, .png) unless --max-nodes
+// raises the limit: its time grows about fivefold when the nodes double (docs/trace_viz.md has
+// the figures: about 10 s CPU at 500 nodes, 47 s at 1,000) and a few hundred thousand nodes
+// overflow its stack (SIGSEGV). Set in tools/trace_viz/CMakeLists.txt.
+constexpr uint64_t layout_nodes_max = LOCKSTEP_TRACE_VIZ_MAX_NODES;
+
 int usage(const std::string& why) {
   std::fprintf(stderr,
                "trace_viz: %s\n"
@@ -40,8 +48,11 @@ int usage(const std::string& why) {
                "  --depth N      with --causal: at most N happens-before hops back\n"
                "  --around STEP  keep the steps STEP-N..STEP+N (N from --radius, default 20);\n"
                "                 with --causal, only the causal past inside that window\n"
-               "  --all-pollers  also draw poller runs that sent nothing\n",
-               why.c_str());
+               "  --all-pollers  also draw poller runs that sent nothing\n"
+               "  --max-nodes N  lay out .svg/.png drawings of up to N nodes (default %" PRIu64
+               "; past it\n"
+               "                 Graphviz takes minutes, then crashes)\n",
+               why.c_str(), layout_nodes_max);
   return 2;
 }
 
@@ -55,7 +66,10 @@ std::string extension(const std::string& path) {
   const size_t dot = path.rfind('.');
   const size_t slash = path.rfind('/');
   if (dot == std::string::npos || (slash != std::string::npos && dot < slash)) return "";
-  return path.substr(dot + 1);
+  std::string ext = path.substr(dot + 1);
+  for (char& c : ext)  // x.SVG is x.svg
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  return ext;
 }
 
 // The lowest and highest step the trace's records name; false if it has no records.
@@ -116,6 +130,7 @@ int main(int argc, char** argv) {
   build_options bo;
   slice_options so;
   bool depth_given = false, radius_given = false;
+  uint64_t max_nodes = layout_nodes_max;
   std::vector<std::string> given;  // the options seen: each may be given once
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
@@ -142,6 +157,9 @@ int main(int argc, char** argv) {
     } else if (arg == "--radius") {
       if (!value(&so.radius)) return usage("--radius needs a number of steps");
       radius_given = true;
+    } else if (arg == "--max-nodes") {
+      if (!value(&max_nodes) || max_nodes == 0)
+        return usage("--max-nodes needs a number of nodes (at least 1)");
     } else if (arg == "--all-pollers") {
       bo.all_pollers = true;
     } else if (arg == "-h" || arg == "--help") {
@@ -213,12 +231,33 @@ int main(int argc, char** argv) {
                  why_empty(whole, so, bo).c_str());
     return 4;
   }
+  // Graphviz's layout (.svg, .png) is refused past the node limit before it starts: it would
+  // run for minutes, or crash. The .dot text needs no layout and is written at any size.
+  const bool laid_out = format != "dot";
+  if (laid_out && g.nodes.size() > max_nodes) {
+    std::fprintf(stderr,
+                 "trace_viz: %s not written: %zu nodes are more than Graphviz's layout takes "
+                 "(at most %" PRIu64 "%s: its time grows about fivefold when the nodes double, "
+                 "some 10 s for 500 nodes, 50 s for 1,000, and a few hundred thousand crash it). "
+                 "Cut the "
+                 "trace down with --causal [--depth N] or --around STEP --radius N, write "
+                 "OUT.json (a timeline of the whole trace, any size) or OUT.dot (not laid out), "
+                 "or raise the limit with --max-nodes %zu\n",
+                 output.c_str(), g.nodes.size(), max_nodes,
+                 max_nodes == layout_nodes_max ? "" : ", from --max-nodes", g.nodes.size());
+    return 5;
+  }
   const std::string dot = to_dot(g);
-  if (format == "dot") {
+  if (!laid_out) {
     if (!write_file(output, dot, &error)) {
       std::fprintf(stderr, "trace_viz: %s\n", error.c_str());
       return 3;
     }
+    if (g.nodes.size() > max_nodes)
+      std::fprintf(stderr,
+                   "trace_viz: %zu nodes: Graphviz's dot will take minutes to lay this out, or "
+                   "crash (trace_viz lays out at most %" PRIu64 "; see docs/trace_viz.md)\n",
+                   g.nodes.size(), max_nodes);
   } else {
     if (g.nodes.size() > large_graph_nodes)
       std::fprintf(stderr,
@@ -226,10 +265,12 @@ int main(int argc, char** argv) {
                    "cut it down with --causal --depth N (smaller N, fewer nodes) or "
                    "--around STEP --radius N\n",
                    g.nodes.size());
-    if (!render(dot, format, output, &error)) {
+    std::vector<std::string> notes;
+    if (!render(dot, format, output, &error, &notes)) {
       std::fprintf(stderr, "trace_viz: %s\n", error.c_str());
       return 3;
     }
+    for (const std::string& note : notes) std::fprintf(stderr, "trace_viz: %s\n", note.c_str());
   }
   std::printf("trace_viz: wrote %s (%zu nodes, %zu sends%s)\n", output.c_str(), g.nodes.size(),
               g.sends.size(), g.failure != SIZE_MAX ? ", failure highlighted" : "");

@@ -2,10 +2,12 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <charconv>
 #include <cstdio>
 #include <cstring>
+#include <memory>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -16,14 +18,19 @@ namespace {
 // far lower, and a garbage header must not make later stages allocate per-core state for it.
 constexpr uint32_t cores_max = 4096;
 
+// The header line: "lockstep-trace <version>".
+constexpr std::string_view header_prefix = "lockstep-trace ";
+
 // A parse failure: thrown inside the reader only, turned into the error string at its edge.
 struct bad_line {
   uint32_t line;
   std::string what;
 };
 
+// How much of a line an error message shows.
+constexpr size_t shown_max = 60;
+
 std::string shown(std::string_view s) {
-  constexpr size_t shown_max = 60;
   std::string out;
   for (char c : s.substr(0, shown_max)) {
     const auto u = static_cast<unsigned char>(c);
@@ -50,43 +57,138 @@ std::vector<std::string_view> split_fields(std::string_view line) {
   }
 }
 
-// The lines of the text; each must end in '\n' (a missing one means the file was cut).
-class line_source {
+// Where the bytes of a trace come from: a string in memory, or a file read as it is parsed.
+// Returns the number of bytes put into buf (0: the end); a read error throws bad_line with
+// line 0, which parse() and read_file() turn into "cannot read".
+class byte_source {
  public:
-  explicit line_source(std::string_view text) : text_(text) {}
+  virtual ~byte_source() = default;
+  virtual size_t read(char* buf, size_t n) = 0;
+};
 
-  uint32_t number() const noexcept { return number_; }
-  bool at_end() const noexcept { return pos_ >= text_.size(); }
-
-  // The next line; `expected` says what should come, for the error when the text ends.
-  std::string_view next(const std::string& expected) {
-    if (at_end())
-      throw bad_line{number_ + 1, "the trace ends here, but " + expected +
-                                      " should follow (truncated trace?)"};
-    ++number_;
-    const size_t nl = text_.find('\n', pos_);
-    if (nl == std::string_view::npos)
-      throw bad_line{number_, "the last line has no newline (truncated trace?)"};
-    std::string_view line = text_.substr(pos_, nl - pos_);
-    pos_ = nl + 1;
-    for (char c : line) {
-      const auto u = static_cast<unsigned char>(c);
-      if (u < 0x20 || u == 0x7f)
-        throw bad_line{number_, "control character in the line (not a text trace?): " +
-                                    shown(line)};
-    }
-    return line;
+class memory_source final : public byte_source {
+ public:
+  explicit memory_source(std::string_view text) : text_(text) {}
+  size_t read(char* buf, size_t n) override {
+    const size_t k = std::min(n, text_.size() - pos_);
+    std::memcpy(buf, text_.data() + pos_, k);
+    pos_ += k;
+    return k;
   }
 
  private:
   std::string_view text_;
   size_t pos_ = 0;
+};
+
+// A read error while streaming a file (not a defect of the trace: no line number).
+struct read_error {
+  int err;
+};
+
+class file_source final : public byte_source {
+ public:
+  explicit file_source(std::FILE* f) : f_(f) {}
+  size_t read(char* buf, size_t n) override {
+    errno = 0;
+    const size_t k = std::fread(buf, 1, n, f_);
+    if (k == 0 && std::ferror(f_) != 0) throw read_error{errno != 0 ? errno : EIO};
+    return k;
+  }
+
+ private:
+  std::FILE* f_;
+};
+
+// The lines of the text, read as they are asked for; each must end in '\n' (a missing one means
+// the file was cut). A line is checked as it is read: a control character or a line longer
+// than the limit ends the reading there, so garbage (a binary file, /dev/zero, /dev/urandom) is
+// refused after at most one line's worth of bytes, whatever its size.
+class line_source {
+ public:
+  explicit line_source(byte_source& in) : in_(in) {}
+
+  uint32_t number() const noexcept { return number_; }
+  bool at_end() {
+    fill_if_empty();
+    return pos_ >= len_;
+  }
+
+  // The next line; `expected` says what should come, for the error when the text ends. The
+  // view stays valid until the next call. The first line (the header) may be at most
+  // header_line_max bytes long, every other one line_max.
+  std::string_view next(const std::string& expected) {
+    if (at_end())
+      throw bad_line{number_ + 1, "the trace ends here, but " + expected +
+                                      " should follow (truncated trace?)"};
+    ++number_;
+    const size_t limit = number_ == 1 ? header_line_max : line_max;
+    line_.clear();
+    for (;;) {
+      if (!fill_if_empty())
+        throw bad_line{number_, line_too_long_or_cut(
+                                    "the last line has no newline (truncated trace?)")};
+      const char* begin = buffer_ + pos_;
+      const size_t avail = len_ - pos_;
+      const auto* nl = static_cast<const char*>(std::memchr(begin, '\n', avail));
+      const size_t take = nl != nullptr ? static_cast<size_t>(nl - begin) : avail;
+      for (size_t i = 0; i < take; ++i) {
+        const auto u = static_cast<unsigned char>(begin[i]);
+        if (u < 0x20 || u == 0x7f) {
+          // Shown as far as shown() shows a line (what is at hand, up to the newline).
+          line_.append(begin, std::min(take, shown_max + 1));
+          throw bad_line{number_, line_too_long_or_cut(
+                                      "control character in the line (not a text trace?): " +
+                                      shown(line_))};
+        }
+      }
+      if (line_.size() + take > limit) {
+        line_.append(begin, std::min(take, limit + 1 - line_.size()));
+        throw bad_line{number_, line_too_long_or_cut(
+                                    "line longer than " + std::to_string(limit) +
+                                    " bytes (not a text trace?): " + shown(line_))};
+      }
+      line_.append(begin, take);
+      pos_ += take;
+      if (nl != nullptr) {
+        ++pos_;
+        return line_;
+      }
+    }
+  }
+
+ private:
+  // Garbage in the first line means the input is not a trace at all: say so first (the header
+  // parser would say the same had the line ended). A first line that starts like the header is
+  // reported as it is (a CRLF trace, a cut header).
+  std::string line_too_long_or_cut(std::string what) const {
+    if (number_ != 1 || std::string_view(line_).substr(0, header_prefix.size()) == header_prefix)
+      return what;
+    return "not a lockstep trace: " + what;
+  }
+
+  // True when bytes are available at pos_.
+  bool fill_if_empty() {
+    if (pos_ < len_) return true;
+    if (eof_) return false;
+    pos_ = 0;
+    len_ = in_.read(buffer_, sizeof buffer_);
+    if (len_ == 0) eof_ = true;
+    return len_ > 0;
+  }
+
+  byte_source& in_;
+  char buffer_[1 << 16];
+  size_t pos_ = 0;
+  size_t len_ = 0;
+  bool eof_ = false;
+  std::string line_;
   uint32_t number_ = 0;
 };
 
 class parser {
  public:
-  parser(std::string_view text, trace* out) : lines_(text), t_(*out) {}
+  parser(byte_source& in, trace* out) : lines_(in), t_(*out) {}
 
   void run() {
     header();
@@ -159,7 +261,7 @@ class parser {
   void header() {
     const std::string_view first = lines_.next("the header 'lockstep-trace " +
                                                 std::to_string(format_version) + "'");
-    const std::string_view magic = "lockstep-trace ";
+    const std::string_view magic = header_prefix;
     if (first.substr(0, magic.size()) != magic)
       fail("not a lockstep trace: expected 'lockstep-trace " + std::to_string(format_version) +
            "', got " + shown(first));
@@ -413,16 +515,35 @@ const char* to_string(kind k) noexcept {
   return "?";
 }
 
-bool parse(std::string_view text, trace* out, std::string* error) {
+namespace {
+
+// Parses from `in`; on a defect sets *error to "line N: what was wrong" (a read error to
+// "cannot read: why", with *read_failed set).
+bool parse_from(byte_source& in, trace* out, std::string* error, bool* read_failed) {
   *out = trace{};
   try {
-    parser(text, out).run();
+    // The parser holds a 64 KiB buffer: on the heap, so that callers' stacks stay small.
+    auto p = std::make_unique<parser>(in, out);
+    p->run();
   } catch (const bad_line& e) {
     *error = "line " + std::to_string(e.line) + ": " + e.what;
     *out = trace{};
     return false;
+  } catch (const read_error& e) {
+    *error = std::string("cannot read: ") + std::strerror(e.err);
+    *read_failed = true;
+    *out = trace{};
+    return false;
   }
   return true;
+}
+
+}  // namespace
+
+bool parse(std::string_view text, trace* out, std::string* error) {
+  memory_source in(text);
+  bool read_failed = false;
+  return parse_from(in, out, error, &read_failed);
 }
 
 bool read_file(const std::string& path, trace* out, std::string* error) {
@@ -438,20 +559,16 @@ bool read_file(const std::string& path, trace* out, std::string* error) {
     *error = path + ": cannot open: " + std::strerror(errno);
     return false;
   }
-  std::string text;
-  char buffer[1 << 16];
-  size_t n = 0;
-  errno = 0;
-  while ((n = std::fread(buffer, 1, sizeof buffer, f)) > 0) text.append(buffer, n);
-  const int read_errno = std::ferror(f) != 0 ? (errno != 0 ? errno : EIO) : 0;
-  std::fclose(f);
-  if (read_errno != 0) {
-    *error = path + ": cannot read: " + std::strerror(read_errno);
-    return false;
-  }
+  // Read as it is parsed: the header is checked on the first line, and a line is refused as
+  // soon as it is too long or holds a control character, so a huge or endless input that is
+  // not a trace costs no more than one line.
+  file_source in(f);
   std::string why;
-  if (!parse(text, out, &why)) {
-    *error = path + ":" + why.substr(std::strlen("line "));
+  bool read_failed = false;
+  const bool ok = parse_from(in, out, &why, &read_failed);
+  std::fclose(f);
+  if (!ok) {
+    *error = read_failed ? path + ": " + why : path + ":" + why.substr(std::strlen("line "));
     return false;
   }
   return true;

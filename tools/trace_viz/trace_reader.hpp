@@ -5,6 +5,7 @@
 // The reader keeps no global state: call it from any thread.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -14,6 +15,12 @@ namespace lockstep::trace {
 
 // The format version this reader understands (and the simulator writes).
 inline constexpr int format_version = 2;
+
+// The longest first line (the header "lockstep-trace N") the reader takes, and the longest
+// of every other line (the options line holds a replay line, which may carry a long decision
+// vector), in bytes, without the newline. A longer line is refused, not read to its end.
+inline constexpr size_t header_line_max = 64;
+inline constexpr size_t line_max = size_t{64} << 20;  // 64 MiB
 
 // A core number in a record, or `outside` for what happens outside any core ("-" on disk).
 inline constexpr uint32_t outside = UINT32_MAX;
@@ -72,7 +79,9 @@ struct trace {
 // Parses a whole trace. On failure returns false and sets *error to "line N: what was wrong".
 bool parse(std::string_view text, trace* out, std::string* error);
 
-// Reads and parses a file. Errors are prefixed with the path: "PATH:N: what was wrong".
+// Reads and parses a file, as it is read (never more than one line ahead of the parser): input
+// that is not a trace is refused within its first line. Errors are prefixed with the path:
+// "PATH:N: what was wrong", or "PATH: cannot read: why".
 bool read_file(const std::string& path, trace* out, std::string* error);
 
 }  // namespace lockstep::trace
