@@ -50,6 +50,9 @@ struct run_context {
   // see (DPDK's own launch and wait are not instrumented).
   std::atomic<uint32_t> launched{0};
   std::atomic<uint32_t> finished{0};
+  // The signal whose shutdown request was queued first (0: none). Written by the main lcore,
+  // read after the run (ordered by `finished`).
+  int interrupted_by = 0;
 };
 
 void run_start(void* ctx, void*) { static_cast<run_context*>(ctx)->start(); }
@@ -65,7 +68,8 @@ void run_shutdown_request(void* ctx, void*) {
 
 // On the main lcore: a signal arrived; queue the shutdown request event (never allocated from
 // the pool, so that a request gets through an exhausted pool).
-void post_shutdown_request(run_context* c) noexcept {
+void post_shutdown_request(run_context* c, int signo) noexcept {
+  if (c->interrupted_by == 0) c->interrupted_by = signo;
   event* ev = &c->specials[shutdown_slot];
   if (ev->state != event_state::free) return;  // one is queued or running: coalesce
   ev->state = event_state::queued;
@@ -95,7 +99,9 @@ int lcore_main(void* arg) {
   // Signals are turned into the shutdown request between iterations (or steps) of the main
   // lcore: a flag read there is as timely as the reactor's own stop check.
   auto between = [c, is_main] {
-    if (is_main && shutdown_signals::take_request()) [[unlikely]] post_shutdown_request(c);
+    if (!is_main) return;
+    if (const int signo = shutdown_signals::take_request(); signo != 0) [[unlikely]]
+      post_shutdown_request(c, signo);
   };
   if (trace == nullptr) {
     while (!rt.stop_requested()) {
@@ -224,6 +230,7 @@ int run_on_lcores(run_context& c, run_stats* stats) {
   s.alloc_failures += c.rt->external_alloc_failures();
   s.dropped_events = c.rt->drop_queued();
   s.leaked_events = c.pool->in_use();
+  s.interrupted_by = c.interrupted_by;
   c.rt->deactivate();
   if (stats != nullptr) *stats = s;
   if (c.trace) write_trace(c);

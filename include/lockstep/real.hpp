@@ -36,7 +36,11 @@ namespace lockstep::real {
 struct options {
   // EAL arguments (without argv[0]). The default runs two lcores anywhere, without hugepages;
   // docs/real_backend.md gives production arguments (hugepages, isolated cores, -l,
-  // --main-lcore).
+  // --main-lcore). When they name none of --file-prefix (--file-prefix X or
+  // --file-prefix=X), --no-shconf or --in-memory, run adds --file-prefix=lockstep_pid<pid>: each
+  // process keeps its runtime files apart, so that several processes run side by side (DPDK's
+  // shared default prefix admits one primary process per machine). This vector stays as given
+  // (a later run's eal_args are compared with it, not with the addition).
   std::vector<std::string> eal_args = {"-l", "0-1", "--no-huge", "--no-pci", "-m", "256"};
   // Events in the pool (1 .. 2^24). 2^k - 1 uses memory best (an rte_mempool detail).
   uint32_t event_pool_size = 262143;
@@ -59,6 +63,10 @@ struct run_stats {
   uint64_t leaked_events = 0;    // allocated and never called: not back in the pool at the end
   uint64_t pollers_run = 0;
   uint32_t lcores = 0;           // reactors that ran (0: the run did not start)
+  // The signal (SIGINT or SIGTERM) whose arrival queued the shutdown request (the first, if
+  // several did); 0 when none arrived during the run: it ended by the application's own
+  // app_stop. Set whatever the shutdown_cb, the default included.
+  int interrupted_by = 0;
   std::string failure;           // when the run did not start: why (also printed on stderr)
 };
 
@@ -73,8 +81,10 @@ inline constexpr int run_failed = -1;
 // every reactor has stopped and every queued event has been dropped (counted in
 // stats->dropped_events and returned to the pool). stats may be nullptr.
 //
-// SIGINT and SIGTERM are handled during the run (opts.shutdown_cb as an event on the main lcore)
-// and the previous handlers are restored before run returns.
+// SIGINT and SIGTERM are handled during the run (opts.shutdown_cb as an event on the main lcore;
+// stats->interrupted_by names the signal) and the previous handlers are restored before run
+// returns. A signal that is ignored when run starts (SIG_IGN, inherited by a shell's background
+// job or set by nohup) stays ignored: no handler is installed for it.
 //
 // EAL initializes once per process: later calls reuse it; eal_args that differ from the first
 // call's are reported on stderr and have no effect. A failed EAL initialization cannot be

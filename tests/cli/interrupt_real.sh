@@ -7,6 +7,9 @@
 set -u
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
+# Job control on: without it, bash starts a background command with SIGINT ignored, and the
+# real backend leaves an ignored SIGINT ignored (docs/real_backend.md).
+set -m
 "$@" >"$out" 2>&1 &
 pid=$!
 for _ in $(seq 1 6000); do
