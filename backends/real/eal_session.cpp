@@ -37,8 +37,9 @@ bool g_own_runtime_dir = false;
 void remove_own_runtime_dir() {
   const char* dir = rte_eal_get_runtime_dir();
   // Only the directory named after this process (never a shared one, whatever happened).
-  const std::string own = std::string("/") + (auto_file_prefix_option + std::strlen("--file-prefix=")) +
-                          std::to_string(static_cast<long>(::getpid()));
+  const std::string own = std::string("/") +
+                          (auto_file_prefix_option + std::strlen("--file-prefix=")) +
+                          std::to_string(::getpid());
   const std::string path = dir != nullptr ? dir : "";
   if (path.size() <= own.size() || path.compare(path.size() - own.size(), own.size(), own) != 0)
     return;
@@ -94,13 +95,13 @@ bool eal_ensure(const std::vector<std::string>& args, std::string* error) {
   static std::vector<char*> argv;
   storage.clear();
   storage.push_back("lockstep");
-  storage.insert(storage.end(), args.begin(), args.end());
   // DPDK's default prefix ("rte") is one lock for the whole machine: a second process with the
   // same arguments fails ("Cannot create lock on /var/run/dpdk/rte/config"). Unless the
-  // arguments choose a prefix or no shared files, each process gets its own.
+  // arguments choose a prefix or no shared files, each process gets its own (first, so that
+  // a "--" among the arguments cannot hide it from EAL's option parser).
   const bool add_prefix = !names_runtime_files(args);
-  if (add_prefix)
-    storage.push_back(auto_file_prefix_option + std::to_string(static_cast<long>(::getpid())));
+  if (add_prefix) storage.push_back(auto_file_prefix_option + std::to_string(::getpid()));
+  storage.insert(storage.end(), args.begin(), args.end());
   argv.clear();
   for (std::string& s : storage) argv.push_back(s.data());
   argv.push_back(nullptr);

@@ -193,6 +193,12 @@ int child_sigint_ignored() {
                 "from the application's own app_stop, not interrupted)");
   if (sigaction(SIGINT, nullptr, &sa) != 0 || sa.sa_handler != SIG_IGN)
     return fail("SIGINT is no longer ignored after the run");
+  // Arguments that say --no-shconf get no file prefix added: no runtime directory of ours.
+  const std::vector<std::string> args = real_test::eal_args();
+  bool no_shconf = false;
+  for (const std::string& a : args) no_shconf = no_shconf || a == "--no-shconf";
+  if (no_shconf && exists(runtime_dir("lockstep_pid" + std::to_string(::getpid()))))
+    return fail("a file prefix was added to eal_args that say --no-shconf");
   // SIGTERM was not ignored: it still stops a run, through the default shutdown callback, and
   // run_stats says which signal did.
   const int term_rc = run_raising(SIGTERM, &stats);

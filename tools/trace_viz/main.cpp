@@ -50,8 +50,8 @@ int usage(const std::string& why) {
                "                 with --causal, only the causal past inside that window\n"
                "  --all-pollers  also draw poller runs that sent nothing\n"
                "  --max-nodes N  lay out .svg/.png drawings of up to N nodes (default %" PRIu64
-               "; past it\n"
-               "                 Graphviz takes minutes, then crashes)\n",
+               "; the\n"
+               "                 layout's time grows about fivefold when the nodes double)\n",
                why.c_str(), layout_nodes_max);
   return 2;
 }
@@ -239,8 +239,7 @@ int main(int argc, char** argv) {
                  "trace_viz: %s not written: %zu nodes are more than Graphviz's layout takes "
                  "(at most %" PRIu64 "%s: its time grows about fivefold when the nodes double, "
                  "some 10 s for 500 nodes, 50 s for 1,000, and a few hundred thousand crash it). "
-                 "Cut the "
-                 "trace down with --causal [--depth N] or --around STEP --radius N, write "
+                 "Cut the trace down with --causal [--depth N] or --around STEP --radius N, write "
                  "OUT.json (a timeline of the whole trace, any size) or OUT.dot (not laid out), "
                  "or raise the limit with --max-nodes %zu\n",
                  output.c_str(), g.nodes.size(), max_nodes,
@@ -255,8 +254,9 @@ int main(int argc, char** argv) {
     }
     if (g.nodes.size() > max_nodes)
       std::fprintf(stderr,
-                   "trace_viz: %zu nodes: Graphviz's dot will take minutes to lay this out, or "
-                   "crash (trace_viz lays out at most %" PRIu64 "; see docs/trace_viz.md)\n",
+                   "trace_viz: %zu nodes: more than trace_viz lays out (%" PRIu64 "); Graphviz's "
+                   "dot will be slow on it (its time grows about fivefold when the nodes double, "
+                   "and a few hundred thousand nodes crash it; see docs/trace_viz.md)\n",
                    g.nodes.size(), max_nodes);
   } else {
     if (g.nodes.size() > large_graph_nodes)
