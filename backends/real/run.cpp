@@ -230,7 +230,6 @@ int run_on_lcores(run_context& c, run_stats* stats) {
   s.alloc_failures += c.rt->external_alloc_failures();
   s.dropped_events = c.rt->drop_queued();
   s.leaked_events = c.pool->in_use();
-  s.interrupted_by = c.interrupted_by;
   c.rt->deactivate();
   if (stats != nullptr) *stats = s;
   if (c.trace) write_trace(c);
@@ -262,7 +261,9 @@ int run(const options& opts, std::function<void()> start, run_stats* stats) {
   auto c = std::make_unique<run_context>();
   c->opts = opts;
   c->start = std::move(start);
-  return run_on_lcores(*c, stats);
+  const int rc = run_on_lcores(*c, stats);
+  if (stats != nullptr && stats->lcores != 0) stats->interrupted_by = c->interrupted_by;
+  return rc;
 }
 
 }  // namespace lockstep::real

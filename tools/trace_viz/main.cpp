@@ -122,6 +122,57 @@ std::string why_empty(const lockstep::trace::graph& whole, const lockstep::trace
          "; widen --radius";
 }
 
+// Writes `g` to `output` in `format` (dot, svg, png); the exit code.
+int draw(const lockstep::trace::graph& g, const std::string& format, const std::string& output,
+         uint64_t max_nodes) {
+  using namespace lockstep::trace;
+  std::string error;
+  // Graphviz's layout (.svg, .png) is refused past the node limit before it starts: it would
+  // run for minutes, or crash. The .dot text needs no layout and is written at any size.
+  const bool laid_out = format != "dot";
+  if (laid_out && g.nodes.size() > max_nodes) {
+    std::fprintf(stderr,
+                 "trace_viz: %s not written: %zu nodes are more than Graphviz's layout takes "
+                 "(at most %" PRIu64 "%s: its time grows about fivefold when the nodes double, "
+                 "some 10 s for 500 nodes, 50 s for 1,000, and a few hundred thousand crash it). "
+                 "Cut the trace down with --causal [--depth N] or --around STEP --radius N, write "
+                 "OUT.json (a timeline of the whole trace, any size) or OUT.dot (not laid out), "
+                 "or raise the limit with --max-nodes %zu\n",
+                 output.c_str(), g.nodes.size(), max_nodes,
+                 max_nodes == layout_nodes_max ? "" : ", from --max-nodes", g.nodes.size());
+    return 5;
+  }
+  const std::string dot = to_dot(g);
+  if (!laid_out) {
+    if (!write_file(output, dot, &error)) {
+      std::fprintf(stderr, "trace_viz: %s\n", error.c_str());
+      return 3;
+    }
+    if (g.nodes.size() > max_nodes)
+      std::fprintf(stderr,
+                   "trace_viz: %zu nodes: more than trace_viz lays out (%" PRIu64 "); Graphviz's "
+                   "dot will be slow on it (its time grows about fivefold when the nodes double, "
+                   "and a few hundred thousand nodes crash it; see docs/trace_viz.md)\n",
+                   g.nodes.size(), max_nodes);
+  } else {
+    if (g.nodes.size() > large_graph_nodes)
+      std::fprintf(stderr,
+                   "trace_viz: %zu nodes: the drawing will be large and slow to lay out; "
+                   "cut it down with --causal --depth N (smaller N, fewer nodes) or "
+                   "--around STEP --radius N\n",
+                   g.nodes.size());
+    std::vector<std::string> notes;
+    if (!render(dot, format, output, &error, &notes)) {
+      std::fprintf(stderr, "trace_viz: %s\n", error.c_str());
+      return 3;
+    }
+    for (const std::string& note : notes) std::fprintf(stderr, "trace_viz: %s\n", note.c_str());
+  }
+  std::printf("trace_viz: wrote %s (%zu nodes, %zu sends%s)\n", output.c_str(), g.nodes.size(),
+              g.sends.size(), g.failure != SIZE_MAX ? ", failure highlighted" : "");
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -231,48 +282,5 @@ int main(int argc, char** argv) {
                  why_empty(whole, so, bo).c_str());
     return 4;
   }
-  // Graphviz's layout (.svg, .png) is refused past the node limit before it starts: it would
-  // run for minutes, or crash. The .dot text needs no layout and is written at any size.
-  const bool laid_out = format != "dot";
-  if (laid_out && g.nodes.size() > max_nodes) {
-    std::fprintf(stderr,
-                 "trace_viz: %s not written: %zu nodes are more than Graphviz's layout takes "
-                 "(at most %" PRIu64 "%s: its time grows about fivefold when the nodes double, "
-                 "some 10 s for 500 nodes, 50 s for 1,000, and a few hundred thousand crash it). "
-                 "Cut the trace down with --causal [--depth N] or --around STEP --radius N, write "
-                 "OUT.json (a timeline of the whole trace, any size) or OUT.dot (not laid out), "
-                 "or raise the limit with --max-nodes %zu\n",
-                 output.c_str(), g.nodes.size(), max_nodes,
-                 max_nodes == layout_nodes_max ? "" : ", from --max-nodes", g.nodes.size());
-    return 5;
-  }
-  const std::string dot = to_dot(g);
-  if (!laid_out) {
-    if (!write_file(output, dot, &error)) {
-      std::fprintf(stderr, "trace_viz: %s\n", error.c_str());
-      return 3;
-    }
-    if (g.nodes.size() > max_nodes)
-      std::fprintf(stderr,
-                   "trace_viz: %zu nodes: more than trace_viz lays out (%" PRIu64 "); Graphviz's "
-                   "dot will be slow on it (its time grows about fivefold when the nodes double, "
-                   "and a few hundred thousand nodes crash it; see docs/trace_viz.md)\n",
-                   g.nodes.size(), max_nodes);
-  } else {
-    if (g.nodes.size() > large_graph_nodes)
-      std::fprintf(stderr,
-                   "trace_viz: %zu nodes: the drawing will be large and slow to lay out; "
-                   "cut it down with --causal --depth N (smaller N, fewer nodes) or "
-                   "--around STEP --radius N\n",
-                   g.nodes.size());
-    std::vector<std::string> notes;
-    if (!render(dot, format, output, &error, &notes)) {
-      std::fprintf(stderr, "trace_viz: %s\n", error.c_str());
-      return 3;
-    }
-    for (const std::string& note : notes) std::fprintf(stderr, "trace_viz: %s\n", note.c_str());
-  }
-  std::printf("trace_viz: wrote %s (%zu nodes, %zu sends%s)\n", output.c_str(), g.nodes.size(),
-              g.sends.size(), g.failure != SIZE_MAX ? ", failure highlighted" : "");
-  return 0;
+  return draw(g, format, output, max_nodes);
 }
