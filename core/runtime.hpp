@@ -86,6 +86,13 @@ class runtime {
   enum class scope { process, thread };
   bool activate(scope s) noexcept;
   void deactivate() noexcept;
+  // For a runtime active with scope::thread whose reactors run on other threads too (the
+  // simulator's thread_per_core): makes it the runtime the API reaches from the calling thread,
+  // and undoes that. The thread that activated it keeps it.
+  void enter_thread() noexcept { detail::t_active_runtime = this; }
+  void leave_thread() noexcept {
+    if (detail::t_active_runtime == this) detail::t_active_runtime = nullptr;
+  }
   static runtime* active() noexcept {
     runtime* rt = detail::t_active_runtime;
     return rt != nullptr ? rt : detail::g_active_runtime.load(std::memory_order_acquire);

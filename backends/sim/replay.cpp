@@ -19,6 +19,10 @@ constexpr const char* replay_keys[] = {
     "alloc_fail_ppm", "alloc_fail_nth", "max_steps", "shutdown_ppm", "stall_ppm",
     "stall_steps_max", "timer_jitter_ns", "swarm", "trace", "decisions"};
 constexpr size_t replay_key_count = sizeof(replay_keys) / sizeof(replay_keys[0]);
+// The one optional key, written only when on: every line written before it existed means "off",
+// and reads so. (It changes no schedule by itself, but code that keeps per-core state in
+// thread-locals takes other branches without it, so a replay must run with it as the run did.)
+constexpr const char* thread_per_core_key = "thread_per_core";
 
 bool parse_u64(const std::string& text, uint64_t max, uint64_t* out) {
   uint64_t v = 0;
@@ -41,6 +45,7 @@ std::string format_replay(const options& o) {
     << " stall_ppm=" << o.stall_ppm << " stall_steps_max=" << o.stall_steps_max
     << " timer_jitter_ns=" << o.timer_jitter_ns << " swarm=" << (o.swarm ? 1 : 0)
     << " trace=" << (o.trace ? 1 : 0)
+    << (o.thread_per_core.value_or(false) ? " thread_per_core=1" : "")
     << " decisions=" << (o.decisions ? format_decisions(*o.decisions) : std::string("-"));
   return s.str();
 }
@@ -104,6 +109,8 @@ bool parse_replay(const std::string& line, options* opts, std::string* error) {
   }
   options o = *opts;
   bool seen[replay_key_count] = {};
+  bool seen_thread_per_core = false;
+  o.thread_per_core = false;  // explicit, so that a runner's default (run_sim's) does not apply
   std::string field;
   while (in >> field) {
     const size_t eq = field.find('=');
@@ -113,6 +120,20 @@ bool parse_replay(const std::string& line, options* opts, std::string* error) {
     }
     const std::string key = field.substr(0, eq);
     const std::string value = field.substr(eq + 1);
+    if (key == thread_per_core_key) {
+      uint64_t v = 0;
+      if (seen_thread_per_core) {
+        *error = "replay line repeats option '" + key + "'";
+        return false;
+      }
+      seen_thread_per_core = true;
+      if (!parse_u64(value, 1, &v)) {
+        *error = "replay option " + key + " has a bad value '" + value + "'";
+        return false;
+      }
+      o.thread_per_core = v == 1;
+      continue;
+    }
     size_t k = 0;
     while (k < replay_key_count && key != replay_keys[k]) ++k;
     if (k == replay_key_count) {
