@@ -15,6 +15,7 @@
 #include "spdk_shaped.hpp"
 #include "stopwatch.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <cinttypes>
 #include <cstdio>
@@ -91,6 +92,22 @@ void one_repetition(const run_plan& plan, lb::results& res, bool keep) {
     record("sim_events_per_s", static_cast<double>(fc.events) / s);
   }
   {
+    // The same workload with one OS thread per simulated core (a baton hand-off whenever the
+    // stepping core changes: about 3 steps in 4 here, where every core is always busy).
+    // A tenth of the events: each costs a thread switch, not tens of nanoseconds.
+    lb::forward_config threaded = fc;
+    threaded.thread_per_core = true;
+    threaded.events = std::max<uint64_t>(fc.events / 10, 1000);
+    lb::stopwatch sw;
+    const lb::sim_outcome o = lb::run_forward_sim(threaded);
+    const double s = sw.elapsed_ns() * 1e-9;
+    if (!o.ok) failed("the simulator workload with thread_per_core");
+    record("sim_thread_per_core_events_per_s", static_cast<double>(threaded.events) / s);
+    if (o.core_thread_switches != 0)
+      record("sim_thread_per_core_ns_per_switch", sw.elapsed_ns() /
+                                                      static_cast<double>(o.core_thread_switches));
+  }
+  {
     lb::stopwatch sw;
     const lb::sim_outcome o = lb::run_forward_naive(fc);
     const double s = sw.elapsed_ns() * 1e-9;
@@ -106,6 +123,19 @@ void one_repetition(const run_plan& plan, lb::results& res, bool keep) {
       if (!lb::run_forward_sim(small).ok) failed("the small simulator scenario");
     }
     record("sim_runs_per_s", static_cast<double>(plan.sz.scenario_runs) / (sw.elapsed_ns() * 1e-9));
+  }
+  {
+    // The same small runs with thread_per_core: the threads are created and joined per run.
+    lb::forward_config small;
+    small.events = plan.sz.scenario_events;
+    small.thread_per_core = true;
+    lb::stopwatch sw;
+    for (uint64_t i = 0; i < plan.sz.scenario_runs; ++i) {
+      small.seed = i + 1;
+      if (!lb::run_forward_sim(small).ok) failed("the small simulator scenario, thread_per_core");
+    }
+    record("sim_thread_per_core_runs_per_s",
+           static_cast<double>(plan.sz.scenario_runs) / (sw.elapsed_ns() * 1e-9));
   }
   if (plan.real) {
     record("real_local_ns_per_event", lb::real_local_ns_per_event(plan.sz.local_events, local_in_flight));
@@ -215,6 +245,9 @@ int main(int argc, char** argv) {
   res.add("sim_events_per_s", "events/s", true);
   res.add("naive_sim_events_per_s", "events/s", true);
   res.add("sim_runs_per_s", "runs/s", true);
+  res.add("sim_thread_per_core_events_per_s", "events/s", true);
+  res.add("sim_thread_per_core_ns_per_switch", "ns/switch", false);
+  res.add("sim_thread_per_core_runs_per_s", "runs/s", true);
   res.add("real_local_ns_per_event", "ns/event", false);
   res.add("spdk_shaped_local_ns_per_event", "ns/event", false);
   res.add("real_roundtrip_ns", "ns", false);
@@ -244,6 +277,11 @@ int main(int argc, char** argv) {
   for (uint64_t i = 0; i < res.repetitions; ++i) one_repetition(plan, res, true);
 
   res.add_ratio("sim_vs_naive", "sim_events_per_s", "naive_sim_events_per_s", ">= 1.5");
+  // No goal: what one OS thread per simulated core costs (docs/exploration.md).
+  res.add_ratio("thread_per_core_vs_sim", "sim_thread_per_core_events_per_s", "sim_events_per_s",
+                "none (the cost of thread_per_core)");
+  res.add_ratio("thread_per_core_runs_vs_sim", "sim_thread_per_core_runs_per_s", "sim_runs_per_s",
+                "none (the cost of thread_per_core per short run)");
   res.add_ratio("local_vs_spdk_shaped", "real_local_ns_per_event", "spdk_shaped_local_ns_per_event",
                 "<= 1.0 (beyond: <= 0.5)");
   res.add_ratio("roundtrip_vs_pingpong", "real_roundtrip_ns", "pingpong_roundtrip_ns",
