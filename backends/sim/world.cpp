@@ -212,19 +212,19 @@ uint32_t world::pass_baton(uint32_t core) noexcept {
 
 void world::loop(uint32_t resume) {
   const bool loop_faults = faults_.shutdown_ppm != 0 || faults_.stall_ppm != 0;
-  if (!threads_ && !loop_faults && picker_.random_only() && !trace_) return loop_as<true>(resume);
-  loop_as<false>(resume);
+  if (!threads_ && !loop_faults && picker_.random_only() && !trace_) return loop_as<true>();
+  // A core thread that receives the baton steps its core first: the thread that passed it had
+  // picked that core, and goes on with the loop from here (never Plain: threads_ is set).
+  if (resume != no_core) step_core<false>(resume);
+  loop_as<false>();
 }
 
 template <bool Plain>
-void world::loop_as(uint32_t resume) {
+void world::loop_as() {
   const bool shutdown_faults = faults_.shutdown_ppm != 0;
   const bool stall_faults = faults_.stall_ppm != 0;
   // Stalls need stall faults: a run without either fault tests one flag per step for both.
   const bool loop_faults = shutdown_faults || stall_faults;
-  // A core thread that receives the baton steps its core first: the thread that passed it had
-  // picked that core, and goes on with the loop from here.
-  if (resume != no_core) step_core<Plain>(resume);
   for (;;) {
     // One test for both ends: on_stop lowers the limit to 0.
     if (steps_ >= step_limit_) [[unlikely]] {

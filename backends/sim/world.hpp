@@ -114,7 +114,7 @@ class world final : public core::clock, public core::scheduling, public core::ob
   // under the random strategy, without a trace and without thread_per_core, whose steps skip
   // the tests of all four and pick in line when every core runs.
   template <bool Plain>
-  [[gnu::flatten]] void loop_as(uint32_t resume);
+  [[gnu::flatten]] void loop_as();
   // thread_per_core: the body of core `core`'s thread (core_threads' entry), and the end of
   // the run on the run's thread.
   void core_thread_main(uint32_t core);
