@@ -30,7 +30,8 @@ class core_threads {
 
   // Starts one thread per core; thread c calls entry(c) when it first receives the baton (a
   // thread stopped before it ever held the baton returns without calling it). The calling
-  // thread holds the baton.
+  // thread holds the baton. Throws std::system_error when a thread cannot be started (after
+  // joining those that were).
   core_threads(uint32_t cores, std::function<void(uint32_t)> entry);
   // stop_all() if not done yet.
   ~core_threads();

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <exception>
 #include <numeric>
 
 namespace lockstep::sim {
@@ -176,7 +177,14 @@ result world::execute() {
 }
 
 void world::execute_on_core_threads() {
-  threads_ = std::make_unique<core_threads>(cores_, [this](uint32_t c) { core_thread_main(c); });
+  try {
+    threads_ = std::make_unique<core_threads>(cores_, [this](uint32_t c) { core_thread_main(c); });
+  } catch (const std::exception& e) {
+    outcome_ = outcome::failed;  // nothing ran: the run cannot start as asked
+    failure_ = std::string("sim::run: options.thread_per_core: cannot start a thread per core (") +
+               e.what() + ")";
+    return;
+  }
   // The loop starts on core 0's thread (the start event's) and moves from thread to thread;
   // the thread that ends it gives the baton back here.
   threads_->pass(0);
