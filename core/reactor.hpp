@@ -95,6 +95,15 @@ class alignas(64) reactor {
   // The poller running now, or nullptr: a failed check inside a poller is traced with it.
   const poller* running_poller() const noexcept { return running_poller_; }
   stats& counters() noexcept { return stats_; }
+  // For a report at the end of a run (no step running): the events of the burst in progress
+  // that have not run yet (*n of them), and the registered pollers, dead ones included (their
+  // state says which), active ones in registration order, timed ones in heap order.
+  event* const* burst_left(uint32_t* n) const noexcept {
+    *n = batch_len_ - batch_pos_;
+    return batch_ + batch_pos_;
+  }
+  const std::vector<poller*>& active_pollers() const noexcept { return active_; }
+  const std::vector<poller*>& timed_pollers() const noexcept { return timed_; }
   const stats& counters() const noexcept { return stats_; }
 
  private:

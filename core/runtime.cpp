@@ -52,7 +52,22 @@ runtime::runtime(const std::vector<uint32_t>& core_ids, const parts& p)
   }
 }
 
-runtime::~runtime() { deactivate(); }
+runtime::~runtime() {
+  deactivate();
+  delete attachment_.load(std::memory_order_acquire);
+}
+
+runtime::attachment* runtime::attached(attachment* (*make)(runtime& rt)) noexcept {
+  attachment* a = attachment_.load(std::memory_order_acquire);
+  if (a != nullptr) return a;
+  std::lock_guard<std::mutex> lock(attachment_mutex_);
+  a = attachment_.load(std::memory_order_relaxed);
+  if (a == nullptr) {
+    a = make(*this);
+    attachment_.store(a, std::memory_order_release);
+  }
+  return a;
+}
 
 bool runtime::activate(scope s) noexcept {
   if (active() != nullptr) return false;

@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -147,6 +148,15 @@ class runtime {
     return external_alloc_failures_.load(std::memory_order_relaxed);
   }
 
+  // State that a layer above the API keeps for one run (spdk_compat's threads and io_devices):
+  // made by `make` on first use, from whichever thread asks first, owned by the runtime and
+  // destroyed with it, so that every run starts clean and nothing outlives its run. One slot:
+  // the first `make` wins; later callers get its attachment whatever `make` they pass.
+  struct attachment {
+    virtual ~attachment() = default;
+  };
+  attachment* attached(attachment* (*make)(runtime& rt)) noexcept;
+
  private:
   // The pieces of allocate_as (hot_path.hpp): the whole allocation, in line or (uncached) out
   // of line; the event filled in and lent; the observer's note in line, its record out of line.
@@ -180,6 +190,8 @@ class runtime {
   std::atomic<bool> stopped_{false};
   std::atomic<int> rc_{0};
   std::atomic<uint64_t> external_alloc_failures_{0};
+  std::atomic<attachment*> attachment_{nullptr};
+  std::mutex attachment_mutex_;
 };
 
 }  // namespace lockstep::core

@@ -26,12 +26,52 @@ bool parse_number(const char* text, uint64_t max, uint64_t* out) {
 
 const char* flags_usage() {
   return "  exploration: [--seeds N] [--first-seed S] [--jobs J] [--shard i/n] [--keep-going]\n"
-         "               [--no-progress] [--sweep-alloc-fail-nth]\n"
+         "               [--failures-in-full N] [--no-progress] [--sweep-alloc-fail-nth]\n"
          "  simulator:   [--cores C] [--strategy random|pct] [--pct-depth D] [--pct-horizon STEPS]\n"
          "               [--max-steps N] [--pool-size N] [--alloc-fail-ppm P] [--alloc-fail-nth N]\n"
          "               [--shutdown-ppm P] [--stall-ppm P] [--stall-steps-max N]\n"
          "               [--timer-jitter-ns NS] [--swarm]\n";
 }
+
+namespace {
+
+// The flags with a number for a value: name, range, and where the value goes.
+struct numeric {
+  const char* name;
+  uint64_t min, max;
+  void (*set)(options*, sim::options*, uint64_t);
+};
+const numeric numerics[] = {
+    {"--seeds", 1, UINT64_MAX, [](options* e, sim::options*, uint64_t v) { e->seeds = v; }},
+    {"--first-seed", 0, UINT64_MAX,
+     [](options* e, sim::options*, uint64_t v) { e->first_seed = v; }},
+    {"--failures-in-full", 0, UINT64_MAX,
+     [](options* e, sim::options*, uint64_t v) { e->failures_in_full = v; }},
+    {"--jobs", 0, 1024,
+     [](options* e, sim::options*, uint64_t v) { e->jobs = static_cast<uint32_t>(v); }},
+    {"--cores", 1, sim::max_cores,
+     [](options*, sim::options* s, uint64_t v) { s->cores = static_cast<uint32_t>(v); }},
+    {"--pct-depth", 1, 64,
+     [](options*, sim::options* s, uint64_t v) { s->pct_depth = static_cast<uint32_t>(v); }},
+    {"--pct-horizon", 1, UINT64_MAX,
+     [](options*, sim::options* s, uint64_t v) { s->pct_horizon_steps = v; }},
+    {"--max-steps", 1, UINT64_MAX, [](options*, sim::options* s, uint64_t v) { s->max_steps = v; }},
+    {"--pool-size", 1, sim::max_event_pool_size,
+     [](options*, sim::options* s, uint64_t v) { s->event_pool_size = static_cast<uint32_t>(v); }},
+    {"--alloc-fail-ppm", 0, 1'000'000,
+     [](options*, sim::options* s, uint64_t v) { s->alloc_fail_ppm = static_cast<uint32_t>(v); }},
+    {"--alloc-fail-nth", 0, UINT32_MAX,
+     [](options*, sim::options* s, uint64_t v) { s->alloc_fail_nth = static_cast<uint32_t>(v); }},
+    {"--shutdown-ppm", 0, 1'000'000,
+     [](options*, sim::options* s, uint64_t v) { s->shutdown_ppm = static_cast<uint32_t>(v); }},
+    {"--stall-ppm", 0, 1'000'000,
+     [](options*, sim::options* s, uint64_t v) { s->stall_ppm = static_cast<uint32_t>(v); }},
+    {"--stall-steps-max", 1, UINT32_MAX,
+     [](options*, sim::options* s, uint64_t v) { s->stall_steps_max = static_cast<uint32_t>(v); }},
+    {"--timer-jitter-ns", 0, 1'000'000'000'000,
+     [](options*, sim::options* s, uint64_t v) { s->timer_jitter_ns = v; }},
+};
+}  // namespace
 
 int parse_flag(int argc, char** argv, int i, options* eo, sim::options* so, std::string* error) {
   const std::string flag = argv[i];
@@ -52,39 +92,6 @@ int parse_flag(int argc, char** argv, int i, options* eo, sim::options* so, std:
     eo->sweep_alloc_fail_nth = true;
     return 1;
   }
-  struct numeric {
-    const char* name;
-    uint64_t min, max;
-    void (*set)(options*, sim::options*, uint64_t);
-  };
-  static const numeric numerics[] = {
-      {"--seeds", 1, UINT64_MAX, [](options* e, sim::options*, uint64_t v) { e->seeds = v; }},
-      {"--first-seed", 0, UINT64_MAX,
-       [](options* e, sim::options*, uint64_t v) { e->first_seed = v; }},
-      {"--jobs", 0, 1024,
-       [](options* e, sim::options*, uint64_t v) { e->jobs = static_cast<uint32_t>(v); }},
-      {"--cores", 1, sim::max_cores,
-       [](options*, sim::options* s, uint64_t v) { s->cores = static_cast<uint32_t>(v); }},
-      {"--pct-depth", 1, 64,
-       [](options*, sim::options* s, uint64_t v) { s->pct_depth = static_cast<uint32_t>(v); }},
-      {"--pct-horizon", 1, UINT64_MAX,
-       [](options*, sim::options* s, uint64_t v) { s->pct_horizon_steps = v; }},
-      {"--max-steps", 1, UINT64_MAX, [](options*, sim::options* s, uint64_t v) { s->max_steps = v; }},
-      {"--pool-size", 1, sim::max_event_pool_size,
-       [](options*, sim::options* s, uint64_t v) { s->event_pool_size = static_cast<uint32_t>(v); }},
-      {"--alloc-fail-ppm", 0, 1'000'000,
-       [](options*, sim::options* s, uint64_t v) { s->alloc_fail_ppm = static_cast<uint32_t>(v); }},
-      {"--alloc-fail-nth", 0, UINT32_MAX,
-       [](options*, sim::options* s, uint64_t v) { s->alloc_fail_nth = static_cast<uint32_t>(v); }},
-      {"--shutdown-ppm", 0, 1'000'000,
-       [](options*, sim::options* s, uint64_t v) { s->shutdown_ppm = static_cast<uint32_t>(v); }},
-      {"--stall-ppm", 0, 1'000'000,
-       [](options*, sim::options* s, uint64_t v) { s->stall_ppm = static_cast<uint32_t>(v); }},
-      {"--stall-steps-max", 1, UINT32_MAX,
-       [](options*, sim::options* s, uint64_t v) { s->stall_steps_max = static_cast<uint32_t>(v); }},
-      {"--timer-jitter-ns", 0, 1'000'000'000'000,
-       [](options*, sim::options* s, uint64_t v) { s->timer_jitter_ns = v; }},
-  };
   const bool takes_value = flag == "--shard" || flag == "--strategy" ||
                            std::any_of(std::begin(numerics), std::end(numerics),
                                        [&flag](const numeric& n) { return flag == n.name; });
@@ -186,21 +193,55 @@ bool check_writable(const std::string& path, std::string* error) {
 void print_summary(const summary& sum, std::FILE* out) {
   const double secs = sum.wall_seconds;
   std::fprintf(out,
-               "explored %" PRIu64 " seeds in %.2fs (%.0f seeds/s): stopped %" PRIu64
+               "explored %" PRIu64 " seed%s in %.2fs (%.0f seeds/s): stopped %" PRIu64
                ", hang %" PRIu64 ", step_limit %" PRIu64 ", failed %" PRIu64 "; %" PRIu64
                " events (%.0f events/s); %zu failure%s\n",
-               sum.seeds_run, secs, secs > 0 ? static_cast<double>(sum.seeds_run) / secs : 0,
+               sum.seeds_run, sum.seeds_run == 1 ? "" : "s", secs, secs > 0 ? static_cast<double>(sum.seeds_run) / secs : 0,
                sum.outcomes[0], sum.outcomes[1], sum.outcomes[2], sum.outcomes[3],
                sum.events_executed,
                secs > 0 ? static_cast<double>(sum.events_executed) / secs : 0,
                sum.failures.size(), sum.failures.size() == 1 ? "" : "s");
+  uint64_t shown = 0;
   for (const failure& f : sum.failures) {
+    if (shown++ == sum.failures_in_full) break;
     std::fprintf(out, "FAILED seed %" PRIu64 ": %s\n", f.seed, f.why.c_str());
     std::fprintf(out, "  outcome %s after %" PRIu64 " steps; faults in force: %s\n",
                  sim::to_string(f.result.outcome), f.result.steps,
                  sim::to_string(f.result.faults).c_str());
+    if (!f.result.diagnosis.empty())
+      print_diagnosis(f.result.diagnosis, "  pending: ", "           ", out);
     std::fprintf(out, "  options: %s\n", f.result.replay.c_str());
     std::fprintf(out, "  rerun:   %s\n", f.replay_command.c_str());
+  }
+  if (sum.failures.size() > sum.failures_in_full)
+    std::fprintf(out,
+                 "(%" PRIu64 " more failure%s not printed one by one: the first %" PRIu64
+                 " are (--failures-in-full N); every failure is counted in its group below)\n",
+                 static_cast<uint64_t>(sum.failures.size()) - sum.failures_in_full,
+                 sum.failures.size() - sum.failures_in_full == 1 ? "" : "s", sum.failures_in_full);
+  if (sum.failures.size() < 2 && sum.failures.size() <= sum.failures_in_full) return;
+  std::fprintf(out, "failures by verdict: %zu group%s\n", sum.groups.size(),
+               sum.groups.size() == 1 ? "" : "s");
+  for (const failure_group& g : sum.groups) {
+    std::fprintf(out, "%" PRIu64 " x %s\n", g.count, g.why.c_str());
+    std::fprintf(out, "  first:    seed %" PRIu64 " (%s after %" PRIu64 " steps)\n    rerun: %s\n",
+                 g.first.seed, sim::to_string(g.first.result.outcome), g.first.result.steps,
+                 g.first.replay_command.c_str());
+    std::fprintf(out, "  shortest: seed %" PRIu64 " (%s after %" PRIu64 " steps)\n    rerun: %s\n",
+                 g.shortest.seed, sim::to_string(g.shortest.result.outcome),
+                 g.shortest.result.steps, g.shortest.replay_command.c_str());
+  }
+}
+
+void print_diagnosis(const std::string& diagnosis, const char* first, const char* rest,
+                     std::FILE* out) {
+  const char* prefix = first;
+  for (size_t at = 0; at < diagnosis.size();) {
+    size_t end = diagnosis.find('\n', at);
+    if (end == std::string::npos) end = diagnosis.size();
+    std::fprintf(out, "%s%.*s\n", prefix, static_cast<int>(end - at), diagnosis.data() + at);
+    prefix = rest;
+    at = end + 1;
   }
 }
 
@@ -212,6 +253,7 @@ bool report_replay(const sim::result& r, const std::string& trace_out) {
               r.alloc_failures, r.dropped_events, r.leaked_events, sim::to_string(r.faults).c_str(),
               r.trace_hash);
   if (!r.failure.empty()) std::printf("failure: %s\n", r.failure.c_str());
+  if (!r.diagnosis.empty()) print_diagnosis(r.diagnosis, "pending: ", "         ", stdout);
   if (trace_out.empty()) return true;
   if (!sim::write_trace(r, trace_out)) return false;
   std::printf("trace written to %s\n", trace_out.c_str());
@@ -233,9 +275,10 @@ int replay_and_report(sim::options opts, const scenario& run, const scenario& sh
   } else if (shrink) {
     opts.trace = false;
     const shrunk sh = explore::shrink(opts, shrink_with);
-    std::printf("shrunk in %" PRIu64 " runs: %" PRIu64 " non-zero decisions (from %" PRIu64
+    std::printf("shrunk in %" PRIu64 " runs%s: %" PRIu64 " non-zero decisions (from %" PRIu64
                 "), verdict: %s\n  rerun: %s --replay %s --trace-out shrunk.trace\n",
-                sh.runs, sh.nonzero_after, sh.nonzero_before, sh.why.c_str(), rerun.c_str(),
+                sh.runs, sh.fixed_point ? "" : " (the run budget ran out before a fixed point)",
+                sh.nonzero_after, sh.nonzero_before, sh.why.c_str(), rerun.c_str(),
                 shell_quote(sh.result.replay).c_str());
   }
   if (!why.empty()) return 1;

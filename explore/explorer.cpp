@@ -24,6 +24,50 @@ double seconds_since(wall_clock::time_point t0) {
 
 }  // namespace
 
+namespace {
+
+// The seed range and options an exploration starts with (on stderr).
+void print_start(const options& opts, const sim::options& base, uint64_t seeds,
+                 uint64_t first_seed, uint32_t jobs) {
+  std::fprintf(stderr,
+               "explore: seeds %" PRIu64 "..%" PRIu64 " shard %u/%u (%" PRIu64 " seed%s), %u job%s\n",
+               opts.first_seed, opts.first_seed + opts.seeds - 1, opts.shard_index,
+               opts.shard_count, seeds, seeds == 1 ? "" : "s", jobs, jobs == 1 ? "" : "s");
+  // The options of the first seed; every other seed differs only in seed=.
+  sim::options first = base;
+  first.seed = first_seed;
+  std::fprintf(stderr, "explore: options %s\n", sim::format_replay(first).c_str());
+}
+
+}  // namespace
+
+std::vector<failure_group> group_failures(const std::vector<failure>& failures) {
+  std::vector<failure_group> groups;
+  std::vector<size_t> order;  // indexes into groups, sorted by why: a lookup per failure
+  for (const failure& f : failures) {
+    auto at = std::lower_bound(order.begin(), order.end(), f.why,
+                               [&](size_t g, const std::string& why) { return groups[g].why < why; });
+    if (at == order.end() || groups[*at].why != f.why) {
+      failure_group g;
+      g.why = f.why;
+      g.first = f;
+      g.shortest = f;
+      at = order.insert(at, groups.size());
+      groups.push_back(std::move(g));
+    }
+    failure_group& g = groups[*at];
+    ++g.count;
+    if (f.seed < g.first.seed) g.first = f;
+    if (f.result.steps < g.shortest.result.steps ||
+        (f.result.steps == g.shortest.result.steps && f.seed < g.shortest.seed))
+      g.shortest = f;
+  }
+  std::sort(groups.begin(), groups.end(), [](const failure_group& a, const failure_group& b) {
+    return a.first.seed < b.first.seed;
+  });
+  return groups;
+}
+
 bool parse_shard(const std::string& text, uint32_t* index, uint32_t* count, std::string* error) {
   // Each part strictly decimal (no sign, no spaces): "-1/4" must not read as a huge index.
   const size_t slash = text.find('/');
@@ -78,16 +122,7 @@ summary run(const options& opts, const sim::options& base, const scenario& s) {
   uint32_t jobs = opts.jobs != 0 ? opts.jobs : std::max(1u, std::thread::hardware_concurrency());
   jobs = static_cast<uint32_t>(std::min<uint64_t>(jobs, std::max<uint64_t>(seeds.size(), 1)));
 
-  if (!opts.quiet) {
-    std::fprintf(stderr,
-                 "explore: seeds %" PRIu64 "..%" PRIu64 " shard %u/%u (%" PRIu64 " seeds), %u job%s\n",
-                 opts.first_seed, opts.first_seed + opts.seeds - 1, opts.shard_index,
-                 opts.shard_count, seeds.size(), jobs, jobs == 1 ? "" : "s");
-    // The options of the first seed; every other seed differs only in seed=.
-    sim::options first = base;
-    first.seed = seeds.empty() ? opts.first_seed : seeds.front();
-    std::fprintf(stderr, "explore: options %s\n", sim::format_replay(first).c_str());
-  }
+  if (!opts.quiet) print_start(opts, base, seeds.size(), seeds.empty() ? opts.first_seed : seeds.front(), jobs);
 
   summary sum;
   std::mutex mu;  // guards sum
@@ -182,79 +217,182 @@ summary run(const options& opts, const sim::options& base, const scenario& s) {
   sum.wall_seconds = seconds_since(t0);
   std::sort(sum.failures.begin(), sum.failures.end(),
             [](const failure& a, const failure& b) { return a.seed < b.seed; });
+  sum.failures_in_full = opts.failures_in_full;
+  sum.groups = group_failures(sum.failures);
   return sum;
 }
+
+namespace {
+
+// One shrink (see explore.hpp): the failure to keep, the schedule so far, the runs spent.
+class shrinker {
+ public:
+  shrinker(const sim::options& failing, const scenario& s, uint64_t max_runs,
+           const std::string& why, const sim::result& first)
+      : failing_(failing), s_(s), max_runs_(max_runs), why_(why), kind_(first.outcome),
+        failure_(first.failure), cur_(normalized(first.decision_log)),
+        // A candidate runs at most a few times the failing run's steps. Past the vector's end
+        // every choice is 0, which always picks the lowest runnable core: a program with a busy
+        // core (a self-scheduling event, a poller) then starves the others and runs to
+        // max_steps, which took a second per candidate at the default limit. Such a run does
+        // not fail the same way in time, so it is not a simpler schedule of this failure. A
+        // step-limit failure keeps its limit.
+        step_budget_(kind_ == sim::outcome::step_limit
+                         ? failing.max_steps
+                         : std::min(failing.max_steps,
+                                    std::max<uint64_t>(first.steps * 4, first.steps + 1000))) {}
+
+  bool spent() const { return runs_ >= max_runs_; }
+  uint64_t runs() const { return runs_; }
+  std::vector<uint64_t>& schedule() { return cur_; }
+
+  // One round of every pass; whether it kept anything.
+  bool round() {
+    bool changed = cut_tail();
+    changed |= zero_chunks();
+    changed |= remove_chunks();
+    changed |= lower_values();
+    return changed;
+  }
+
+ private:
+  // A schedule as the run took it: each value reduced to its choice (v % n), nothing past the
+  // last draw, and no trailing zeros (past a vector's end every choice is 0 anyway).
+  static std::vector<uint64_t> normalized(std::vector<uint64_t> log) {
+    while (!log.empty() && log.back() == 0) log.pop_back();
+    return log;
+  }
+
+  // Whether the schedule `d` fails the same way: the same outcome, the same verdict and the
+  // same check message (which names the check's file and line), not only the same outcome: a
+  // schedule that fails some other way is another bug, not a simpler schedule of this one. If
+  // so, the schedule becomes the one the candidate run actually took.
+  bool try_candidate(const std::vector<uint64_t>& d) {
+    if (spent()) return false;
+    ++runs_;
+    sim::options x = failing_;
+    x.record_decisions = true;
+    x.trace = false;
+    x.decisions = d;
+    x.max_steps = step_budget_;
+    sim::result r;
+    const std::string why = s_(x, &r);
+    if (why.empty() || r.outcome != kind_ || why != why_ || r.failure != failure_) return false;
+    cur_ = normalized(std::move(r.decision_log));
+    return true;
+  }
+
+  // Cuts the tail, in halving chunks.
+  bool cut_tail() {
+    bool changed = false;
+    for (size_t chunk = cur_.size() / 2; chunk >= 1 && !spent();) {
+      if (try_candidate({cur_.begin(), cur_.end() - static_cast<ptrdiff_t>(chunk)})) {
+        changed = true;
+        chunk = std::min(chunk, cur_.size() / 2);
+      } else {
+        chunk /= 2;
+      }
+    }
+    return changed;
+  }
+
+  // Sets chunks of decisions to 0, large chunks first.
+  bool zero_chunks() {
+    bool changed = false;
+    for (size_t chunk = std::max<size_t>(cur_.size() / 2, 1); !spent(); chunk /= 2) {
+      for (size_t at = 0; at < cur_.size() && !spent(); at += chunk) {
+        const auto from = cur_.begin() + static_cast<ptrdiff_t>(at);
+        const auto to = cur_.begin() + static_cast<ptrdiff_t>(std::min(cur_.size(), at + chunk));
+        if (std::all_of(from, to, [](uint64_t v) { return v == 0; })) continue;
+        std::vector<uint64_t> zeroed = cur_;
+        std::fill(zeroed.begin() + (from - cur_.begin()), zeroed.begin() + (to - cur_.begin()), 0);
+        changed |= try_candidate(zeroed);
+      }
+      if (chunk <= 1) break;
+    }
+    return changed;
+  }
+
+  // Removes chunks (the decisions after one move up: another schedule, often a shorter one of
+  // the same failure).
+  bool remove_chunks() {
+    bool changed = false;
+    for (size_t chunk = std::max<size_t>(cur_.size() / 2, 1); !spent(); chunk /= 2) {
+      for (size_t at = 0; at < cur_.size() && !spent();) {
+        std::vector<uint64_t> removed = cur_;
+        removed.erase(removed.begin() + static_cast<ptrdiff_t>(at),
+                      removed.begin() + static_cast<ptrdiff_t>(std::min(cur_.size(), at + chunk)));
+        const size_t before = cur_.size();
+        const bool kept = try_candidate(removed);
+        changed |= kept;
+        if (!kept || cur_.size() >= before) at += chunk;  // no shorter: move on
+      }
+      if (chunk <= 1) break;
+    }
+    return changed;
+  }
+
+  // Lowers each value to the least in [1, v) that still fails, by binary search (0 was tried by
+  // zero_chunks).
+  bool lower_values() {
+    bool changed = false;
+    for (size_t i = 0; i < cur_.size() && !spent(); ++i) {
+      uint64_t hi = cur_[i];  // fails
+      uint64_t lo = 1;        // the least value left to try
+      while (lo < hi && !spent() && i < cur_.size()) {
+        const uint64_t mid = lo + (hi - lo) / 2;
+        std::vector<uint64_t> lowered = cur_;
+        lowered[i] = mid;
+        if (!try_candidate(lowered)) {
+          lo = mid + 1;
+          continue;
+        }
+        changed = true;
+        if (i >= cur_.size()) break;
+        hi = cur_[i];
+      }
+    }
+    return changed;
+  }
+
+  const sim::options& failing_;
+  const scenario& s_;
+  const uint64_t max_runs_;
+  const std::string why_;
+  const sim::outcome kind_;
+  const std::string failure_;
+  std::vector<uint64_t> cur_;
+  const uint64_t step_budget_;
+  uint64_t runs_ = 1;  // the failing run itself
+};
+
+uint64_t count_nonzero(const std::vector<uint64_t>& d) {
+  return static_cast<uint64_t>(std::count_if(d.begin(), d.end(), [](uint64_t v) { return v; }));
+}
+
+}  // namespace
 
 shrunk shrink(const sim::options& failing, const scenario& s, uint64_t max_runs) {
   shrunk out;
   sim::options o = failing;
   o.record_decisions = true;
   sim::result first;
-  if (s(o, &first).empty()) return out;
+  const std::string why = s(o, &first);
+  out.runs = 1;
+  if (why.empty()) return out;
   out.failed = true;
-  const sim::outcome kind = first.outcome;
-  std::vector<uint64_t> cur = first.decision_log;
-  auto count_nonzero = [](const std::vector<uint64_t>& d) {
-    return static_cast<uint64_t>(std::count_if(d.begin(), d.end(), [](uint64_t v) { return v; }));
-  };
-  out.nonzero_before = count_nonzero(cur);
-  // Trailing zeros say nothing: past the end of a vector every choice is 0 anyway.
-  while (!cur.empty() && cur.back() == 0) cur.pop_back();
-  // A candidate runs at most a few times the failing run's steps. Past the vector's end every
-  // choice is 0, which always picks the lowest runnable core: a program with a busy core (a
-  // self-scheduling event, a poller) then starves the others and runs to max_steps, which took
-  // a second per candidate at the default limit. Such a run does not fail the same way in time,
-  // so it is not a simpler schedule of this failure. A step-limit failure keeps its limit.
-  const uint64_t step_budget =
-      kind == sim::outcome::step_limit
-          ? failing.max_steps
-          : std::min(failing.max_steps, std::max<uint64_t>(first.steps * 4, first.steps + 1000));
-  // Whether the schedule `d` still fails the same way.
-  auto fails = [&](const std::vector<uint64_t>& d) {
-    if (out.runs >= max_runs) return false;
-    ++out.runs;
-    sim::options x = failing;
-    x.record_decisions = false;
-    x.decisions = d;
-    x.max_steps = step_budget;
-    sim::result r;
-    return !s(x, &r).empty() && r.outcome == kind;
-  };
-  for (bool changed = true; changed && out.runs < max_runs;) {
-    changed = false;
-    // Cut the tail, in halving chunks.
-    for (size_t chunk = cur.size() / 2; chunk >= 1 && out.runs < max_runs;) {
-      std::vector<uint64_t> shorter(cur.begin(), cur.end() - static_cast<ptrdiff_t>(chunk));
-      if (fails(shorter)) {
-        cur = std::move(shorter);
-        changed = true;
-        chunk = std::min(chunk, cur.size() / 2);
-      } else {
-        chunk /= 2;
-      }
-    }
-    // Set decisions to 0 (else to 1), from the last to the first.
-    for (size_t i = cur.size(); i-- > 0 && out.runs < max_runs;) {
-      if (cur[i] == 0) continue;
-      const uint64_t keep = cur[i];
-      for (uint64_t candidate : {uint64_t{0}, uint64_t{1}}) {
-        if (candidate >= keep) break;
-        cur[i] = candidate;
-        if (fails(cur)) {
-          changed = true;
-          break;
-        }
-        cur[i] = keep;
-      }
-    }
-    while (!cur.empty() && cur.back() == 0) cur.pop_back();
-  }
+  shrinker sh(failing, s, max_runs, why, first);
+  out.nonzero_before = count_nonzero(sh.schedule());
+  // Rounds of every pass until one keeps nothing (a fixed point) or the runs are spent.
+  bool changed = true;
+  while (changed && !sh.spent()) changed = sh.round();
+  out.fixed_point = !changed;
   sim::options fin = failing;
   fin.record_decisions = false;
-  fin.decisions = cur;
+  fin.decisions = sh.schedule();
   out.why = s(fin, &out.result);
-  ++out.runs;
-  out.decisions = std::move(cur);
+  out.runs = sh.runs() + 1;
+  out.decisions = std::move(sh.schedule());
   out.nonzero_after = count_nonzero(out.decisions);
   return out;
 }

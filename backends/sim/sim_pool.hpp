@@ -54,6 +54,13 @@ class sim_pool final : public core::event_pool {
     for (const event* ev = free_head_; ev != nullptr; ev = ev->next) ++free;
     return fresh_ - free;
   }
+  // Calls f(const event*) for every event lent by event_allocate and not yet called, in pool
+  // order: for reports at the end of a run.
+  template <class F>
+  void for_each_allocated(F&& f) const {
+    for (uint32_t i = 0; i < fresh_; ++i)
+      if (storage_[i].state == event_state::allocated) f(&storage_[i]);
+  }
   bool owns(const event* ev) const noexcept { return ev >= begin_ && ev < end_; }
   uint64_t injected_failures() const noexcept { return injected_; }
   bool faulty() const noexcept { return faulty_; }

@@ -49,6 +49,18 @@ class sim_transport final : public core::transport {
   // Bit t set iff events wait for core t: the simulator's scheduler reads every core's
   // pending() at once from it.
   uint64_t pending_mask() const noexcept { return pending_targets_; }
+  // Calls f(const event*) for every event queued for `target`, sender by sender (cores in
+  // increasing order, the outside world last), each sender's in FIFO order: for reports at the
+  // end of a run, never on the hot path.
+  template <class F>
+  void for_each_queued(uint32_t target, F&& f) const {
+    for (uint64_t rest = senders_[target]; rest != 0; rest &= rest - 1) {
+      const auto bit = static_cast<uint32_t>(std::countr_zero(rest));
+      for (const event* ev = queues_[static_cast<size_t>(target) * 64 + bit].head; ev != nullptr;
+           ev = ev->next)
+        f(ev);
+    }
+  }
 
  private:
   // A queue whose tail is the link to fill next: &head when empty, so that appending needs no

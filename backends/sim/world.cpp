@@ -76,7 +76,10 @@ world::world(const options& opts, std::function<void()> start)
       picker_(opts, decisions_),
       all_cores_(opts.cores >= 64 ? ~uint64_t{0} : (uint64_t{1} << opts.cores) - 1),
       cores_(opts.cores),
-      step_limit_(opts.max_steps) {
+      step_limit_(opts.max_steps),
+      window_start_(opts.max_steps > diagnosis_window_steps
+                        ? opts.max_steps - diagnosis_window_steps
+                        : 0) {
   // sim::run's default; the replay line (result.replay) says which was used.
   opts_.thread_per_core = opts_.thread_per_core.value_or(false);
   core::parts p;
@@ -140,6 +143,8 @@ result world::execute() {
     ++steps_;  // the step that failed
   }
   core::set_current_reactor(no_core, no_core);  // a failed step left through longjmp with it set
+  // Before the queues are emptied: the diagnosis lists what they held.
+  if (outcome_ == outcome::hang || outcome_ == outcome::step_limit) r.diagnosis = diagnose();
   r.dropped_events = rt_->drop_queued();
   r.leaked_events = pool_.in_use();
   rt_->deactivate();
@@ -164,7 +169,7 @@ result world::execute() {
   r.stalls = stalls_;
   r.core_thread_switches = core_thread_switches_;
   r.replay = format_replay(opts_);
-  if (trace_) {
+  if (opts_.trace) {  // (a trace_ of the diagnosis window alone is not the run's trace)
     trace_->outcome = to_string(r.outcome);
     trace_->rc = r.rc;
     trace_->steps = r.steps;
@@ -219,12 +224,46 @@ uint32_t world::pass_baton(uint32_t core) noexcept {
 }
 
 void world::loop(uint32_t resume) {
-  const bool loop_faults = faults_.shutdown_ppm != 0 || faults_.stall_ppm != 0;
-  if (!threads_ && !loop_faults && picker_.random_only() && !trace_) return loop_as<true>();
-  // A core thread that receives the baton steps its core first: the thread that passed it had
-  // picked that core, and goes on with the loop from here (never Plain: threads_ is set).
-  if (resume != no_core) step_core<false>(resume);
+  // Up to the diagnosis window, then (unless the run ended before it) through the window with
+  // its steps recorded, as a trace records them: recording changes no decision and no hash
+  // (a trace never does), and the loop's one test of the step limit marks the window's start,
+  // so that the steps before it pay nothing for it.
+  // thread_per_core: a core thread that receives the baton for the first time steps its core
+  // first (the thread that passed it had picked that core) and goes on with the loop from
+  // there, in the phase the run is in; a thread woken inside an older loop frame goes on in
+  // that frame, whose steps test the same limit (never Plain: threads_ is set).
+  if (resume == no_core) {
+    step_limit_ = window_start_;
+  } else {
+    step_core<false>(resume);
+  }
+  if (!window_started_) {
+    const bool loop_faults = faults_.shutdown_ppm != 0 || faults_.stall_ppm != 0;
+    if (!threads_ && !loop_faults && picker_.random_only() && !trace_) {
+      loop_as<true>();
+    } else {
+      loop_as<false>();
+    }
+    // Ended before the window, or another core thread's frame has already started it.
+    if (!window_reached_ || window_started_) return;
+    window_started_ = true;
+    if (!trace_) {
+      trace_ = std::make_shared<trace_log>();
+      trace_->cores = opts_.cores;
+    }
+    step_limit_ = opts_.max_steps;
+  }
   loop_as<false>();
+}
+
+void world::at_step_limit() noexcept {
+  if (rt_->stop_requested()) {
+    outcome_ = outcome::stopped;
+  } else if (steps_ < opts_.max_steps) {
+    window_reached_ = true;  // the diagnosis window starts (loop() goes on through it)
+  } else {
+    outcome_ = outcome::step_limit;
+  }
 }
 
 template <bool Plain>
@@ -236,7 +275,7 @@ void world::loop_as() {
   for (;;) {
     // One test for both ends: on_stop lowers the limit to 0.
     if (steps_ >= step_limit_) [[unlikely]] {
-      outcome_ = rt_->stop_requested() ? outcome::stopped : outcome::step_limit;
+      at_step_limit();
       return;
     }
     uint64_t stalled = 0;

@@ -48,6 +48,10 @@ inline constexpr uint64_t event_cost_min_ns = 40;
 inline constexpr uint64_t event_cost_span_ns = 160;
 inline constexpr uint64_t poller_cost_min_ns = 20;
 inline constexpr uint64_t poller_cost_span_ns = 80;
+// A run that ends at its step limit says what ran in its last steps (result.diagnosis): the
+// loop records them, as a trace does, from this many steps before the limit on. A window, not
+// a record of every step, so that the steps before it cost nothing.
+inline constexpr uint64_t diagnosis_window_steps = 1000;
 static_assert(event_cost_min_ns > 0 && poller_cost_min_ns > 0, "a step never takes zero time");
 
 class world final : public core::clock, public core::scheduling, public core::observer {
@@ -110,6 +114,18 @@ class world final : public core::clock, public core::scheduling, public core::ob
   // steps first (the loop goes on where the thread that passed the baton left it); no_core to
   // start the loop from its top.
   void loop(uint32_t resume = no_core);
+  // The loop reached step_limit_: the application stopped, the diagnosis window starts, or the
+  // run is at max_steps.
+  void at_step_limit() noexcept;
+  // result.diagnosis of a run that ended in a hang or at its step limit (diagnosis.cpp): what
+  // was pending at the end and, at a step limit, what ran in the last steps. Called before the
+  // queued events are dropped.
+  std::string diagnose();
+  // diagnose's parts: per core what it holds ("" when nothing); what ran in the window; events
+  // never called and failed allocations.
+  std::string holdings(uint32_t core);
+  void describe_window(std::vector<std::string>* lines);
+  void describe_losses(std::vector<std::string>* lines);
   // The loop, as loop() runs it. Plain: a run without loop faults (shutdown requests, stalls),
   // under the random strategy, without a trace and without thread_per_core, whose steps skip
   // the tests of all four and pick in line when every core runs.
@@ -185,7 +201,12 @@ class world final : public core::clock, public core::scheduling, public core::ob
   uint64_t floor_ns_ = 0;
   bool floor_valid_ = false;
   uint64_t steps_ = 0;
-  uint64_t step_limit_;  // opts_.max_steps; 0 once the application has stopped
+  // The step at which the loop stops next: the start of the diagnosis window, then
+  // opts_.max_steps; 0 once the application has stopped.
+  uint64_t step_limit_;
+  uint64_t window_start_ = 0;     // the first step of the diagnosis window
+  bool window_reached_ = false;   // the loop stopped at window_start_ (not at an outcome)
+  bool window_started_ = false;   // loop() went on into the window (its step limit raised)
   uint64_t next_event_id_ = 0;
   uint64_t hash_ = 0x6C6F636B73746570ull;  // "lockstep"
   bool shutdown_requested_ = false;

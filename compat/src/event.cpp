@@ -15,11 +15,6 @@ lockstep::event* to_lockstep(spdk_event* ev) noexcept {
   return reinterpret_cast<lockstep::event*>(ev);
 }
 spdk_event* to_spdk(lockstep::event* ev) noexcept { return reinterpret_cast<spdk_event*>(ev); }
-lockstep::poller* to_lockstep(spdk_poller* p) noexcept {
-  return reinterpret_cast<lockstep::poller*>(p);
-}
-spdk_poller* to_spdk(lockstep::poller* p) noexcept { return reinterpret_cast<spdk_poller*>(p); }
-
 }  // namespace
 
 extern "C" {
@@ -92,25 +87,7 @@ uint32_t spdk_env_get_last_core(void) {
 uint64_t spdk_get_ticks(void) { return lockstep::now_ns(); }
 uint64_t spdk_get_ticks_hz(void) { return 1'000'000'000; }
 
-struct spdk_poller* spdk_poller_register(spdk_poller_fn fn, void* arg,
-                                         uint64_t period_microseconds) {
-  return to_spdk(lockstep::poller_register(fn, arg, period_microseconds));
-}
-
-struct spdk_poller* spdk_poller_register_named(spdk_poller_fn fn, void* arg,
-                                               uint64_t period_microseconds, const char*) {
-  return to_spdk(lockstep::poller_register(fn, arg, period_microseconds));
-}
-
-void spdk_poller_unregister(struct spdk_poller** ppoller) {
-  if (ppoller == nullptr) {
-    lockstep::poller_unregister(nullptr);  // misuse: lockstep's check names it
-    return;
-  }
-  lockstep::poller* p = to_lockstep(*ppoller);
-  lockstep::poller_unregister(&p);
-  *ppoller = to_spdk(p);
-}
+// The poller functions live in poller.cpp (bound to the calling spdk_thread).
 
 void spdk_app_stop(int rc) { lockstep::app_stop(rc); }
 

@@ -29,6 +29,9 @@ struct options {
   // tries every one of the first N allocations once.
   bool sweep_alloc_fail_nth = false;
   std::string replay_command;    // how to rerun one seed: "<program> <args>" (the line is appended)
+  // print_summary prints this many failures in full (the first ones by seed), then only the
+  // failures grouped by verdict: a --keep-going run over a buggy program finds thousands.
+  uint64_t failures_in_full = 10;
 };
 
 // Runs the scenario once with `opts` (seed set by the explorer) and judges the result:
@@ -44,6 +47,17 @@ struct failure {
                                // its trace (--trace-out lockstep-trace-SEED.txt)
 };
 
+// The failures with one verdict (failure::why): how many, the first by seed and the shortest
+// by steps (ties: the lower seed), each with its replay line and rerun command.
+struct failure_group {
+  std::string why;
+  uint64_t count = 0;
+  failure first;
+  failure shortest;
+};
+// Groups failures by verdict, in the order of each group's first seed.
+std::vector<failure_group> group_failures(const std::vector<failure>& failures);
+
 struct summary {
   uint64_t seeds_run = 0;
   uint64_t outcomes[4] = {};     // indexed by sim::outcome
@@ -51,12 +65,19 @@ struct summary {
   uint64_t steps = 0;
   double wall_seconds = 0;
   std::vector<failure> failures; // in seed order
+  std::vector<failure_group> groups;  // group_failures(failures)
+  uint64_t failures_in_full = 10;     // options::failures_in_full, for print_summary
 };
 
-// Shrinks a failing run to a simpler schedule. The run of `failing` (seeded or vector-driven)
-// is replayed from its own decision log, then the vector is cut at the tail and its decisions
-// set to 0 (the canonical choice) one by one, keeping every change after which the scenario
-// still fails with the same outcome, until a pass changes nothing or `max_runs` runs are spent.
+// Shrinks a failing run to a simpler schedule of the same failure. The run of `failing` (seeded
+// or vector-driven) is replayed from its own decision log; then passes of delta debugging —
+// cut the tail, set chunks of decisions to 0 (the canonical choice; chunk sizes halving down to
+// one decision), remove chunks, lower each value left (binary search) — keep every candidate
+// that fails the same way: the same outcome, the same verdict of the scenario and the same
+// result.failure (a check's message, which names its file and line). After each kept candidate
+// the schedule is the one that run actually took (its decision log, trailing zeros cut). The
+// passes repeat until a whole round keeps nothing (a fixed point: shrinking the result again
+// gives the same result) or `max_runs` runs are spent.
 // A candidate gets at most 4x the failing run's steps (at least 1000 more; a step-limit failure
 // keeps its max_steps): one that needs longer is not a simpler schedule of the same failure.
 // The result replays through its replay line like any run.
@@ -65,10 +86,11 @@ struct shrunk {
   std::vector<uint64_t> decisions;   // the shrunk schedule
   std::string why;                   // the scenario's verdict on it
   sim::result result;                // its run (result.replay is its replay line)
-  uint64_t runs = 0;
+  uint64_t runs = 0;                 // runs of the scenario, the first and the last included
   uint64_t nonzero_before = 0, nonzero_after = 0;
+  bool fixed_point = false;          // the last round kept nothing (else: max_runs ran out)
 };
-shrunk shrink(const sim::options& failing, const scenario& s, uint64_t max_runs = 5000);
+shrunk shrink(const sim::options& failing, const scenario& s, uint64_t max_runs = 20000);
 
 // Parses "i/n" (0 <= i < n). False with *error set on a malformed shard.
 // Parses a decimal count in [0, max] (no sign, no trailing text). False when it is not one.
@@ -86,6 +108,7 @@ std::string shell_quote(const std::string& text);
 // The command-line flags every exploring program shares, parsed into explore and simulator
 // options:
 //   --seeds N  --first-seed S  --jobs J  --shard i/n  --keep-going  --no-progress
+//   --failures-in-full N
 //   --cores C  --strategy random|pct  --pct-depth D  --pct-horizon STEPS  --max-steps N
 //   --pool-size N  --alloc-fail-ppm P  --alloc-fail-nth N  --shutdown-ppm P  --stall-ppm P
 //   --stall-steps-max N  --timer-jitter-ns NS  --swarm  --sweep-alloc-fail-nth
@@ -126,6 +149,11 @@ bool check_writable(const std::string& path, std::string* error);
 std::string repeated_flag_error(int argc, char** argv,
                                 std::initializer_list<std::string_view> may_repeat = {});
 
+// Prints a result's diagnosis (sim::result::diagnosis), its first line after `first`, every
+// other line after `rest` (an indent).
+void print_diagnosis(const std::string& diagnosis, const char* first, const char* rest,
+                     std::FILE* out);
+
 // What every driver prints after replaying one run: its outcome line with the counts, faults
 // and trace hash, its failure (if any), and — when trace_out is not empty — writes its trace
 // there and says so. False when the trace could not be written (the reason is on stderr).
@@ -142,8 +170,11 @@ int replay_and_report(sim::options opts, const scenario& run, const scenario& sh
                       bool shrink, const std::string& trace_out, const std::string& rerun,
                       const char* pass_word);
 
-// Prints the summary line (seeds, outcomes, seeds/s) and every failure: its seed, why, the
-// fault settings it ran with, its replay line and the command that reruns it.
+// Prints the summary line (seeds, outcomes, seeds/s); the first sum.failures_in_full failures
+// in full: its seed, why, the fault settings it ran with, what was pending (a hang or a step
+// limit: sim::result::diagnosis), its replay line and the command that reruns it; a line saying
+// how many more were not printed one by one; and, for more than one failure, the failures
+// grouped by verdict (count, first seed, the rerun command of the first and of the shortest run).
 void print_summary(const summary& sum, std::FILE* out);
 
 }  // namespace lockstep::explore

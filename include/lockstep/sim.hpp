@@ -120,6 +120,13 @@ struct result {
   uint64_t stalls = 0;            // stalls injected
   uint64_t core_thread_switches = 0;  // thread_per_core: hand-offs of the baton between threads
   std::shared_ptr<const trace_log> trace;  // set when options.trace
+  // For a hang or a step_limit outcome (else empty): what was pending when the run ended, one
+  // fact per line — per core the queued events, the registered pollers and the timers (due, or
+  // the next one) with function names; events allocated and never called; allocation
+  // failures; and at a step limit, what each core ran in the last diagnosis window (1000
+  // steps) and the function that ran most there (the spinner). Deterministic: equal for equal
+  // (program, options), no addresses. Not part of `failure`, which stays the check's message.
+  std::string diagnosis;
 };
 
 // Runs `start` as the first event on core 0, then steps the reactors until an outcome.
