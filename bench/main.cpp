@@ -15,6 +15,7 @@
 #include "spdk_shaped.hpp"
 #include "stopwatch.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <cinttypes>
 #include <cstdio>
@@ -75,6 +76,41 @@ struct run_plan {
   bool real = false;
 };
 
+// The simulator workloads of one_repetition with sim::options::thread_per_core.
+template <class Record>
+void thread_per_core_repetition(const sizes& sz, const lb::forward_config& fc, Record record) {
+  {
+    // The same workload with one OS thread per simulated core (a baton hand-off whenever the
+    // stepping core changes: about 3 steps in 4 here, where every core is always busy).
+    // A tenth of the events: each costs a thread switch, not tens of nanoseconds.
+    lb::forward_config threaded = fc;
+    threaded.thread_per_core = true;
+    threaded.events = std::max<uint64_t>(fc.events / 10, 1000);
+    lb::stopwatch sw;
+    const lb::sim_outcome o = lb::run_forward_sim(threaded);
+    const double s = sw.elapsed_ns() * 1e-9;
+    if (!o.ok) failed("the simulator workload with thread_per_core");
+    record("sim_thread_per_core_events_per_s", static_cast<double>(threaded.events) / s);
+    if (o.core_thread_switches != 0)
+      record("sim_thread_per_core_ns_per_switch", sw.elapsed_ns() /
+                                                      static_cast<double>(o.core_thread_switches));
+  }
+  {
+    // The same small runs with thread_per_core (a tenth as many): the threads are created and
+    // joined per run.
+    lb::forward_config small;
+    small.events = sz.scenario_events;
+    small.thread_per_core = true;
+    const uint64_t runs = std::max<uint64_t>(sz.scenario_runs / 10, 1);
+    lb::stopwatch sw;
+    for (uint64_t i = 0; i < runs; ++i) {
+      small.seed = i + 1;
+      if (!lb::run_forward_sim(small).ok) failed("the small simulator scenario, thread_per_core");
+    }
+    record("sim_thread_per_core_runs_per_s", static_cast<double>(runs) / (sw.elapsed_ns() * 1e-9));
+  }
+}
+
 void one_repetition(const run_plan& plan, lb::results& res, bool keep) {
   auto record = [&](const char* key, double v) {
     if (!keep) return;
@@ -107,6 +143,7 @@ void one_repetition(const run_plan& plan, lb::results& res, bool keep) {
     }
     record("sim_runs_per_s", static_cast<double>(plan.sz.scenario_runs) / (sw.elapsed_ns() * 1e-9));
   }
+  thread_per_core_repetition(plan.sz, fc, record);
   if (plan.real) {
     record("real_local_ns_per_event", lb::real_local_ns_per_event(plan.sz.local_events, local_in_flight));
     record("real_roundtrip_ns", lb::real_roundtrip_ns(plan.sz.roundtrips));
@@ -153,6 +190,24 @@ int only_real_local(uint64_t events) {
 }
 
 }  // namespace
+
+void add_sim_metrics(lb::results& res) {
+  res.add("sim_events_per_s", "events/s", true);
+  res.add("naive_sim_events_per_s", "events/s", true);
+  res.add("sim_runs_per_s", "runs/s", true);
+  res.add("sim_thread_per_core_events_per_s", "events/s", true);
+  res.add("sim_thread_per_core_ns_per_switch", "ns/switch", false);
+  res.add("sim_thread_per_core_runs_per_s", "runs/s", true);
+}
+
+void add_sim_ratios(lb::results& res) {
+  res.add_ratio("sim_vs_naive", "sim_events_per_s", "naive_sim_events_per_s", ">= 1.5");
+  // No goal: what one OS thread per simulated core costs (docs/exploration.md).
+  res.add_ratio("thread_per_core_vs_sim", "sim_thread_per_core_events_per_s", "sim_events_per_s",
+                "none (the cost of thread_per_core)");
+  res.add_ratio("thread_per_core_runs_vs_sim", "sim_thread_per_core_runs_per_s", "sim_runs_per_s",
+                "none (the cost of thread_per_core per short run)");
+}
 
 int main(int argc, char** argv) {
   bool json = false, smoke = false;
@@ -212,9 +267,7 @@ int main(int argc, char** argv) {
   res.smoke = smoke;
   res.repetitions = static_cast<uint32_t>(smoke && !reps_given ? 1 : reps);
   res.warmups = static_cast<uint32_t>(smoke && !warmups_given ? 0 : warmups);
-  res.add("sim_events_per_s", "events/s", true);
-  res.add("naive_sim_events_per_s", "events/s", true);
-  res.add("sim_runs_per_s", "runs/s", true);
+  add_sim_metrics(res);
   res.add("real_local_ns_per_event", "ns/event", false);
   res.add("spdk_shaped_local_ns_per_event", "ns/event", false);
   res.add("real_roundtrip_ns", "ns", false);
@@ -243,7 +296,7 @@ int main(int argc, char** argv) {
   for (uint64_t i = 0; i < res.warmups; ++i) one_repetition(plan, res, false);
   for (uint64_t i = 0; i < res.repetitions; ++i) one_repetition(plan, res, true);
 
-  res.add_ratio("sim_vs_naive", "sim_events_per_s", "naive_sim_events_per_s", ">= 1.5");
+  add_sim_ratios(res);
   res.add_ratio("local_vs_spdk_shaped", "real_local_ns_per_event", "spdk_shaped_local_ns_per_event",
                 "<= 1.0 (beyond: <= 0.5)");
   res.add_ratio("roundtrip_vs_pingpong", "real_roundtrip_ns", "pingpong_roundtrip_ns",

@@ -62,10 +62,12 @@ sim::result run_forward(const forward_config& cfg, sim::options base, bool* ok) 
 sim_outcome run_forward_sim(const forward_config& cfg) {
   sim::options o;
   o.trace = false;
+  o.thread_per_core = cfg.thread_per_core;
   sim_outcome out;
   const sim::result r = run_forward(cfg, o, &out.ok);
   out.events_executed = r.events_executed;
   out.trace_hash = r.trace_hash;
+  out.core_thread_switches = r.core_thread_switches;
   return out;
 }
 

@@ -16,11 +16,13 @@ struct forward_config {
   uint32_t in_flight = 4;  // per core
   uint64_t events = 1'000'000;
   uint64_t seed = 1;
+  bool thread_per_core = false;  // sim::options::thread_per_core (one OS thread per core)
 };
 
 struct sim_outcome {
   uint64_t events_executed = 0;
   uint64_t trace_hash = 0;
+  uint64_t core_thread_switches = 0;  // with thread_per_core
   bool ok = false;  // the run stopped by app_stop after exactly the events asked for
 };
 

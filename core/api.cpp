@@ -13,6 +13,17 @@ namespace {
 // common path the registers it would otherwise save around a call it almost never makes.
 template <class T>
 [[gnu::noinline, gnu::cold]] T refuse(const char* call, const char* answer, T value) noexcept {
+  if (core::runtime::thread_scoped_running()) {
+    // A simulation runs, but not on this thread: a thread the program started itself. The real
+    // backend takes such threads as external senders; the simulator cannot schedule them.
+    std::fprintf(stderr,
+                 "lockstep: %s called outside a run (from a thread that is not one of the "
+                 "simulation's cores: the simulator runs only its cores' code, and does not "
+                 "model threads the program starts itself, although the real backend takes "
+                 "their events; see docs/exploration.md); %s\n",
+                 call, answer);
+    return value;
+  }
   std::fprintf(stderr, "lockstep: %s called outside a run (no backend's run() is executing); %s\n",
                call, answer);
   return value;

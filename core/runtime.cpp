@@ -14,6 +14,9 @@ std::atomic<runtime*> g_active_runtime{nullptr};
 // The runtime of a simulation running on this thread; it shadows g_active_runtime.
 thread_local constinit runtime* t_active_runtime LOCKSTEP_HOT_TLS = nullptr;
 thread_local constinit current_ids t_current LOCKSTEP_HOT_TLS = {no_core, no_core};
+// How many runtimes are active with scope::thread (simulations running), for the message an API
+// call from another thread gets.
+std::atomic<uint32_t> g_thread_scoped{0};
 
 }  // namespace detail
 
@@ -70,6 +73,8 @@ bool runtime::activate(scope s) noexcept {
   if (active() != nullptr) return false;
   if (s == scope::thread) {
     t_active_runtime = this;
+    thread_scoped_ = true;
+    detail::g_thread_scoped.fetch_add(1, std::memory_order_relaxed);
     return true;
   }
   runtime* expected = nullptr;
@@ -78,8 +83,16 @@ bool runtime::activate(scope s) noexcept {
 
 void runtime::deactivate() noexcept {
   if (t_active_runtime == this) t_active_runtime = nullptr;
+  if (thread_scoped_) {
+    thread_scoped_ = false;
+    detail::g_thread_scoped.fetch_sub(1, std::memory_order_relaxed);
+  }
   runtime* expected = this;
   g_active_runtime.compare_exchange_strong(expected, nullptr, std::memory_order_acq_rel);
+}
+
+bool runtime::thread_scoped_running() noexcept {
+  return detail::g_thread_scoped.load(std::memory_order_relaxed) != 0;
 }
 
 uint32_t runtime::next_core(uint32_t core) const noexcept {

@@ -87,6 +87,16 @@ class runtime {
   enum class scope { process, thread };
   bool activate(scope s) noexcept;
   void deactivate() noexcept;
+  // For a runtime active with scope::thread whose reactors run on other threads too (the
+  // simulator's thread_per_core): makes it the runtime the API reaches from the calling thread,
+  // and undoes that. The thread that activated it keeps it.
+  void enter_thread() noexcept { detail::t_active_runtime = this; }
+  void leave_thread() noexcept {
+    if (detail::t_active_runtime == this) detail::t_active_runtime = nullptr;
+  }
+  // True while some runtime is active with scope::thread (a simulation runs in this process,
+  // on other threads than the caller's when active() is null).
+  static bool thread_scoped_running() noexcept;
   static runtime* active() noexcept {
     runtime* rt = detail::t_active_runtime;
     return rt != nullptr ? rt : detail::g_active_runtime.load(std::memory_order_acquire);
@@ -176,6 +186,7 @@ class runtime {
   std::vector<uint32_t> core_ids_;
   uint32_t index_of_core_[max_core_id];
   std::vector<std::unique_ptr<reactor>> reactors_;
+  bool thread_scoped_ = false;  // activated with scope::thread and not deactivated yet
   std::atomic<bool> stopped_{false};
   std::atomic<int> rc_{0};
   std::atomic<uint64_t> external_alloc_failures_{0};

@@ -13,11 +13,17 @@ namespace {
 // Version 2 added the decision vector, stalls, timer jitter and swarm mode.
 constexpr const char* replay_tag = "lockstep-replay/3";
 
-// Every key, in the order format_replay writes them. parse_replay requires each exactly once.
+// The one optional key, written only when on: every line written before it existed means "off",
+// and reads so. (It changes no schedule by itself, but code that keeps per-core state in
+// thread-locals takes other branches without it, so a replay must run with it as the run did.)
+constexpr const char* thread_per_core_key = "thread_per_core";
+
+// Every key, in the order format_replay writes them. parse_replay requires each exactly once,
+// but for thread_per_core_key (at most once).
 constexpr const char* replay_keys[] = {
     "cores", "seed", "strategy", "pct_depth", "pct_horizon_steps", "event_pool_size",
     "alloc_fail_ppm", "alloc_fail_nth", "max_steps", "shutdown_ppm", "stall_ppm",
-    "stall_steps_max", "timer_jitter_ns", "swarm", "trace", "decisions"};
+    "stall_steps_max", "timer_jitter_ns", "swarm", "trace", thread_per_core_key, "decisions"};
 constexpr size_t replay_key_count = sizeof(replay_keys) / sizeof(replay_keys[0]);
 
 bool parse_u64(const std::string& text, uint64_t max, uint64_t* out) {
@@ -27,6 +33,66 @@ bool parse_u64(const std::string& text, uint64_t max, uint64_t* out) {
   if (ec != std::errc() || ptr != end || text.empty() || v > max) return false;
   *out = v;
   return true;
+}
+
+// Sets option `key` (a known key) of `o` from `value`; false, with *error set, for a bad value.
+bool set_field(const std::string& key, const std::string& value, options& o, std::string* error) {
+  uint64_t v = 0;
+  bool ok = true;
+  if (key == "strategy") {
+    if (value == "random") {
+      o.strategy = strategy::random;
+    } else if (value == "pct") {
+      o.strategy = strategy::pct;
+    } else {
+      ok = false;
+    }
+  } else if (key == "cores") {
+    ok = parse_u64(value, UINT32_MAX, &v) && (o.cores = static_cast<uint32_t>(v), true);
+  } else if (key == "seed") {
+    ok = parse_u64(value, UINT64_MAX, &o.seed);
+  } else if (key == "pct_depth") {
+    ok = parse_u64(value, UINT32_MAX, &v) && (o.pct_depth = static_cast<uint32_t>(v), true);
+  } else if (key == "pct_horizon_steps") {
+    ok = parse_u64(value, UINT64_MAX, &o.pct_horizon_steps);
+  } else if (key == "event_pool_size") {
+    ok = parse_u64(value, UINT32_MAX, &v) && (o.event_pool_size = static_cast<uint32_t>(v), true);
+  } else if (key == "alloc_fail_ppm") {
+    ok = parse_u64(value, UINT32_MAX, &v) && (o.alloc_fail_ppm = static_cast<uint32_t>(v), true);
+  } else if (key == "alloc_fail_nth") {
+    ok = parse_u64(value, UINT32_MAX, &v) && (o.alloc_fail_nth = static_cast<uint32_t>(v), true);
+  } else if (key == "max_steps") {
+    ok = parse_u64(value, UINT64_MAX, &o.max_steps);
+  } else if (key == "shutdown_ppm") {
+    ok = parse_u64(value, UINT32_MAX, &v) && (o.shutdown_ppm = static_cast<uint32_t>(v), true);
+  } else if (key == "stall_ppm") {
+    ok = parse_u64(value, UINT32_MAX, &v) && (o.stall_ppm = static_cast<uint32_t>(v), true);
+  } else if (key == "stall_steps_max") {
+    ok = parse_u64(value, UINT32_MAX, &v) && (o.stall_steps_max = static_cast<uint32_t>(v), true);
+  } else if (key == "timer_jitter_ns") {
+    ok = parse_u64(value, UINT64_MAX, &o.timer_jitter_ns);
+  } else if (key == "swarm") {
+    ok = parse_u64(value, 1, &v) && (o.swarm = v == 1, true);
+  } else if (key == "decisions") {
+    if (value == "-") {
+      o.decisions.reset();
+    } else {
+      std::vector<uint64_t> d;
+      std::string why;
+      ok = parse_decisions(value, &d, &why);
+      if (!ok) {
+        *error = "replay option decisions: " + why;
+        return false;
+      }
+      o.decisions = std::move(d);
+    }
+  } else if (key == "trace") {
+    ok = parse_u64(value, 1, &v) && (o.trace = v == 1, true);
+  } else if (key == thread_per_core_key) {
+    ok = parse_u64(value, 1, &v) && (o.thread_per_core = v == 1, true);
+  }
+  if (!ok) *error = "replay option " + key + " has a bad value '" + value + "'";
+  return ok;
 }
 
 }  // namespace
@@ -41,6 +107,7 @@ std::string format_replay(const options& o) {
     << " stall_ppm=" << o.stall_ppm << " stall_steps_max=" << o.stall_steps_max
     << " timer_jitter_ns=" << o.timer_jitter_ns << " swarm=" << (o.swarm ? 1 : 0)
     << " trace=" << (o.trace ? 1 : 0)
+    << (o.thread_per_core.value_or(false) ? " thread_per_core=1" : "")
     << " decisions=" << (o.decisions ? format_decisions(*o.decisions) : std::string("-"));
   return s.str();
 }
@@ -104,6 +171,7 @@ bool parse_replay(const std::string& line, options* opts, std::string* error) {
   }
   options o = *opts;
   bool seen[replay_key_count] = {};
+  o.thread_per_core = false;  // explicit when absent, so that run_sim's default does not apply
   std::string field;
   while (in >> field) {
     const size_t eq = field.find('=');
@@ -125,65 +193,10 @@ bool parse_replay(const std::string& line, options* opts, std::string* error) {
       return false;
     }
     seen[k] = true;
-    uint64_t v = 0;
-    bool ok = true;
-    if (key == "strategy") {
-      if (value == "random") {
-        o.strategy = strategy::random;
-      } else if (value == "pct") {
-        o.strategy = strategy::pct;
-      } else {
-        ok = false;
-      }
-    } else if (key == "cores") {
-      ok = parse_u64(value, UINT32_MAX, &v) && (o.cores = static_cast<uint32_t>(v), true);
-    } else if (key == "seed") {
-      ok = parse_u64(value, UINT64_MAX, &o.seed);
-    } else if (key == "pct_depth") {
-      ok = parse_u64(value, UINT32_MAX, &v) && (o.pct_depth = static_cast<uint32_t>(v), true);
-    } else if (key == "pct_horizon_steps") {
-      ok = parse_u64(value, UINT64_MAX, &o.pct_horizon_steps);
-    } else if (key == "event_pool_size") {
-      ok = parse_u64(value, UINT32_MAX, &v) && (o.event_pool_size = static_cast<uint32_t>(v), true);
-    } else if (key == "alloc_fail_ppm") {
-      ok = parse_u64(value, UINT32_MAX, &v) && (o.alloc_fail_ppm = static_cast<uint32_t>(v), true);
-    } else if (key == "alloc_fail_nth") {
-      ok = parse_u64(value, UINT32_MAX, &v) && (o.alloc_fail_nth = static_cast<uint32_t>(v), true);
-    } else if (key == "max_steps") {
-      ok = parse_u64(value, UINT64_MAX, &o.max_steps);
-    } else if (key == "shutdown_ppm") {
-      ok = parse_u64(value, UINT32_MAX, &v) && (o.shutdown_ppm = static_cast<uint32_t>(v), true);
-    } else if (key == "stall_ppm") {
-      ok = parse_u64(value, UINT32_MAX, &v) && (o.stall_ppm = static_cast<uint32_t>(v), true);
-    } else if (key == "stall_steps_max") {
-      ok = parse_u64(value, UINT32_MAX, &v) && (o.stall_steps_max = static_cast<uint32_t>(v), true);
-    } else if (key == "timer_jitter_ns") {
-      ok = parse_u64(value, UINT64_MAX, &o.timer_jitter_ns);
-    } else if (key == "swarm") {
-      ok = parse_u64(value, 1, &v) && (o.swarm = v == 1, true);
-    } else if (key == "decisions") {
-      if (value == "-") {
-        o.decisions.reset();
-      } else {
-        std::vector<uint64_t> d;
-        std::string why;
-        ok = parse_decisions(value, &d, &why);
-        if (!ok) {
-          *error = "replay option decisions: " + why;
-          return false;
-        }
-        o.decisions = std::move(d);
-      }
-    } else if (key == "trace") {
-      ok = parse_u64(value, 1, &v) && (o.trace = v == 1, true);
-    }
-    if (!ok) {
-      *error = "replay option " + key + " has a bad value '" + value + "'";
-      return false;
-    }
+    if (!set_field(key, value, o, error)) return false;
   }
   for (size_t k = 0; k < replay_key_count; ++k) {
-    if (!seen[k]) {
+    if (!seen[k] && replay_keys[k] != thread_per_core_key) {
       *error = "replay line lacks option '" + std::string(replay_keys[k]) +
                "' (written by another options set: rerun at the version that printed it)";
       return false;

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <exception>
 #include <numeric>
 
 namespace lockstep::sim {
@@ -54,6 +55,10 @@ struct step_types : world_types {
   static constexpr bool keeps_event_info = false;
 };
 
+// How a core's thread comes back to its exit point (core_threads::exit_point).
+constexpr int exit_failed = 1;   // a failed check or misuse on this thread
+constexpr int exit_stopped = 2;  // the run is over (core_threads::stop_all)
+
 }  // namespace
 
 world::world(const options& opts, std::function<void()> start)
@@ -75,6 +80,8 @@ world::world(const options& opts, std::function<void()> start)
       window_start_(opts.max_steps > diagnosis_window_steps
                         ? opts.max_steps - diagnosis_window_steps
                         : 0) {
+  // sim::run's default; the replay line (result.replay) says which was used.
+  opts_.thread_per_core = opts_.thread_per_core.value_or(false);
   core::parts p;
   p.pool = &pool_;
   p.queues = &transport_;
@@ -124,9 +131,12 @@ result world::execute() {
   }
   on_allocate(no_core, nullptr, &start_event_);
   rt_->call(&start_event_);
-  // A failed check leaves the running event through longjmp back here; everything the loop
-  // touches lives in this world, so nothing on the abandoned frames owns memory.
-  if (setjmp(on_failure_) == 0) {
+  // A failed check leaves the running event through longjmp back here (or to the exit point
+  // of the core's thread); everything the loop touches lives in this world, so nothing on the
+  // abandoned frames owns memory.
+  if (*opts_.thread_per_core) {
+    execute_on_core_threads();
+  } else if (setjmp(on_failure_) == 0) {
     loop();
   } else {
     outcome_ = outcome::failed;
@@ -157,6 +167,7 @@ result world::execute() {
   r.decision_log = std::move(decision_log_);
   r.faults = faults_;
   r.stalls = stalls_;
+  r.core_thread_switches = core_thread_switches_;
   r.replay = format_replay(opts_);
   if (opts_.trace) {  // (a trace_ of the diagnosis window alone is not the run's trace)
     trace_->outcome = to_string(r.outcome);
@@ -170,24 +181,78 @@ result world::execute() {
   return r;
 }
 
-void world::loop() {
+void world::execute_on_core_threads() {
+  try {
+    threads_ = std::make_unique<core_threads>(cores_, [this](uint32_t c) { core_thread_main(c); });
+  } catch (const std::exception& e) {
+    outcome_ = outcome::failed;  // nothing ran: the run cannot start as asked
+    failure_ = std::string("sim::run: options.thread_per_core: cannot start a thread per core (") +
+               e.what() + ")";
+    return;
+  }
+  // The loop starts on core 0's thread (the start event's) and moves from thread to thread;
+  // the thread that ends it gives the baton back here.
+  threads_->pass(0);
+  threads_->stop_all();
+  core_thread_switches_ = threads_->switches();
+  threads_.reset();
+}
+
+void world::core_thread_main(uint32_t core) {
+  rt_->enter_thread();
+  // Every local below is set before setjmp and not changed after it.
+  const int how = setjmp(threads_->exit_point(core));
+  if (how == 0) {
+    if (opts_.core_thread_setup) opts_.core_thread_setup();
+    const bool resume = loop_started_;
+    loop_started_ = true;
+    loop(resume ? core : no_core);
+  } else if (how == exit_failed) {
+    outcome_ = outcome::failed;
+    ++steps_;  // the step that failed
+  }
+  core::set_current_reactor(no_core, no_core);
+  rt_->leave_thread();
+  if (how != exit_stopped) threads_->give(core_threads::run_thread);
+}
+
+uint32_t world::pass_baton(uint32_t core) noexcept {
+  const uint32_t me = threads_->pass(core);
+  // Woken either because a step picked this thread's core, or because the run is over.
+  if (threads_->stopping()) std::longjmp(threads_->exit_point(me), exit_stopped);
+  return me;
+}
+
+void world::loop(uint32_t resume) {
   // Up to the diagnosis window, then (unless the run ended before it) through the window with
   // its steps recorded, as a trace records them: recording changes no decision and no hash
   // (a trace never does), and the loop's one test of the step limit marks the window's start,
   // so that the steps before it pay nothing for it.
-  step_limit_ = window_start_;
-  const bool loop_faults = faults_.shutdown_ppm != 0 || faults_.stall_ppm != 0;
-  if (!loop_faults && picker_.random_only() && !trace_) {
-    loop_as<true>();
+  // thread_per_core: a core thread that receives the baton for the first time steps its core
+  // first (the thread that passed it had picked that core) and goes on with the loop from
+  // there, in the phase the run is in; a thread woken inside an older loop frame goes on in
+  // that frame, whose steps test the same limit (never Plain: threads_ is set).
+  if (resume == no_core) {
+    step_limit_ = window_start_;
   } else {
-    loop_as<false>();
+    step_core<false>(resume);
   }
-  if (!window_reached_) return;
-  if (!trace_) {
-    trace_ = std::make_shared<trace_log>();
-    trace_->cores = opts_.cores;
+  if (!window_started_) {
+    const bool loop_faults = faults_.shutdown_ppm != 0 || faults_.stall_ppm != 0;
+    if (!threads_ && !loop_faults && picker_.random_only() && !trace_) {
+      loop_as<true>();
+    } else {
+      loop_as<false>();
+    }
+    // Ended before the window, or another core thread's frame has already started it.
+    if (!window_reached_ || window_started_) return;
+    window_started_ = true;
+    if (!trace_) {
+      trace_ = std::make_shared<trace_log>();
+      trace_->cores = opts_.cores;
+    }
+    step_limit_ = opts_.max_steps;
   }
-  step_limit_ = opts_.max_steps;
   loop_as<false>();
 }
 
@@ -339,6 +404,10 @@ bool world::jump_to_next_timer() noexcept {
 
 template <bool Plain>
 void world::step_core(uint32_t core) {
+  // thread_per_core: the core's units run on its thread; this thread sleeps until a step picks
+  // its own core again (and then steps that one).
+  if (!Plain && threads_ != nullptr && core != threads_->holder()) [[unlikely]]
+    core = pass_baton(core);
   core::set_current_reactor(core, core);  // core ids are the reactor indexes (dense_core_ids)
   core::reactor& r = *reactors_[core];
   uint64_t& clock_ns = time_ns_[core];
@@ -427,6 +496,8 @@ void world::fail(const char* message) noexcept {
     }
     record(rec);
   }
+  if (threads_ != nullptr && threads_->holder() != core_threads::run_thread)
+    std::longjmp(threads_->exit_point(threads_->holder()), exit_failed);
   std::longjmp(on_failure_, 1);
 }
 

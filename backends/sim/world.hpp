@@ -19,6 +19,7 @@
 #include "../../core/hot_path.hpp"
 #include "../../core/runtime.hpp"
 #include "core_picker.hpp"
+#include "core_threads.hpp"
 #include "decision_source.hpp"
 #include "sim_pool.hpp"
 #include "sim_transport.hpp"
@@ -109,7 +110,10 @@ class world final : public core::clock, public core::scheduling, public core::ob
   void record_step(const core::reactor& r, core::reactor::step_kind kind, uint32_t core,
                    uint64_t id, uint64_t start_ns, uint64_t cost_ns);
 
-  void loop();
+  // resume: with thread_per_core, the core whose thread has just received the baton, which
+  // steps first (the loop goes on where the thread that passed the baton left it); no_core to
+  // start the loop from its top.
+  void loop(uint32_t resume = no_core);
   // The loop reached step_limit_: the application stopped, the diagnosis window starts, or the
   // run is at max_steps.
   void at_step_limit() noexcept;
@@ -123,10 +127,17 @@ class world final : public core::clock, public core::scheduling, public core::ob
   void describe_window(std::vector<std::string>* lines);
   void describe_losses(std::vector<std::string>* lines);
   // The loop, as loop() runs it. Plain: a run without loop faults (shutdown requests, stalls),
-  // under the random strategy and without a trace, whose steps skip the tests of all three
-  // and pick in line when every core runs.
+  // under the random strategy, without a trace and without thread_per_core, whose steps skip
+  // the tests of all four and pick in line when every core runs.
   template <bool Plain>
   [[gnu::flatten]] void loop_as();
+  // thread_per_core: the body of core `core`'s thread (core_threads' entry), and the end of
+  // the run on the run's thread.
+  void core_thread_main(uint32_t core);
+  void execute_on_core_threads();
+  // The stepping thread hands the baton to `core`'s thread and sleeps; returns the core of the
+  // calling thread once a step picks it (or leaves the thread when the run is over).
+  uint32_t pass_baton(uint32_t core) noexcept;
   // The busy cores plus the idle ones whose timer is due, when not every core is running;
   // *count gets the number of bits set. Keeps the floor (see the top of this file).
   uint64_t runnable_cores(uint64_t busy, uint64_t running, uint32_t* count) noexcept;
@@ -195,12 +206,17 @@ class world final : public core::clock, public core::scheduling, public core::ob
   uint64_t step_limit_;
   uint64_t window_start_ = 0;     // the first step of the diagnosis window
   bool window_reached_ = false;   // the loop stopped at window_start_ (not at an outcome)
+  bool window_started_ = false;   // loop() went on into the window (its step limit raised)
   uint64_t next_event_id_ = 0;
   uint64_t hash_ = 0x6C6F636B73746570ull;  // "lockstep"
   bool shutdown_requested_ = false;
   outcome outcome_ = outcome::hang;
   std::string failure_;
   std::jmp_buf on_failure_;
+  // thread_per_core: the cores' threads and their baton (null without the option).
+  std::unique_ptr<core_threads> threads_;
+  bool loop_started_ = false;  // the first core thread to hold the baton starts the loop
+  uint64_t core_thread_switches_ = 0;
 
   std::shared_ptr<trace_log> trace_;  // when opts_.trace
   // Lookups only, never iterated: the names table is in first-use order.

@@ -155,6 +155,8 @@ thread_print_level::thread_print_level(spdk_log_level level) noexcept : saved_(t
 }
 thread_print_level::~thread_print_level() { t_print_level = saved_; }
 
+void set_thread_print_level(spdk_log_level level) noexcept { t_print_level = level; }
+
 }  // namespace lockstep::spdk_compat::detail
 
 extern "C" {

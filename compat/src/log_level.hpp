@@ -17,4 +17,8 @@ class thread_print_level {
   int saved_;
 };
 
+// The calling thread prints at `level` from now on (for a thread that ends with its run, such as
+// a simulated core's under thread_per_core: nothing to restore).
+void set_thread_print_level(spdk_log_level level) noexcept;
+
 }  // namespace lockstep::spdk_compat::detail

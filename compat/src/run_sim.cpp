@@ -10,8 +10,18 @@ sim::result run_sim(const sim::options& opts, spdk_msg_fn start_fn, void* ctx,
   // The print level belongs to this thread for the run: parallel explorations stay quiet, and
   // the process's level (spdk_log_set_print_level) is left as it was.
   detail::thread_print_level level(log.print_level);
-  if (start_fn == nullptr) return sim::run(opts, {});  // sim::run names the empty start
-  return sim::run(opts, [start_fn, ctx] { start_fn(ctx); });
+  // SPDK code keeps per-core state in __thread variables (as on DPDK lcores): each core runs on
+  // a thread of its own unless the options say otherwise, at the same print level.
+  sim::options o = opts;
+  if (!o.thread_per_core) o.thread_per_core = true;
+  if (*o.thread_per_core) {
+    o.core_thread_setup = [setup = std::move(o.core_thread_setup), print_level = log.print_level] {
+      detail::set_thread_print_level(print_level);  // the thread ends with the run
+      if (setup) setup();
+    };
+  }
+  if (start_fn == nullptr) return sim::run(o, {});  // sim::run names the empty start
+  return sim::run(o, [start_fn, ctx] { start_fn(ctx); });
 }
 
 }  // namespace lockstep::spdk_compat

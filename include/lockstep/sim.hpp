@@ -1,6 +1,8 @@
 // lockstep::sim — the deterministic simulator backend.
 //
-// One thread steps every virtual core. Every nondeterministic choice (which core runs next,
+// One thread steps every virtual core (or, with options.thread_per_core, one thread per core
+// with a baton, only one running at a time, for application code that keeps per-core state in
+// thread-local variables). Every nondeterministic choice (which core runs next,
 // which sender's queue a core reads next, how long an event takes, whether an allocation fails,
 // when a shutdown request arrives) is drawn from one decision stream seeded by options.seed, so
 // the same program + options + seed gives the same run, the same trace and the same trace_hash,
@@ -67,6 +69,23 @@ struct options {
   // that fault is off or on at the ceiling, 1/2, 1/4 or 1/8 of it (result.faults tells what was
   // drawn). Different runs then test different mixes of faults (swarm testing, Groce et al.).
   bool swarm = false;
+
+  // Thread-local state per core: when true, each core's units (its events, pollers, timers,
+  // the start function on core 0 and the shutdown callback) run on an OS thread of that core's
+  // own, created for the run, so that `thread_local` / `__thread` variables in application code
+  // have one copy per core, as on DPDK lcores, and start fresh in every run. The schedule does
+  // not change: one decision stream picks the steps as with the option off, and the cores
+  // hand one baton to each other (only one thread runs at a time; a hand-off happens only when
+  // the stepping core changes), so the trace and trace_hash are the same either way. It costs
+  // an OS thread switch per change of stepping core (see docs/exploration.md for figures).
+  // Unset: the runner's default, off for sim::run, on for spdk_compat::run_sim. Carried by the
+  // replay line when on (code that keeps per-core state in thread-locals runs another schedule
+  // without it).
+  std::optional<bool> thread_per_core;
+  // With thread_per_core: called on each core's thread before that core runs anything, to set
+  // up per-thread state the program's runner keeps (a log level, ...). Not carried by the
+  // replay line: it belongs to the program, like shutdown_cb.
+  std::function<void()> core_thread_setup;
 };
 
 // The fault settings a run actually used (equal to the options unless options.swarm).
@@ -99,6 +118,7 @@ struct result {
   std::vector<uint64_t> decision_log;  // every draw, when options.record_decisions
   sim::fault_settings faults;     // the fault settings in force (drawn, in swarm mode)
   uint64_t stalls = 0;            // stalls injected
+  uint64_t core_thread_switches = 0;  // thread_per_core: hand-offs of the baton between threads
   std::shared_ptr<const trace_log> trace;  // set when options.trace
   // For a hang or a step_limit outcome (else empty): what was pending when the run ended, one
   // fact per line — per core the queued events, the registered pollers and the timers (due, or
@@ -133,7 +153,9 @@ bool write_trace(const result& r, const std::string& path);
 
 // The replay line encodes every option that shapes a run, with a format version:
 //   lockstep-replay/3 cores=4 seed=7 strategy=random pct_depth=3 ... decisions=-
-// Every key is required. parse_replay fills `opts` from such a line (shutdown_cb and
+// Every key is required, except thread_per_core: written (as thread_per_core=1) only when on, and
+// read as off when absent, as every line written before the option existed means.
+// parse_replay fills `opts` from such a line (shutdown_cb, core_thread_setup and
 // record_decisions are not carried: they belong to the program, not to the schedule). A line of
 // another version, a missing or unknown key or a bad value (also a value that run() would refuse:
 // see options_error) is rejected: returns false and sets *error. The decision vector is written inline, run-length encoded: `decisions=-` for a seeded

@@ -12,6 +12,8 @@ if(json_error OR NOT top_type STREQUAL "OBJECT")
 endif()
 set(keys
   sim_events_per_s naive_sim_events_per_s sim_runs_per_s
+  sim_thread_per_core_events_per_s sim_thread_per_core_ns_per_switch
+  sim_thread_per_core_runs_per_s
   real_local_ns_per_event spdk_shaped_local_ns_per_event
   real_roundtrip_ns pingpong_roundtrip_ns spdk_shaped_roundtrip_ns
   real_cross_events_per_s_per_core spdk_shaped_cross_events_per_s_per_core)
@@ -30,7 +32,8 @@ foreach(key ${keys})
     message(FATAL_ERROR "key ${key} is ${type}, not a number or null:\n${out}")
   endif()
 endforeach()
-foreach(ratio sim_vs_naive local_vs_spdk_shaped roundtrip_vs_pingpong
+foreach(ratio sim_vs_naive thread_per_core_vs_sim thread_per_core_runs_vs_sim
+              local_vs_spdk_shaped roundtrip_vs_pingpong
               spdk_shaped_roundtrip_vs_pingpong roundtrip_vs_spdk_shaped cross_vs_spdk_shaped)
   string(JSON type ERROR_VARIABLE ratio_error TYPE "${out}" ratios ${ratio} value)
   if(ratio_error)

@@ -56,9 +56,9 @@ TEST(SimDeterminism, RecordingTheTraceDoesNotChangeTheRun) {
   }
 }
 
-std::string probe_output() {
+std::string probe_output(const char* args = " 20") {
   std::string out;
-  std::FILE* p = popen(LOCKSTEP_HASH_PROBE " 20", "r");
+  std::FILE* p = popen((std::string(LOCKSTEP_HASH_PROBE) + args).c_str(), "r");
   if (p == nullptr) return out;
   char buf[256];
   while (std::fgets(buf, sizeof buf, p) != nullptr) out += buf;
@@ -80,6 +80,8 @@ TEST(SimDeterminism, SameSeedSameHashAcrossProcesses) {
   const std::string second = probe_output();
   EXPECT_EQ(first, here);
   EXPECT_EQ(second, here);
+  // One thread per simulated core changes nothing of the schedule, in another process either.
+  EXPECT_EQ(probe_output(" 20 thread_per_core"), here);
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <thread>
 
 namespace {
 
@@ -110,6 +111,36 @@ TEST(SimMisuse, CallsOutsideARunRefuseWithAMessage) {
   EXPECT_EQ(lockstep::first_core(), lockstep::no_core);
   EXPECT_EQ(lockstep::next_core(0), lockstep::no_core);
   EXPECT_EQ(lockstep::now_ns(), 0u);
+}
+
+TEST(SimMisuse, AThreadTheProgramStartsIsNotPartOfTheSimulationAndIsToldSo) {
+  // The real backend takes events from such threads (external senders); the simulator cannot
+  // schedule them, so it refuses them and says why, rather than "no run is executing".
+  for (bool per_core : {false, true}) {
+    lockstep::sim::options o;
+    o.thread_per_core = per_core;
+    static lockstep::event* from_thread;
+    from_thread = reinterpret_cast<lockstep::event*>(1);
+    testing::internal::CaptureStderr();
+    const auto r = lockstep::sim::run(o, [] {
+      std::thread([] { from_thread = lockstep::event_allocate(0, noop, nullptr, nullptr); })
+          .join();
+      lockstep::app_stop(0);
+    });
+    const std::string err = testing::internal::GetCapturedStderr();
+    EXPECT_EQ(r.outcome, lockstep::sim::outcome::stopped);
+    EXPECT_EQ(from_thread, nullptr);
+    EXPECT_NE(err.find("event_allocate called outside a run (from a thread that is not one of "
+                       "the simulation's cores"),
+              std::string::npos)
+        << err;
+  }
+  // After the run, the plain message again.
+  testing::internal::CaptureStderr();
+  lockstep::app_stop(0);
+  EXPECT_NE(testing::internal::GetCapturedStderr().find(
+                "app_stop called outside a run (no backend's run() is executing)"),
+            std::string::npos);
 }
 
 TEST(SimMisuseDeathTest, ACheckFailingOutsideARunAborts) {

@@ -21,7 +21,9 @@ struct sim_log {
 
 // Runs start_fn(ctx) as the first event on core 0 of a simulation with `opts`, and returns
 // the simulation's result (result.replay reruns exactly this run). opts.shutdown_cb plays
-// the role of spdk_app_opts.shutdown_cb. Callable many times, and from several threads at once
+// the role of spdk_app_opts.shutdown_cb. Unless opts.thread_per_core says otherwise, each
+// simulated core runs on an OS thread of its own (sim::options::thread_per_core), so that
+// __thread variables have one copy per core as on DPDK lcores; the log level holds there too. Callable many times, and from several threads at once
 // (each run belongs to its thread); the application's own state is the caller's to reset.
 sim::result run_sim(const sim::options& opts, spdk_msg_fn start_fn, void* ctx,
                     const sim_log& log = {});
