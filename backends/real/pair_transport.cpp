@@ -47,6 +47,8 @@ struct block_layout {
 
 pair_transport::pair_transport(uint32_t reactors, uint32_t capacity, uint32_t run_number)
     : reactors_(reactors), words_((reactors + 63) / 64), views_(new view[reactors]) {
+  // docs/real_backend.md states the memory per pair from these sizes.
+  static_assert(sizeof(own) == 128 && sizeof(bell_line) == 64 && sizeof(outgoing) == 48);
   const block_layout l = block_layout::of<own, bell_line, outgoing>(reactors);
   for (uint32_t t = 0; t < reactors_; ++t) {
     view& v = views_[t];
