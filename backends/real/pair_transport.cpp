@@ -14,15 +14,13 @@ namespace {
 constexpr size_t line = 64;
 constexpr size_t round_up(size_t n) noexcept { return (n + line - 1) / line * line; }
 
-// The layout of one reactor's block: its own line, its bell, then the arrays by peer.
+// The layout of one reactor's block: its bell, then the arrays by peer.
 struct block_layout {
-  size_t own, bell, published, asleep, head, out, slots, total;
-  template <class Own, class Bell, class Out>
+  size_t bell, published, asleep, head, out, slots, total;
+  template <class Bell, class Out>
   static block_layout of(uint32_t reactors) noexcept {
     block_layout l{};
     size_t at = 0;
-    l.own = at;
-    at += round_up(sizeof(Own));
     l.bell = at;
     at += round_up(sizeof(Bell));
     // published and asleep are written by this reactor and read by its senders (published only
@@ -46,10 +44,14 @@ struct block_layout {
 }  // namespace
 
 pair_transport::pair_transport(uint32_t reactors, uint32_t capacity, uint32_t run_number)
-    : reactors_(reactors), words_((reactors + 63) / 64), views_(new view[reactors]) {
+    : reactors_(reactors),
+      words_((reactors + 63) / 64),
+      views_(new view[reactors]),
+      owns_(new own[reactors]) {
   // docs/real_backend.md states the memory per pair from these sizes.
   static_assert(sizeof(own) == 128 && sizeof(bell_line) == 64 && sizeof(outgoing) == 48);
-  const block_layout l = block_layout::of<own, bell_line, outgoing>(reactors);
+  static_assert(alignof(own) == 64, "a reactor's own lines are not shared");
+  const block_layout l = block_layout::of<bell_line, outgoing>(reactors);
   for (uint32_t t = 0; t < reactors_; ++t) {
     view& v = views_[t];
     v.block = rte_zmalloc("lockstep_pairs", l.total, line);
@@ -61,7 +63,6 @@ pair_transport::pair_transport(uint32_t reactors, uint32_t capacity, uint32_t ru
       return;
     }
     auto* base = static_cast<char*>(v.block);
-    v.self = new (base + l.own) own();
     v.bell = new (base + l.bell) bell_line();
     for (auto& w : v.bell->w) w.store(0, std::memory_order_relaxed);
     v.published = new (base + l.published) std::atomic<uint32_t>[reactors]();
@@ -125,7 +126,7 @@ void pair_transport::overflow(uint32_t sender, uint32_t target, event* ev) noexc
   ev->next = nullptr;
   if (o.overflow_tail == nullptr) {
     o.overflow_head = ev;
-    views_[sender].self->overflowing[word(target)] |= bit(target);
+    owns_[sender].overflowing[word(target)] |= bit(target);
   } else {
     o.overflow_tail->next = ev;
   }
@@ -133,7 +134,7 @@ void pair_transport::overflow(uint32_t sender, uint32_t target, event* ev) noexc
 }
 
 void pair_transport::flush_overflow(uint32_t sender) noexcept {
-  own& q = *views_[sender].self;
+  own& q = owns_[sender];
   for (uint32_t w = 0; w < words_; ++w) {
     uint64_t bits = q.overflowing[w];
     while (bits != 0) {
@@ -157,19 +158,23 @@ void pair_transport::flush_overflow(uint32_t sender) noexcept {
   }
 }
 
-void pair_transport::answer_bell(uint32_t target, uint32_t word) noexcept {
+void pair_transport::answer_bell(uint32_t target) noexcept {
   const view& v = views_[target];
-  const uint64_t bits = v.bell->w[word].exchange(0, std::memory_order_acquire);
-  v.self->hot[word] |= bits;
-  for (uint64_t b = bits; b != 0; b &= b - 1) {
-    const uint32_t s = word * 64 + static_cast<uint32_t>(__builtin_ctzll(b));
-    if (s != target) v.asleep[s].store(0, std::memory_order_relaxed);
+  own& q = owns_[target];
+  for (uint32_t w = 0; w < words_; ++w) {
+    if (v.bell->w[w].load(std::memory_order_relaxed) == 0) continue;
+    const uint64_t bits = v.bell->w[w].exchange(0, std::memory_order_acquire);
+    q.hot[w] |= bits;
+    for (uint64_t b = bits; b != 0; b &= b - 1) {
+      const uint32_t s = w * 64 + static_cast<uint32_t>(__builtin_ctzll(b));
+      if (s != target) v.asleep[s].store(0, std::memory_order_relaxed);
+    }
   }
 }
 
 void pair_transport::cool(uint32_t target) noexcept {
   const view& v = views_[target];
-  own& q = *v.self;
+  own& q = owns_[target];
   q.epoch_left = pair_cool_iterations;
   for (uint32_t w = 0; w < words_; ++w) {
     uint64_t idle = q.hot[w] & ~q.delivered[w];
@@ -197,7 +202,7 @@ uint32_t pair_transport::take_ring(uint32_t target, event** out, uint32_t max) n
   const uint32_t got = rte_ring_sc_dequeue_burst(v.ring, objs, max, nullptr);
   for (uint32_t i = 0; i < got; ++i) out[i] = static_cast<event*>(objs[i]);
   // Drained: cold until the next non-reactor sender rings (it always does, after its enqueue).
-  if (got < max) v.self->hot[word(target)] &= ~bit(target);
+  if (got < max) owns_[target].hot[word(target)] &= ~bit(target);
   return got;
 }
 
@@ -205,7 +210,7 @@ uint32_t pair_transport::take_ring(uint32_t target, event** out, uint32_t max) n
 // they are the senders' until the target has room.
 bool pair_transport::pending(uint32_t target) const noexcept {
   const view& v = views_[target];
-  if (v.self->local_head != nullptr || rte_ring_count(v.ring) != 0) return true;
+  if (owns_[target].local_head != nullptr || rte_ring_count(v.ring) != 0) return true;
   for (uint32_t s = 0; s < reactors_; ++s)
     if (s != target && seqslot_ready(v.slots + size_t{s} * seqslot_slots, v.head[s])) return true;
   return false;
@@ -222,11 +227,11 @@ void pair_transport::settle() noexcept {
       }
       o.overflow_head = o.overflow_tail = nullptr;
     }
-    own& q = *views_[s].self;
+    own& q = owns_[s];
     q.overflowing[0] = q.overflowing[1] = 0;
   }
   for (uint32_t t = 0; t < reactors_; ++t) {
-    own& q = *views_[t].self;
+    own& q = owns_[t];
     for (uint32_t i = 0; i < reactors_; ++i) q.hot[word(i)] |= bit(i);
   }
 }

@@ -70,11 +70,14 @@ class pair_transport final : public core::transport {
   bool ok() const noexcept { return ok_; }
   const std::string& error() const noexcept { return error_; }
 
-  // Inline: core's hot path calls it on the concrete transport (core/hot_path.hpp).
-  void enqueue(uint32_t sender, uint32_t target, event* ev) noexcept override {
+  // In line: core's hot path calls it on the concrete transport (core/hot_path.hpp), and the
+  // same-core and pair paths are a few instructions each (left to itself, the compiler makes a
+  // call of it).
+  [[gnu::always_inline]] void enqueue(uint32_t sender, uint32_t target,
+                                      event* ev) noexcept override {
     if (sender == target) {
       // Only the target's own lcore sends as `target`: the list is single-threaded.
-      own& q = *views_[target].self;
+      own& q = owns_[target];
       ev->next = nullptr;
       if (q.local_tail == nullptr) {
         q.local_head = ev;
@@ -93,23 +96,26 @@ class pair_transport final : public core::transport {
   // Moves what `sender` holds in its overflow lists into the pairs' queues, as far as they have
   // room. On the sender's lcore.
   void flush(uint32_t sender) noexcept override {
-    own& q = *views_[sender].self;
+    own& q = owns_[sender];
     if ((q.overflowing[0] | q.overflowing[1]) != 0) [[unlikely]] flush_overflow(sender);
   }
-  uint32_t dequeue_burst(uint32_t target, event** out, uint32_t max) noexcept override {
-    const view& v = views_[target];
-    own& q = *v.self;
+  [[gnu::always_inline]] uint32_t dequeue_burst(uint32_t target, event** out,
+                                                uint32_t max) noexcept override {
+    own& q = owns_[target];
     if (max > core::event_batch_max) max = core::event_batch_max;
     uint32_t n = 0;
     const bool local_first = q.local_first;
     q.local_first = !local_first;
     if (local_first) n = take_local(q, out, max);
-    for (uint32_t w = 0; w < words_; ++w)
-      if (v.bell->w[w].load(std::memory_order_relaxed) != 0) [[unlikely]] answer_bell(target, w);
-    if (n < max) n += take_hot(target, out + n, max - n);
+    // Both words of the bell are on its line (the second is 0 with 64 reactors or fewer).
+    const bell_line& b = *views_[target].bell;
+    if ((b.w[0].load(std::memory_order_relaxed) | b.w[1].load(std::memory_order_relaxed)) != 0)
+        [[unlikely]]
+      answer_bell(target);
+    if (n < max && (q.hot[0] | q.hot[1]) != 0) n += take_hot(target, q, out + n, max - n);
     if (!local_first && n < max) n += take_local(q, out + n, max - n);
     if (--q.epoch_left == 0) [[unlikely]] cool(target);
-    sweep(target);
+    sweep(target, q);
     return n;
   }
   bool pending(uint32_t target) const noexcept override;
@@ -149,7 +155,6 @@ class pair_transport final : public core::transport {
   };
   // Where everything of one reactor is. Written at construction, then only read, by every lcore.
   struct view {
-    own* self = nullptr;
     bell_line* bell = nullptr;
     seqslot* slots = nullptr;                 // incoming: pair s at slots + s * seqslot_slots
     std::atomic<uint32_t>* published = nullptr;  // incoming: read position published, by sender
@@ -157,7 +162,7 @@ class pair_transport final : public core::transport {
     uint32_t* head = nullptr;                 // incoming: read position, by sender (private)
     outgoing* out = nullptr;                  // outgoing: by target (private)
     rte_ring* ring = nullptr;                 // incoming from non-reactor senders
-    void* block = nullptr;                    // the rte_zmalloc block holding all but `ring`
+    void* block = nullptr;                    // the rte_zmalloc block holding the above
   };
 
   static uint64_t bit(uint32_t i) noexcept { return uint64_t{1} << (i % 64); }
@@ -171,7 +176,7 @@ class pair_transport final : public core::transport {
   void ring(uint32_t target, uint32_t sender) noexcept {
     views_[target].bell->w[word(sender)].fetch_or(bit(sender), std::memory_order_release);
   }
-  void answer_bell(uint32_t target, uint32_t word) noexcept;
+  void answer_bell(uint32_t target) noexcept;
   void cool(uint32_t target) noexcept;
   static uint32_t take_local(own& q, event** out, uint32_t max) noexcept {
     uint32_t n = 0;
@@ -195,17 +200,15 @@ class pair_transport final : public core::transport {
   }
   uint32_t take_ring(uint32_t target, event** out, uint32_t max) noexcept;
   // The hot queues in round-robin order from own::next_hot, until the burst is full.
-  uint32_t take_hot(uint32_t target, event** out, uint32_t max) noexcept {
-    own& q = *views_[target].self;
+  uint32_t take_hot(uint32_t target, own& q, event** out, uint32_t max) noexcept {
     const uint32_t from = q.next_hot;
+    const uint64_t below_from = ~(~uint64_t{0} << (from % 64));
+    uint32_t w = word(from);
+    // words_ + 1 visits: the first word from `from` on, the other words, then the first word's
+    // bits below `from`.
+    uint64_t bits = q.hot[w] & ~below_from;
     uint32_t n = 0;
-    // words_ + 1 visits: the first word from `from` on, the others, then the first word's bits
-    // below `from`.
-    for (uint32_t pass = 0; pass <= words_; ++pass) {
-      const uint32_t w = (from / 64 + pass) % words_;
-      uint64_t bits = q.hot[w];
-      if (pass == 0) bits &= ~uint64_t{0} << (from % 64);
-      if (pass == words_) bits &= ~(~uint64_t{0} << (from % 64));
+    for (uint32_t visit = 0;;) {
       while (bits != 0) {
         const uint32_t s = w * 64 + static_cast<uint32_t>(__builtin_ctzll(bits));
         bits &= bits - 1;
@@ -217,13 +220,15 @@ class pair_transport final : public core::transport {
           return n;
         }
       }
+      if (++visit > words_) return n;
+      w = w + 1 == words_ ? 0 : w + 1;
+      bits = q.hot[w];
+      if (visit == words_) bits &= below_from;
     }
-    return n;
   }
   // The backstop: one cold pair per dequeue, in turn.
-  void sweep(uint32_t target) noexcept {
-    own& q = *views_[target].self;
-    uint32_t s = q.next_sweep;
+  void sweep(uint32_t target, own& q) noexcept {
+    const uint32_t s = q.next_sweep;
     q.next_sweep = s + 1 == reactors_ ? 0 : s + 1;
     if (s == target || (q.hot[word(s)] & bit(s)) != 0) return;
     const view& v = views_[target];
@@ -236,6 +241,7 @@ class pair_transport final : public core::transport {
   uint32_t reactors_;
   uint32_t words_;  // mask words in use: (reactors_ + 63) / 64
   std::unique_ptr<view[]> views_;
+  std::unique_ptr<own[]> owns_;  // by reactor index
   bool ok_ = true;
   std::string error_;
 };
