@@ -35,8 +35,8 @@
 // Threading: enqueue from any thread (a reactor passes its own index as sender, other threads
 // external_sender); flush(sender) only on the sender's lcore; dequeue_burst and pending only on
 // the target's lcore. settle() and everything after it on one thread, once every lcore has
-// stopped: it moves what senders still hold into the targets' rings, so that dequeue_burst
-// drains everything (drop_queued).
+// stopped (core's runtime::drop_queued calls it): it moves what senders still hold into the
+// targets' rings, so that dequeue_burst drains everything.
 #pragma once
 
 #include "../../core/backend.hpp"
@@ -120,10 +120,10 @@ class pair_transport final : public core::transport {
   }
   bool pending(uint32_t target) const noexcept override;
 
-  // Once every lcore has stopped (on the thread that will drain the queues): what senders still
-  // hold in overflow lists goes into the targets' rings, and every queue is made hot, so that
-  // dequeue_burst returns everything queued.
-  void settle() noexcept;
+  // Once every lcore has stopped (runtime::drop_queued, on the thread that drains the queues):
+  // what senders still hold in overflow lists goes into the targets' rings, and every queue is
+  // made hot, so that dequeue_burst returns everything queued.
+  void settle() noexcept override;
 
  private:
   static constexpr uint32_t mask_words_max = (core::max_core_id + 63) / 64;

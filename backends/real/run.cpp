@@ -219,9 +219,6 @@ int run_on_lcores(run_context& c, run_stats* stats) {
   while (c.finished.load(std::memory_order_acquire) != reactors) {
     // Every lcore has returned (rte_eal_mp_wait_lcore); this only orders their last writes.
   }
-  // What senders still hold (events overflowing a full pair queue) becomes queued like the
-  // rest, so that drop_queued below counts and returns it.
-  c.queues->settle();
 
   run_stats s;
   s.lcores = reactors;
