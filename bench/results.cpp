@@ -54,6 +54,18 @@ std::string human(double v) {
 
 }  // namespace
 
+std::string read_loadavg() {
+  std::FILE* f = std::fopen("/proc/loadavg", "r");
+  if (f == nullptr) return "unknown";
+  double a = 0, b = 0, c = 0;
+  const int got = std::fscanf(f, "%lf %lf %lf", &a, &b, &c);
+  std::fclose(f);
+  if (got != 3) return "unknown";
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.2f %.2f %.2f", a, b, c);
+  return buf;
+}
+
 double metric::min() const { return samples.empty() ? NAN : sorted(samples).front(); }
 double metric::max() const { return samples.empty() ? NAN : sorted(samples).back(); }
 double metric::median() const {
@@ -114,6 +126,8 @@ std::string to_json(const results& r) {
   out += std::string(first ? "" : "\n  ") + "},\n";
   out += "  \"repetitions\": " + std::to_string(r.repetitions) + ",\n";
   out += "  \"warmups\": " + std::to_string(r.warmups) + ",\n";
+  out += "  \"loadavg_before\": " + quoted(r.loadavg_before) + ",\n";
+  out += "  \"loadavg_after\": " + quoted(r.loadavg_after) + ",\n";
   out += std::string("  \"smoke\": ") + (r.smoke ? "true" : "false") + "\n}\n";
   return out;
 }
@@ -137,7 +151,7 @@ std::string to_table(const results& r) {
   }
   out += "\nsame-run ratios (median / median):\n";
   for (const ratio& q : r.ratios) {
-    std::snprintf(line, sizeof line, "  %-34s %8s   goal %-8s %s / %s\n", q.key.c_str(),
+    std::snprintf(line, sizeof line, "  %-34s %8s   goal %-10s %s / %s\n", q.key.c_str(),
                   q.valid ? number(q.value).c_str() : "-", q.goal.c_str(), q.numerator.c_str(),
                   q.denominator.c_str());
     out += line;
@@ -145,6 +159,7 @@ std::string to_table(const results& r) {
   std::snprintf(line, sizeof line, "\n%u repetitions after %u warm-up%s%s\n", r.repetitions,
                 r.warmups, r.warmups == 1 ? "" : "s", r.smoke ? " (smoke: tiny counts)" : "");
   out += line;
+  out += "load average before: " + r.loadavg_before + ", after: " + r.loadavg_after + "\n";
   return out;
 }
 

@@ -37,6 +37,10 @@ struct results {
   uint32_t repetitions = 0;
   uint32_t warmups = 0;
   bool smoke = false;
+  // /proc/loadavg when the measurements began and ended ("unknown" where there is none): on a
+  // shared machine, how loaded it was.
+  std::string loadavg_before = "unknown";
+  std::string loadavg_after = "unknown";
 
   metric& add(const std::string& key, const std::string& unit, bool higher_is_better);
   const metric* find(const std::string& key) const;
@@ -45,6 +49,8 @@ struct results {
 };
 
 std::string to_json(const results& r);
+// The first three fields of /proc/loadavg (1, 5, 15 minutes), or "unknown".
+std::string read_loadavg();
 std::string to_table(const results& r);
 
 }  // namespace lockstep::bench

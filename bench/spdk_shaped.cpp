@@ -2,6 +2,8 @@
 
 #include "stopwatch.hpp"
 
+#include "../backends/real/seqslot_queue.hpp"
+
 #include <rte_launch.h>
 #include <rte_lcore.h>
 #include <rte_mempool.h>
@@ -213,6 +215,86 @@ double spdk_shaped_roundtrip_ns(uint64_t round_trips) {
   const double ns = raw_pair_ns(round_trips, 1, 0, &executed);
   if (ns < 0 || executed == 0) return -1;
   return ns / static_cast<double>(executed);
+}
+
+namespace {
+
+// One direction of the seqslot bounce: the queue's slots and published read position (the
+// consumer's), on lines of their own; the producer's and consumer's private positions stay with
+// the thread that owns them.
+struct alignas(64) seqslot_lane {
+  lockstep::real::seqslot slots[lockstep::real::seqslot_slots];
+  alignas(64) std::atomic<uint32_t> read_published{0};
+};
+
+struct seqslot_event {
+  void (*fn)(void* arg1);
+  void* arg1;
+};
+
+struct alignas(64) seqslot_side {
+  seqslot_lane* in = nullptr;        // this side consumes it
+  lockstep::real::seqslot_producer out;
+  uint32_t head = 0;
+  uint64_t executed = 0;
+  uint64_t target = 0;  // the main side stops the run
+  std::atomic<bool>* stop = nullptr;
+};
+
+void seqslot_hop(void* arg1) {
+  auto* side = static_cast<seqslot_side*>(arg1);
+  if (++side->executed == side->target) side->stop->store(true, std::memory_order_relaxed);
+}
+
+// The raw loop: pop one, call it, push it to the other side.
+void seqslot_loop(seqslot_side* side) {
+  seqslot_event* batch[8];
+  while (!side->stop->load(std::memory_order_relaxed)) {
+    const uint32_t n = lockstep::real::seqslot_pop(side->in->slots, &side->head,
+                                                   &side->in->read_published, batch, 8,
+                                                   [](seqslot_event*) {});
+    for (uint32_t i = 0; i < n; ++i) {
+      batch[i]->fn(side);
+      while (!side->out.try_push(batch[i])) {
+      }
+    }
+  }
+}
+
+int seqslot_worker(void* p) {
+  seqslot_loop(static_cast<seqslot_side*>(p));
+  return 0;
+}
+
+}  // namespace
+
+double seqslot_roundtrip_ns(uint64_t round_trips) {
+  const uint32_t worker = rte_get_next_lcore(rte_lcore_id(), 1, 1);
+  if (worker >= RTE_MAX_LCORE) return -1;
+  auto* lanes = new seqslot_lane[2]();  // [0]: to the main lcore, [1]: to the worker
+  std::atomic<bool> stop{false};
+  seqslot_side main_side, worker_side;
+  main_side.in = &lanes[0];
+  main_side.out.slots = lanes[1].slots;
+  main_side.out.read_published = &lanes[1].read_published;
+  main_side.target = round_trips;
+  main_side.stop = &stop;
+  worker_side.in = &lanes[1];
+  worker_side.out.slots = lanes[0].slots;
+  worker_side.out.read_published = &lanes[0].read_published;
+  worker_side.stop = &stop;
+  seqslot_event ev{seqslot_hop, nullptr};
+  if (rte_eal_remote_launch(seqslot_worker, &worker_side, worker) != 0) {
+    delete[] lanes;
+    return -1;
+  }
+  stopwatch sw;
+  (void)main_side.out.try_push(&ev);  // the event starts on the worker
+  seqslot_loop(&main_side);
+  const double ns = sw.elapsed_ns();
+  rte_eal_wait_lcore(worker);
+  delete[] lanes;
+  return ns / static_cast<double>(main_side.executed);
 }
 
 namespace {

@@ -26,6 +26,14 @@ double spdk_shaped_cross_events_per_s_per_core(uint64_t events_per_core, uint32_
 // real_roundtrip_ns, what the framework adds on top.
 double spdk_shaped_roundtrip_ns(uint64_t round_trips);
 
+// One event bouncing between the two lcores through the real backend's per-pair queue alone
+// (backends/real/seqslot_queue.hpp: one single-producer/single-consumer queue each way, tagged
+// slots), each side popping, calling the event and pushing it back, until the main lcore has
+// run `round_trips`. No pool, no framework: the hand-over's own cost, the reference for
+// real_roundtrip_ns now that the real backend hands events over this way. Nanoseconds per round
+// trip, or negative on failure.
+double seqslot_roundtrip_ns(uint64_t round_trips);
+
 // Two lcores bouncing one cache line `round_trips` times. Returns nanoseconds per round trip,
 // or negative on failure.
 double pingpong_roundtrip_ns(uint64_t round_trips);

@@ -42,6 +42,11 @@ class transport {
   // returns; a backend that drives step_as over such a transport flushes after every step.
   // Default: nothing is held.
   virtual void flush(uint32_t sender) noexcept { (void)sender; }
+  // Once no reactor runs any more (runtime::drop_queued, on the thread that drains): whatever
+  // the transport still holds for its senders — events flush could not hand over yet (a full
+  // queue) — becomes dequeuable by its target, so that dequeue_burst returns every queued
+  // event. Default: nothing is held.
+  virtual void settle() noexcept {}
 };
 
 // The backend clock, in nanoseconds. A reactor reads only its own clock.

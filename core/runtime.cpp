@@ -166,6 +166,7 @@ void runtime::stop(int rc) noexcept {
 }
 
 uint64_t runtime::drop_queued() noexcept {
+  parts_.queues->settle();
   uint64_t dropped = 0;
   for (auto& r : reactors_) dropped += r->drop_queued();
   return dropped;

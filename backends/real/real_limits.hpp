@@ -12,7 +12,8 @@
 namespace lockstep::real {
 
 // Events the backend owns outside the pool: the start event and the shutdown request. They
-// travel through the same rings as pool events, so a ring must hold them too.
+// travel through the rings of non-reactor senders (pair_transport.hpp) as pool events may, so
+// a ring must hold them too.
 inline constexpr uint32_t backend_events = 2;
 
 // Per-lcore mempool cache, in events. Allocation and release on one lcore then touch only that
@@ -23,20 +24,12 @@ inline constexpr uint32_t mempool_cache_max = 256;
 // this fraction of the pool, so that small pools (tests) still run dry quickly and visibly.
 inline constexpr uint32_t mempool_cache_pool_divisor = 8;
 
-// Events a reactor may stage for other reactors before its buffer flushes itself (it flushes at
-// the end of every burst and iteration anyway): four bursts' worth, so that a burst whose
-// events each send a few events still goes out in one flush, while the buffer stays a few cache
-// lines of the sender's own.
-inline constexpr uint32_t staged_events_max = 4 * core::event_batch_max;
-
 // A ring slot for every event that can exist: enqueue can never fail. rte_ring's largest
 // exact-size ring holds RTE_RING_SZ_MASK entries.
 inline constexpr uint64_t ring_capacity_max =
     uint64_t{core::event_pool_size_max} + backend_events;
 
 static_assert(ring_capacity_max <= RTE_RING_SZ_MASK, "a ring must hold the largest pool");
-static_assert(staged_events_max >= core::event_batch_max,
-              "a burst of events that send one event each fits one flush");
 static_assert(mempool_cache_max <= RTE_MEMPOOL_CACHE_MAX_SIZE);
 static_assert(RTE_MAX_LCORE <= core::max_core_id, "core ids are lcore ids");
 static_assert(RTE_MAX_LCORE < UINT16_MAX, "event::target and event::sender are 16 bits");

@@ -3,8 +3,8 @@
 #include "lcore_scheduling.hpp"
 #include "lcore_trace.hpp"
 #include "mempool_event_pool.hpp"
+#include "pair_transport.hpp"
 #include "real_limits.hpp"
-#include "ring_transport.hpp"
 #include "shutdown_signals.hpp"
 #include "tsc_clock.hpp"
 
@@ -43,7 +43,7 @@ struct run_context {
   tsc_clock clk;
   lcore_scheduling sched;
   std::unique_ptr<mempool_event_pool> pool;
-  std::unique_ptr<ring_transport> queues;
+  std::unique_ptr<pair_transport> queues;
   std::unique_ptr<core::runtime> rt;
   std::unique_ptr<lcore_trace> trace;  // when opts.trace
   // Happens-before edges between the launching thread and the lcores that ThreadSanitizer can
@@ -82,7 +82,7 @@ void post_shutdown_request(run_context* c, int signo) noexcept {
 // The hot path's view of this backend's parts (core/hot_path.hpp).
 // The trace is off unless asked for: its calls stay off the hot path (lcore_trace is a split
 // observer that records out of line).
-using real_types = core::backend_types<mempool_event_pool, ring_transport, tsc_clock, lcore_trace>;
+using real_types = core::backend_types<mempool_event_pool, pair_transport, tsc_clock, lcore_trace>;
 
 // Every lcore's thread: its reactor, run until app_stop. Without a trace the reactor runs whole
 // iterations (core's run_iteration_as: a burst back to back, no phase machine per unit); the
@@ -119,7 +119,8 @@ int lcore_main(void* arg) {
       between();
     }
   }
-  // Nothing stays staged past the loop: what the last unit sent is queued, then dropped.
+  // Hands over what the last unit sent (anything a full pair queue still holds back is queued
+  // by settle() once every lcore has stopped), to be dropped.
   c->queues->flush(index);
   core::set_current_reactor(no_core, no_core);
   c->finished.fetch_add(1, std::memory_order_release);
@@ -171,7 +172,7 @@ int run_on_lcores(run_context& c, run_stats* stats) {
   c.pool = std::make_unique<mempool_event_pool>(c.opts.event_pool_size, c.lcores, c.specials,
                                                 backend_events, run_number);
   if (!c.pool->ok()) return refuse(stats, c.pool->error());
-  c.queues = std::make_unique<ring_transport>(static_cast<uint32_t>(c.lcores.size()),
+  c.queues = std::make_unique<pair_transport>(static_cast<uint32_t>(c.lcores.size()),
                                               c.opts.event_pool_size + backend_events, run_number);
   if (!c.queues->ok()) return refuse(stats, c.queues->error());
 

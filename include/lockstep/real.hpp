@@ -3,17 +3,17 @@
 // run() initializes DPDK's EAL (once per process), starts one reactor on every lcore of the EAL
 // core list (the main lcore runs its reactor too, on the thread that called run), and runs
 // `start` as the first event on the main lcore. Events come from an rte_mempool with a per-lcore
-// cache; each reactor receives them through its own multi-producer/single-consumer rte_ring
-// (events a core sends to itself skip the ring: a same-core fast path, still in call order);
-// now_ns() is derived from the TSC.
+// cache; now_ns() is derived from the TSC.
 //
-// Hand-over: events a reactor's handlers send to other cores are staged and handed over in
-// bulk, in call order, at the end of each burst of at most 8 events and at the end of each
-// iteration (or as soon as 32 are staged). So an event leaves no later than when its sender's
-// burst or iteration ends — not at event_call: a handler that waits (spins) for another core's
-// answer to an event it sent waits forever. Such waiting has no place in reactor code (the
-// simulator cannot run it either); keep long work out of handlers, as each one delays the
-// events sent earlier in its burst.
+// Hand-over: each ordered pair of reactors has its own single-producer/single-consumer queue;
+// event_call pushes the event into it at once (events a core sends to itself go to a plain list
+// instead: a same-core fast path, still in call order). When a pair's queue is full (128 events
+// waiting), the sender keeps the event and every later one for that target in call order and
+// hands them over at the end of its bursts and iterations as the target makes room — event_call
+// never fails. Threads that are not lcores send through one multi-producer ring per target.
+// Either way a handler must not spin waiting for another core's answer to an event it sent (an
+// event held back by a full queue leaves only when the handler returns; the simulator cannot
+// run such waiting either).
 //
 // Threading: run() must be called from the process's main thread — the thread that becomes
 // EAL's main lcore on the first call — and never from inside a run. Every lockstep API call

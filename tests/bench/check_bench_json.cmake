@@ -15,7 +15,9 @@ set(keys
   sim_thread_per_core_events_per_s sim_thread_per_core_ns_per_switch
   sim_thread_per_core_runs_per_s
   real_local_ns_per_event spdk_shaped_local_ns_per_event
-  real_roundtrip_ns pingpong_roundtrip_ns spdk_shaped_roundtrip_ns
+  real_roundtrip_ns pingpong_roundtrip_ns spdk_shaped_roundtrip_ns seqslot_roundtrip_ns
+  idle_poll_ns_2_reactors idle_poll_ns_16_reactors idle_poll_ns_64_reactors
+  idle_poll_ns_128_reactors
   real_cross_events_per_s_per_core spdk_shaped_cross_events_per_s_per_core)
 foreach(key ${keys})
   string(JSON type ERROR_VARIABLE key_error TYPE "${out}" ${key})
@@ -34,10 +36,18 @@ foreach(key ${keys})
 endforeach()
 foreach(ratio sim_vs_naive thread_per_core_vs_sim thread_per_core_runs_vs_sim
               local_vs_spdk_shaped roundtrip_vs_pingpong
-              spdk_shaped_roundtrip_vs_pingpong roundtrip_vs_spdk_shaped cross_vs_spdk_shaped)
+              spdk_shaped_roundtrip_vs_pingpong roundtrip_vs_spdk_shaped cross_vs_spdk_shaped
+              seqslot_roundtrip_vs_pingpong roundtrip_vs_seqslot idle_poll_64_vs_2
+              idle_poll_128_vs_2)
   string(JSON type ERROR_VARIABLE ratio_error TYPE "${out}" ratios ${ratio} value)
   if(ratio_error)
     message(FATAL_ERROR "ratio ${ratio} is missing:\n${out}")
+  endif()
+endforeach()
+foreach(key loadavg_before loadavg_after)
+  string(JSON type ERROR_VARIABLE key_error TYPE "${out}" ${key})
+  if(key_error OR NOT type STREQUAL "STRING")
+    message(FATAL_ERROR "key ${key} is missing or not a string:\n${out}")
   endif()
 endforeach()
 message(STATUS "lockstep_bench --smoke --json: every key present")

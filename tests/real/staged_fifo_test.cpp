@@ -1,6 +1,5 @@
-// Claim: events a core sends to another core from inside its bursts — several per event, more
-// per iteration than the sender's staging buffer holds (so it flushes itself mid-burst as well
-// as at the end of the burst), interleaved with events it sends to itself and with events its
+// Claim: events a core sends to another core from inside its bursts — several per event, up to
+// 41 (more than a burst holds), interleaved with events it sends to itself and with events its
 // poller sends — run on the target in call order, none lost and none run twice.
 #include "real_test_support.hpp"
 
@@ -87,7 +86,7 @@ struct staged_test {
   }
 
   // A driver event on core 0: a varying number of events to core 1 (1 to 41: from one to more
-  // than the staging buffer's 32), with an event to itself in the middle.
+  // than a burst's 8), with an event to itself in the middle.
   static void driver(void* self, void*) {
     auto* t = static_cast<staged_test*>(self);
     --t->s.drivers_live;
@@ -152,7 +151,7 @@ TEST(RealStagedFifo, BurstsSendingManyEventsToAnotherCoreKeepCallOrder) {
 namespace {
 
 // Claim: events an event sends to another core just before it calls app_stop are not lost in
-// its staging buffer: each one either ran on the other core before that core stopped or is
+// its sender's hands: each one either ran on the other core before that core stopped or is
 // counted as dropped, and every one is back in the pool.
 TEST(RealStagedFifo, EventsStagedWhenTheAppStopsAreRunOrDropped) {
   struct sends {
