@@ -9,6 +9,9 @@
 //   - Misuse is a bug: event_call(nullptr), an event called twice, poller_unregister of another
 //     core's poller. It ends the run as a failed LOCKSTEP_CHECK would (simulator: outcome
 //     failed with a message naming the misuse; real backend: the message, then abort).
+//   - An exception that leaves an event handler or a poller is a bug too: it ends the run as a
+//     failed check ("uncaught exception: what() [thrown by the event function NAME]"; real
+//     backend: the message with the lcore, then abort), never std::terminate.
 //   - Outside any run, calls refuse: a message on stderr naming the call, then the neutral
 //     answer documented per function (nullptr, no_core, 0, or nothing done).
 #pragma once
