@@ -108,12 +108,19 @@ void app_stop(int rc) noexcept {
 }
 
 namespace detail {
+namespace {
 
-void check_failed(const char* condition, const char* message, const char* file,
-                  int line) noexcept {
-  // The message lives in a per-thread buffer: the failure path leaves this frame without
-  // unwinding it, so nothing here may own memory.
-  thread_local std::string text;
+// The text of the failing check, between check_message and check_end. Per thread (a simulation
+// runs on its thread; every lcore fails on its own), reused from one failure to the next: the
+// failure path leaves the handler's frames without unwinding them, so the text may live
+// nowhere in them.
+thread_local std::string t_check_text;
+
+}  // namespace
+
+void check_message(const char* condition, const char* message, const char* file,
+                   int line) noexcept {
+  std::string& text = t_check_text;
   text = message != nullptr ? message : "";
   text += " [LOCKSTEP_CHECK(";
   text += condition;
@@ -122,17 +129,27 @@ void check_failed(const char* condition, const char* message, const char* file,
   text += ":";
   text += std::to_string(line);
   text += "]";
-  core::runtime* rt = core::runtime::active();
-  if (rt == nullptr) {
-    std::fprintf(stderr, "lockstep: check failed outside a run: %s\n", text.c_str());
-    std::abort();
-  }
-  rt->fail(text.c_str());
 }
 
-void check_failed(const char* condition, const std::string& message, const char* file,
+void check_message(const char* condition, const std::string& message, const char* file,
+                   int line) noexcept {
+  check_message(condition, message.c_str(), file, line);
+}
+
+void check_end() noexcept {
+  core::runtime* rt = core::runtime::active();
+  if (rt == nullptr) {
+    std::fprintf(stderr, "lockstep: check failed outside a run: %s\n", t_check_text.c_str());
+    std::abort();
+  }
+  // The backend copies the text before it leaves this frame (core::scheduling::fail).
+  rt->fail(t_check_text.c_str());
+}
+
+void check_failed(const char* condition, const char* message, const char* file,
                   int line) noexcept {
-  check_failed(condition, message.c_str(), file, line);
+  check_message(condition, message, file, line);
+  check_end();
 }
 
 }  // namespace detail

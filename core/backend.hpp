@@ -8,6 +8,7 @@
 #include "event.hpp"
 
 #include <cstdint>
+#include <cstdlib>
 #include <string>
 
 namespace lockstep::core {
@@ -71,6 +72,13 @@ class scheduling {
   // A failed check or misuse: ends the running event at once and never returns. The backend
   // copies `message` before it leaves the caller's frames (which are not unwound).
   [[noreturn]] virtual void fail(const char* message) noexcept = 0;
+  // A unit (an event's or a poller's function) running on the calling reactor was left by an
+  // exception it did not catch; `message` says what and which function ("uncaught exception:
+  // ..."). Ends the running unit as fail does and never returns; by default it is fail.
+  [[noreturn]] virtual void unit_threw(const char* message) noexcept {
+    fail(message);
+    std::abort();  // fail never returns (a virtual call does not tell the compiler so)
+  }
   // app_stop was called (first time only), from the calling reactor.
   virtual void on_stop(int rc) noexcept = 0;
 };

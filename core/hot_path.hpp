@@ -13,6 +13,7 @@
 #include "backend.hpp"
 #include "reactor.hpp"
 #include "runtime.hpp"
+#include "uncaught_exception.hpp"
 
 #include <concepts>
 #include <type_traits>
@@ -296,7 +297,16 @@ void reactor::run_event(event* ev) noexcept {
     last_event_ = ev;
     if constexpr (keeps_info) last_event_info_ = {ev->id, ev->fn, ev->name, ev->sender};
   }
-  ev->fn(ev->arg1, ev->arg2);
+  // An exception the handler did not catch fails the run (not std::terminate, which this
+  // noexcept frame would otherwise call): described in the catch block, failed with once that
+  // block is left, so that the exception is freed first. With zero-cost exceptions the try adds
+  // nothing to the path of a handler that returns.
+  try {
+    ev->fn(ev->arg1, ev->arg2);
+  } catch (...) {
+    note_uncaught_exception();
+    goto threw;
+  }
   running_ = nullptr;
   // An event that ran leaves the running state at once, so that event_call on it is caught as
   // misuse from here on. Stepped per unit, it is done until its burst ends (the simulator's
@@ -304,6 +314,9 @@ void reactor::run_event(event* ev) noexcept {
   // pass over the burst — it still reaches the pool only with its burst, in end_burst_as.
   ev->state = per_unit ? event_state::done : event_state::free;
   ++stats_.events_executed;
+  return;
+threw:
+  running_unit_threw();
 }
 
 // A pool whose put of one event is as cheap as a step of its put_bulk offers it as

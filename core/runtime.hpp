@@ -130,6 +130,13 @@ class runtime {
     std::abort();  // a backend's fail never returns; should one, nothing may continue
   }
 
+  // A unit (an event's or a poller's function) was left by an exception; `message` says which
+  // and what (core/uncaught_exception.hpp). Ends the run as fail does.
+  [[noreturn]] void unit_threw(const char* message) noexcept {
+    parts_.sched->unit_threw(message);
+    std::abort();  // as fail
+  }
+
   bool stop_requested() const noexcept { return stopped_.load(std::memory_order_relaxed); }
   int stop_rc() const noexcept { return rc_.load(std::memory_order_relaxed); }
 

@@ -51,7 +51,7 @@ const numeric numerics[] = {
      [](options* e, sim::options*, uint64_t v) { e->jobs = static_cast<uint32_t>(v); }},
     {"--cores", 1, sim::max_cores,
      [](options*, sim::options* s, uint64_t v) { s->cores = static_cast<uint32_t>(v); }},
-    {"--pct-depth", 1, 64,
+    {"--pct-depth", 1, sim::max_pct_depth,
      [](options*, sim::options* s, uint64_t v) { s->pct_depth = static_cast<uint32_t>(v); }},
     {"--pct-horizon", 1, UINT64_MAX,
      [](options*, sim::options* s, uint64_t v) { s->pct_horizon_steps = v; }},

@@ -18,4 +18,11 @@ void lcore_scheduling::fail(const char* message) noexcept {
   std::abort();
 }
 
+// Units run on lcores only; the message names the function and the exception.
+void lcore_scheduling::unit_threw(const char* message) noexcept {
+  std::fprintf(stderr, "lockstep: lcore %u: %s; aborting\n", rte_lcore_id(), message);
+  std::fflush(stderr);
+  std::abort();
+}
+
 }  // namespace lockstep::real

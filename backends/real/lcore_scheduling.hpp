@@ -15,6 +15,7 @@ namespace lockstep::real {
 class lcore_scheduling final : public core::scheduling {
  public:
   [[noreturn]] void fail(const char* message) noexcept override;
+  [[noreturn]] void unit_threw(const char* message) noexcept override;
   void on_stop(int /*rc*/) noexcept override {}  // every reactor loop polls the stop flag
 };
 

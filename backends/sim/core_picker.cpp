@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <map>
 
 namespace lockstep::sim {
 
@@ -22,17 +23,51 @@ core_picker::core_picker(const options& opts, decision_source& decisions)
   const uint64_t horizon = std::max<uint64_t>(opts.pct_horizon_steps, 1);
   horizon_ = horizon;
   const uint64_t count = std::min<uint64_t>(d - 1, horizon);
-  for (uint64_t i = 1; i <= count; ++i) {
-    uint64_t step = decisions_.choose(horizon);
-    // Linear probing keeps the draw count fixed (one per change point), so that a decision
-    // vector maps to change points position by position.
-    while (std::any_of(changes_.begin(), changes_.end(),
-                       [step](const change_point& c) { return c.step == step; }))
-      step = (step + 1) % horizon;
-    changes_.push_back({step, i});
-  }
+  std::vector<uint64_t> drawn(count);
+  for (uint64_t& step : drawn) step = decisions_.choose(horizon);
+  const std::vector<uint64_t> steps = distinct_change_steps(drawn, horizon);
+  changes_.reserve(count);
+  for (uint64_t i = 0; i < count; ++i) changes_.push_back({steps[i], i + 1});
   std::sort(changes_.begin(), changes_.end(),
             [](const change_point& a, const change_point& b) { return a.step < b.step; });
+}
+
+std::vector<uint64_t> distinct_change_steps(const std::vector<uint64_t>& drawn,
+                                            uint64_t horizon) {
+  // The taken steps as maximal runs [first, end) (no two runs touch): a drawn step inside a run
+  // moves to the run's end — free, since runs are maximal — or, at the horizon, to 0 and past
+  // the run that starts there. One lookup and at most two merges per change point.
+  std::map<uint64_t, uint64_t> runs;  // first -> end
+  std::vector<uint64_t> placed;
+  placed.reserve(drawn.size());
+  auto run_holding = [&runs](uint64_t step) {
+    auto it = runs.upper_bound(step);
+    if (it == runs.begin()) return runs.end();
+    --it;
+    return step < it->second ? it : runs.end();
+  };
+  for (uint64_t step : drawn) {
+    if (auto it = run_holding(step); it != runs.end()) {
+      step = it->second;
+      if (step == horizon) {
+        step = 0;
+        if (auto first = runs.find(0); first != runs.end()) step = first->second;
+      }
+    }
+    // Take `step`: join the run that ends at it and the run that starts after it.
+    uint64_t first = step, end = step + 1;
+    if (auto after = runs.find(end); after != runs.end()) {
+      end = after->second;
+      runs.erase(after);
+    }
+    if (auto before = runs.lower_bound(step); before != runs.begin()) {
+      --before;
+      if (before->second == step) first = before->first;
+    }
+    runs[first] = end;
+    placed.push_back(step);
+  }
+  return placed;
 }
 
 uint32_t core_picker::pick_pct(uint64_t runnable, uint64_t step) noexcept {

@@ -21,6 +21,13 @@
 
 namespace lockstep::sim {
 
+// PCT's change-point steps: the i-th drawn step (each in [0, horizon)) moves forward, wrapping
+// to 0 past horizon - 1, to the first step no earlier change point took (linear probing), so
+// that steps are distinct and each change point costs one draw. Needs drawn.size() <= horizon.
+// O(d log d) for d change points, whatever the draws (probing step by step is quadratic when
+// draws collide, as they do when the horizon is about as long as d).
+std::vector<uint64_t> distinct_change_steps(const std::vector<uint64_t>& drawn, uint64_t horizon);
+
 class core_picker {
  public:
   core_picker(const options& opts, decision_source& decisions);

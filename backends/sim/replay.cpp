@@ -130,7 +130,13 @@ bool parse_decisions(const std::string& text, std::vector<uint64_t>* out, std::s
     *error = "a decision vector is written [v,v*count,...] (got '" + text + "')";
     return false;
   }
-  std::vector<uint64_t> d;
+  // Read whole (runs of value*count) and counted before anything is expanded: a vector longer
+  // than any run accepts is refused, not allocated.
+  struct run_of {
+    uint64_t value, count;
+  };
+  std::vector<run_of> runs;
+  uint64_t total = 0;
   const std::string body = text.substr(1, text.size() - 2);
   size_t pos = 0;
   while (pos < body.size()) {
@@ -139,21 +145,28 @@ bool parse_decisions(const std::string& text, std::vector<uint64_t>* out, std::s
     const std::string item = body.substr(pos, comma - pos);
     const size_t star = item.find('*');
     uint64_t value = 0, count = 1;
-    // A run of more than 2^32 decisions is no schedule a run can consume: refuse it rather
-    // than allocate it.
     if (!parse_u64(item.substr(0, star), UINT64_MAX, &value) ||
         (star != std::string::npos &&
-         (!parse_u64(item.substr(star + 1), uint64_t{1} << 32, &count) || count == 0))) {
+         (!parse_u64(item.substr(star + 1), UINT64_MAX, &count) || count == 0))) {
       *error = "bad decision vector item '" + item + "'";
       return false;
     }
-    d.insert(d.end(), count, value);
+    if (count > max_decisions - total) {
+      *error = "the decision vector holds more than " + std::to_string(max_decisions) +
+               " decisions (sim::max_decisions) at item '" + item + "'";
+      return false;
+    }
+    total += count;
+    runs.push_back({value, count});
     pos = comma + 1;
     if (comma + 1 == body.size()) {
       *error = "decision vector ends with a comma";
       return false;
     }
   }
+  std::vector<uint64_t> d;
+  d.reserve(total);
+  for (const run_of& r : runs) d.insert(d.end(), r.count, r.value);
   *out = std::move(d);
   return true;
 }

@@ -36,6 +36,12 @@ std::string options_error(const options& opts) {
     return "options.strategy is not a strategy";
   if (opts.strategy == strategy::pct && opts.pct_depth == 0)
     return "options.pct_depth must be at least 1 for strategy pct";
+  if (opts.pct_depth > max_pct_depth)
+    return "options.pct_depth must be at most " + std::to_string(max_pct_depth) + " (got " +
+           std::to_string(opts.pct_depth) + ")";
+  if (opts.decisions && opts.decisions->size() > max_decisions)
+    return "options.decisions may hold at most " + std::to_string(max_decisions) +
+           " decisions (got " + std::to_string(opts.decisions->size()) + ")";
   // A run of no steps cannot run its start event: it would only ever report step_limit.
   if (opts.max_steps == 0) return "options.max_steps must be at least 1 (got 0)";
   return {};

@@ -9,6 +9,9 @@
 //   - Misuse is a bug: event_call(nullptr), an event called twice, poller_unregister of another
 //     core's poller. It ends the run as a failed LOCKSTEP_CHECK would (simulator: outcome
 //     failed with a message naming the misuse; real backend: the message, then abort).
+//   - An exception that leaves an event handler or a poller is a bug too: it ends the run as a
+//     failed check ("uncaught exception: what() [thrown by the event function NAME]"; real
+//     backend: the message with the lcore, then abort), never std::terminate.
 //   - Outside any run, calls refuse: a message on stderr naming the call, then the neutral
 //     answer documented per function (nullptr, no_core, 0, or nothing done).
 #pragma once
@@ -76,11 +79,20 @@ uint64_t now_ns() noexcept;
 void app_stop(int rc) noexcept;
 
 namespace detail {
-// The failure path of LOCKSTEP_CHECK: ends the running event at once. Never returns.
+// The failure path of LOCKSTEP_CHECK, in two calls. check_message copies the failure's text (the
+// message, the condition and the place) into storage of the calling thread and returns, so that
+// the temporaries of the message's expression (a std::string built in the check) are destroyed
+// at the end of the statement that made them; check_end then ends the running event with that
+// text and never returns. The failure leaves the handler's frames without unwinding them, so a
+// temporary still alive at that point would never be freed.
+void check_message(const char* condition, const char* message, const char* file,
+                   int line) noexcept;
+void check_message(const char* condition, const std::string& message, const char* file,
+                   int line) noexcept;
+[[noreturn]] void check_end() noexcept;
+// Both at once, for a message that owns no memory (a C string): ends the running event at once.
 [[noreturn]] void check_failed(const char* condition, const char* message, const char* file,
                                int line) noexcept;
-[[noreturn]] void check_failed(const char* condition, const std::string& message,
-                               const char* file, int line) noexcept;
 }  // namespace detail
 
 }  // namespace lockstep
@@ -89,9 +101,13 @@ namespace detail {
 // at once (the rest of the handler does not run, also through C frames: the simulator leaves
 // it with longjmp, so objects with destructors in the failing handler's frames are not
 // destroyed). Simulator: the run ends with outcome::failed and the message. Real backend: the
-// message, then abort. `msg` is a C string or a std::string.
-#define LOCKSTEP_CHECK(cond, msg)                                          \
-  do {                                                                     \
-    if (!(cond)) [[unlikely]]                                              \
-      ::lockstep::detail::check_failed(#cond, (msg), __FILE__, __LINE__);  \
+// message, then abort. `msg` is a C string or a std::string, evaluated only when the check
+// fails; it is copied, and its temporaries destroyed, before the handler is left, so that a
+// message built in the check (LOCKSTEP_CHECK(ok, "bad " + std::to_string(n))) costs no memory.
+#define LOCKSTEP_CHECK(cond, msg)                                           \
+  do {                                                                      \
+    if (!(cond)) [[unlikely]] {                                             \
+      ::lockstep::detail::check_message(#cond, (msg), __FILE__, __LINE__);  \
+      ::lockstep::detail::check_end();                                      \
+    }                                                                       \
   } while (0)
