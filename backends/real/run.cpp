@@ -132,7 +132,7 @@ int lcore_main(void* arg) {
 void write_trace(const run_context& c) {
   std::string options = "real-backend lcores=";
   for (size_t i = 0; i < c.lcores.size(); ++i)
-    options += (i == 0 ? "" : ",") + std::to_string(c.lcores[i]);
+    options.append(i == 0 ? "" : ",").append(std::to_string(c.lcores[i]));
   options += " event_pool_size=" + std::to_string(c.opts.event_pool_size) + " eal_args=";
   for (size_t i = 0; i < c.opts.eal_args.size(); ++i)
     options += (i == 0 ? "" : ",") + c.opts.eal_args[i];

@@ -81,7 +81,7 @@ int run_app_on_real(const spdk_app_opts& opts, const std::vector<uint32_t>& lcor
                     spdk_msg_fn start_fn, void* ctx) {
 #ifdef LOCKSTEP_SPDK_COMPAT_HAS_REAL
   std::string list;
-  for (uint32_t c : lcores) list += (list.empty() ? "" : ",") + std::to_string(c);
+  for (uint32_t c : lcores) list.append(list.empty() ? "" : ",").append(std::to_string(c));
   lockstep::real::options ro;
   ro.eal_args = eal_args_of(opts, list);
   if (opts.event_pool_size != 0) ro.event_pool_size = opts.event_pool_size;

@@ -62,7 +62,7 @@ class builder {
       n.start_ns = r.start_ns;
       n.end_ns = r.end_ns;
       n.name = t_.name_of(r);
-      n.id = "s" + std::to_string(r.step);
+      n.id = std::string("s").append(std::to_string(r.step));
       switch (r.kind) {
         case kind::exec:
           n.kind = node_kind::event;
@@ -139,8 +139,8 @@ class builder {
     if (it != container_.end()) return it->second;
     node n;
     n.kind = node_kind::unrecorded;
-    n.id = "u" + std::to_string(r.step) + "_" + (r.core == outside ? std::string("out")
-                                                                   : std::to_string(r.core));
+    n.id = std::string("u").append(std::to_string(r.step)).append("_").append(
+        r.core == outside ? std::string("out") : std::to_string(r.core));
     n.core = r.core;
     n.step = r.step;
     n.start_ns = n.end_ns = r.start_ns;
@@ -172,7 +172,7 @@ class builder {
       } else {
         node n;
         n.kind = node_kind::never_ran;
-        n.id = "q" + std::to_string(r.id);
+        n.id = std::string("q").append(std::to_string(r.id));
         n.core = r.target;
         n.step = r.step;
         n.start_ns = n.end_ns = r.start_ns;

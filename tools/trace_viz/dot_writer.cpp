@@ -56,7 +56,9 @@ std::string label(const node& n, const std::string& failure) {
                                                     std::to_string(n.event) + ")"
                        : n.detail == "poller" ? "in poller " + fn_or(n, "?")
                                               : "outside any event";
-      return "CHECK FAILED " + in + "\n" + where(n) + (failure.empty() ? "" : "\n" + wrap(failure, 48));
+      std::string text = "CHECK FAILED " + in + "\n" + where(n);
+      if (!failure.empty()) text.append("\n").append(wrap(failure, 48));
+      return text;
     }
     case node_kind::alloc_failed:
       return "ALLOC FAILED: " + fn_or(n, "?") + "\n" + n.detail + "\n" + where(n);
