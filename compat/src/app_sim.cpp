@@ -5,6 +5,7 @@
 #include <lockstep/sim.hpp>
 #include <lockstep/spdk_compat.hpp>
 
+#include <algorithm>
 #include <cinttypes>
 #include <cstdio>
 #include <cstdlib>
@@ -84,6 +85,11 @@ bool app_sim_options(const char* text, uint32_t cores, sim::options* opts, std::
         found = true;
       }
     }
+    if (!found && key == "thread_per_core") {
+      // The one optional key of a replay line: the defaults' line has it only when it is on.
+      words.emplace_back(key, value);
+      found = true;
+    }
     if (!found) {
       *error = "unknown key '" + key + "' (keys as in a replay line: " +
                sim::format_replay(base) + ")";
@@ -95,6 +101,11 @@ bool app_sim_options(const char* text, uint32_t cores, sim::options* opts, std::
   sim::options parsed;
   if (!sim::parse_replay(line, &parsed, error)) return false;
   parsed.shutdown_cb = base.shutdown_cb;
+  // A line without thread_per_core reads as "off"; words that do not name it keep run_sim's
+  // default (a thread per core: SPDK code keeps per-core state in __thread variables).
+  const bool named = std::any_of(words.begin(), words.end(),
+                                 [](const auto& w) { return w.first == "thread_per_core"; });
+  if (!named) parsed.thread_per_core = base.thread_per_core;
   *opts = parsed;
   return true;
 }

@@ -110,6 +110,26 @@ TEST(SpdkAppSim, OptionsFromText) {
   EXPECT_NE(error.find("cores=5"), std::string::npos) << error;
 }
 
+TEST(SpdkAppSim, KeyValueWordsKeepRunSimsThreadPerCoreDefault) {
+  // Words that do not name thread_per_core leave it unset, so run_sim gives each core its own
+  // thread (SPDK's __thread state per core); a whole replay line without the key means off.
+  lockstep::sim::options o;
+  std::string error;
+  ASSERT_TRUE(app_sim_options("seed=4", 2, &o, &error)) << error;
+  EXPECT_FALSE(o.thread_per_core.has_value());
+  ASSERT_TRUE(app_sim_options("seed=4 thread_per_core=0", 2, &o, &error)) << error;
+  ASSERT_TRUE(o.thread_per_core.has_value());
+  EXPECT_FALSE(*o.thread_per_core);
+  ASSERT_TRUE(app_sim_options("thread_per_core=1", 2, &o, &error)) << error;
+  EXPECT_TRUE(o.thread_per_core.value_or(false));
+  lockstep::sim::options line_opts;
+  line_opts.cores = 2;
+  ASSERT_TRUE(app_sim_options(lockstep::sim::format_replay(line_opts).c_str(), 2, &o, &error))
+      << error;
+  ASSERT_TRUE(o.thread_per_core.has_value());
+  EXPECT_FALSE(*o.thread_per_core);
+}
+
 // spdk_app_start_shutdown: the shutdown callback on the main core, as a signal would.
 uint32_t g_shutdown_core = UINT32_MAX;
 uint32_t g_main_core_seen = UINT32_MAX;
