@@ -29,7 +29,7 @@ namespace {
 // The bugs' names, space-separated.
 std::string bug_names() {
   std::string names;
-  for (const zoo::bug& b : zoo::bugs()) names += (names.empty() ? "" : " ") + std::string(b.name);
+  for (const zoo::bug& b : zoo::bugs()) names.append(names.empty() ? "" : " ").append(b.name);
   return names;
 }
 

@@ -62,7 +62,7 @@ void start_each(const std::vector<spdk_thread*>& threads, spdk_msg_fn fn) {
 std::vector<spdk_thread*> create_threads(uint32_t n) {
   std::vector<spdk_thread*> out;
   for (uint32_t i = 0; i < n; ++i) {
-    spdk_thread* t = spdk_thread_create(("t" + std::to_string(i)).c_str(), nullptr);
+    spdk_thread* t = spdk_thread_create(std::string("t").append(std::to_string(i)).c_str(), nullptr);
     LOCKSTEP_CHECK(t != nullptr, "spdk_thread_create failed");
     out.push_back(t);
   }
