@@ -158,6 +158,11 @@ std::string replay_usage_error(bool replay_given, const std::string& replay, boo
 
 std::string repeated_flag_error(int argc, char** argv,
                                 std::initializer_list<std::string_view> may_repeat) {
+  return repeated_flag_error(argc, argv, std::vector<std::string_view>(may_repeat));
+}
+
+std::string repeated_flag_error(int argc, char** argv,
+                                const std::vector<std::string_view>& may_repeat) {
   std::vector<std::string_view> seen;
   for (int i = 1; i < argc; ++i) {
     const std::string_view arg = argv[i];

@@ -110,6 +110,19 @@ bool app_sim_options(const char* text, uint32_t cores, sim::options* opts, std::
   return true;
 }
 
+std::string run_verdict(const sim::result& r, int (*verify)(char* why, size_t why_size)) {
+  if (r.outcome != sim::outcome::stopped)
+    return std::string("outcome ") + sim::to_string(r.outcome) +
+           (r.failure.empty() ? "" : ": " + r.failure);
+  if (r.rc != 0) return "spdk_app_stop rc " + std::to_string(r.rc);
+  char text[256] = {};
+  if (verify != nullptr && verify(text, sizeof text) != 0)
+    return text[0] != '\0' ? std::string(text) : std::string("the application's check failed");
+  if (r.leaked_events != 0)
+    return std::to_string(r.leaked_events) + " events allocated and never called";
+  return {};
+}
+
 namespace detail {
 
 int run_app_in_sim(const spdk_app_opts& opts, const std::vector<uint32_t>& lcores,

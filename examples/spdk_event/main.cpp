@@ -1,179 +1,90 @@
 // spdk_event: the SPDK event example (the seed's C code, or its corrected form) in the
 // simulator: explore many seeds, or replay one, write its trace, shrink it.
 //
-//   spdk_event [--variant seed|fixed] [--tasks T] [exploration and simulator flags: see
-//              explore::flags_usage]
-//   spdk_event [--variant seed|fixed] [--tasks T] --replay 'lockstep-replay/3 ...'
-//              [--trace-out FILE] [--shrink] [--log] [-L FLAG]
+//   spdk_event [--variant seed|fixed] [--tasks T] [--log] [-L FLAG] [exploration and simulator
+//              flags: see explore::flags_usage]
+//   spdk_event [--variant seed|fixed] [--tasks T] [--log] [-L FLAG] --replay 'lockstep-replay/3 ...'
+//              [--trace-out FILE] [--shrink]
 //
 // The application's state is process-wide (it is C code in SPDK's style), so seeds run one
 // after another in this process (--jobs 1); shard the seed range over processes (--shard i/n)
 // to use more CPUs. --log prints the run's SPDK log (NOTICE and up), -L FLAG also that flag's
 // SPDK_INFOLOG lines; both are meant for a replay.
-// Exit codes: 0 every run correct; 1 a run failed (its replay command is printed); 2 bad usage
-// (also: --trace-out cannot be written).
+// Exit codes (explore::drive): 0 every run correct; 1 a run failed (its replay command is
+// printed); 2 bad usage (also: --trace-out cannot be written).
 #include "spdk_event_app.h"
 
 #include <lockstep/explore.hpp>
 #include <lockstep/sim.hpp>
 #include <lockstep/spdk_compat.hpp>
 
-#include <cerrno>
-#include <cinttypes>
-#include <cstdio>
-#include <cstdlib>
 #include <string>
 
-namespace {
-
-int usage(const std::string& why, std::FILE* out = stderr) {
-  std::fprintf(out,
-               "spdk_event: %s\n"
-               "usage: spdk_event [--variant seed|fixed] [--tasks T] [flags]\n"
-               "       spdk_event [--variant seed|fixed] [--tasks T] --replay 'LINE'\n"
-               "                  [--trace-out FILE] [--shrink] [--log] [-L FLAG]\n%s",
-               why.c_str(), lockstep::explore::flags_usage());
-  return 2;
-}
-
-// Runs the application once in the simulator and judges the run: empty when correct.
-std::string run_once(const spdk_event_app& app, spdk_event_app_config cfg,
-                     const lockstep::sim::options& o, lockstep::sim::result* r,
-                     spdk_log_level print_level) {
-  lockstep::spdk_compat::sim_log log;
-  log.print_level = print_level;
-  *r = lockstep::spdk_compat::run_sim(o, app.start, &cfg, log);
-  std::string why;
-  char text[256] = {};
-  if (r->outcome != lockstep::sim::outcome::stopped) {
-    why = std::string("outcome ") + lockstep::sim::to_string(r->outcome) +
-          (r->failure.empty() ? "" : ": " + r->failure);
-  } else if (r->rc != 0) {
-    why = "spdk_app_stop rc " + std::to_string(r->rc);
-  } else if (app.verify(text, sizeof text) != 0) {
-    why = text;
-  } else if (r->leaked_events != 0) {
-    why = std::to_string(r->leaked_events) + " events allocated and never called";
-  }
-  app.reset();
-  return why;
-}
-
-}  // namespace
-
 int main(int argc, char** argv) {
-  // -L may come more than once, as in SPDK (one log flag each).
-  if (const std::string why = lockstep::explore::repeated_flag_error(argc, argv, {"-L"});
-      !why.empty())
-    return usage(why);
-  lockstep::explore::options eo;
-  eo.jobs = 1;  // the C application's state is process-wide: one run at a time
-  lockstep::sim::options so;
   spdk_event_app_config cfg{};
   cfg.tasks = 16;
   const spdk_event_app* app = &spdk_event_app_fixed;
-  std::string replay, trace_out;
   spdk_log_level print_level = SPDK_LOG_DISABLED;
-  std::string scenario_args;  // repeated in the replay command
 
-  bool shrink = false, replay_given = false;
-  std::string shared_flag;  // the first flag explore::parse_flag took, if any
-  for (int i = 1; i < argc; ++i) {
-    std::string error;
-    const int used = lockstep::explore::parse_flag(argc, argv, i, &eo, &so, &error);
-    if (used < 0) return usage(error);
-    if (used > 0) {
-      if (shared_flag.empty()) shared_flag = argv[i];
-      i += used - 1;
-      continue;
+  lockstep::explore::program p;
+  p.name = "spdk_event";
+  p.about = "the SPDK event example in the simulator: explore seeds, replay one";
+  p.own_usage = "[--variant seed|fixed] [--tasks T] [--log] [-L FLAG]";
+  p.may_repeat = {"-L"};  // as in SPDK: one log flag each
+  p.one_run_at_a_time = true;  // the C application's state is process-wide
+  p.parse_own = [&](int argc_, char** argv_, int i, std::string* error) -> int {
+    const std::string arg = argv_[i];
+    if (arg == "--log") {
+      print_level = SPDK_LOG_NOTICE;
+      return 1;
     }
-    const std::string arg = argv[i];
-    auto value = [&]() -> const char* {
-      if (i + 1 >= argc) {
-        usage(arg + " needs a value");
-        std::exit(2);
-      }
-      return argv[++i];
-    };
+    if (arg != "--variant" && arg != "--tasks" && arg != "-L") return 0;
+    if (i + 1 >= argc_) {
+      *error = arg + " needs a value";
+      return -1;
+    }
+    const std::string text = argv_[i + 1];
     uint64_t v = 0;
-    if (arg == "-h" || arg == "--help") {
-      usage("the SPDK event example in the simulator: explore seeds, replay one", stdout);
-      return 0;
-    } else if (arg == "--variant") {
-      const std::string s = value();
-      if (s == "seed") {
-        app = &spdk_event_app_seed;
-      } else if (s == "fixed") {
-        app = &spdk_event_app_fixed;
-      } else {
-        return usage("--variant takes seed or fixed (got '" + s + "')");
+    if (arg == "--variant") {
+      if (text != "seed" && text != "fixed") {
+        *error = "--variant takes seed or fixed (got '" + text + "')";
+        return -1;
       }
+      app = text == "seed" ? &spdk_event_app_seed : &spdk_event_app_fixed;
     } else if (arg == "--tasks") {
-      const std::string text = value();
-      if (!lockstep::explore::parse_number(text.c_str(), 1'000'000, &v))
-        return usage("--tasks takes 0..1000000 (got '" + text + "')");
+      if (!lockstep::explore::parse_number(text.c_str(), 1'000'000, &v)) {
+        *error = "--tasks takes 0..1000000 (got '" + text + "')";
+        return -1;
+      }
       cfg.tasks = static_cast<uint32_t>(v);
-    } else if (arg == "--replay") {
-      replay = value();
-      replay_given = true;
-    } else if (arg == "--trace-out") {
-      trace_out = value();
-    } else if (arg == "--shrink") {
-      shrink = true;
-    } else if (arg == "--log") {
-      print_level = SPDK_LOG_NOTICE;
-    } else if (arg == "-L") {
-      const std::string flag = value();
-      // Bare or in double quotes, as spdk_log_set_flag takes it.
-      if (flag != SPDK_EVENT_APP_LOG_FLAGS && flag != "\"" SPDK_EVENT_APP_LOG_FLAGS "\"")
-        return usage("unknown -L flag '" + flag + "' (known flags: " SPDK_EVENT_APP_LOG_FLAGS ")");
-      if (spdk_log_set_flag(flag.c_str()) != 0) return usage("-L " + flag + ": cannot enable it");
-      print_level = SPDK_LOG_NOTICE;
     } else {
-      return usage("unknown argument '" + arg + "'");
+      // Bare or in double quotes, as spdk_log_set_flag takes it.
+      if (text != SPDK_EVENT_APP_LOG_FLAGS && text != "\"" SPDK_EVENT_APP_LOG_FLAGS "\"") {
+        *error = "unknown -L flag '" + text + "' (known flags: " SPDK_EVENT_APP_LOG_FLAGS ")";
+        return -1;
+      }
+      if (spdk_log_set_flag(text.c_str()) != 0) {
+        *error = "-L " + text + ": cannot enable it";
+        return -1;
+      }
+      print_level = SPDK_LOG_NOTICE;
     }
-  }
-  if (eo.jobs != 1)
-    return usage("--jobs must be 1: the C application's state is process-wide; shard the seeds "
-                 "over processes with --shard i/n instead");
-  // Every argument given is used, or the combination is refused: nothing is silently ignored.
-  if (const std::string why =
-          lockstep::explore::replay_usage_error(replay_given, replay, shrink, shared_flag,
-                                                 trace_out, /*trace_needs_replay=*/true);
-      !why.empty())
-    return usage(why);
-  scenario_args = std::string(" --variant ") + app->variant + " --tasks " +
-                  std::to_string(cfg.tasks);
-
-  if (replay_given) {
-    std::string error;
-    if (!lockstep::sim::parse_replay(replay, &so, &error)) return usage(error);
-    if (!trace_out.empty()) so.trace = true;
-    std::printf("replay (%s, %u tasks): %s\n", app->variant, cfg.tasks,
-                lockstep::sim::format_replay(so).c_str());
-    std::fflush(stdout);
-    // The replayed run logs at the level asked for; the shrink's candidate runs do not.
-    return lockstep::explore::replay_and_report(
-        so,
-        [&](const lockstep::sim::options& o, lockstep::sim::result* res) {
-          return run_once(*app, cfg, o, res, print_level);
-        },
-        [&](const lockstep::sim::options& o, lockstep::sim::result* res) {
-          return run_once(*app, cfg, o, res, SPDK_LOG_DISABLED);
-        },
-        shrink, trace_out, std::string(argv[0]) + scenario_args, "correct");
-  }
-
-  // Options no run accepts are bad usage, reported before the first seed (not as a failed seed).
-  if (const std::string why = lockstep::explore::options_error(eo, so); !why.empty())
-    return usage(why);
-  std::printf("spdk_event: variant %s, %u tasks\n", app->variant, cfg.tasks);
-  std::fflush(stdout);
-  eo.replay_command = std::string(argv[0]) + scenario_args;
-  const lockstep::explore::summary sum = lockstep::explore::run(
-      eo, so, [&](const lockstep::sim::options& o, lockstep::sim::result* r) {
-        return run_once(*app, cfg, o, r, print_level);
-      });
-  lockstep::explore::print_summary(sum, stdout);
-  return sum.failures.empty() ? 0 : 1;
+    return 2;
+  };
+  p.rerun_args = [&] {
+    return std::string(" --variant ") + app->variant + " --tasks " + std::to_string(cfg.tasks);
+  };
+  p.describe = [&] {
+    return std::string("variant ") + app->variant + ", " + std::to_string(cfg.tasks) + " tasks";
+  };
+  p.run = [&](const lockstep::sim::options& o, lockstep::sim::result* r, bool shrinking) {
+    lockstep::spdk_compat::sim_log log;
+    log.print_level = shrinking ? SPDK_LOG_DISABLED : print_level;
+    spdk_event_app_config run_cfg = cfg;
+    *r = lockstep::spdk_compat::run_sim(o, app->start, &run_cfg, log);
+    std::string why = lockstep::spdk_compat::run_verdict(*r, app->verify);
+    app->reset();
+    return why;
+  };
+  return lockstep::explore::drive(argc, argv, p);
 }

@@ -148,6 +148,8 @@ bool check_writable(const std::string& path, std::string* error);
 // than the last one winning: nothing a user types is silently ignored.
 std::string repeated_flag_error(int argc, char** argv,
                                 std::initializer_list<std::string_view> may_repeat = {});
+std::string repeated_flag_error(int argc, char** argv,
+                                const std::vector<std::string_view>& may_repeat);
 
 // Prints a result's diagnosis (sim::result::diagnosis), its first line after `first`, every
 // other line after `rest` (an indent).
@@ -176,5 +178,43 @@ int replay_and_report(sim::options opts, const scenario& run, const scenario& sh
 // how many more were not printed one by one; and, for more than one failure, the failures
 // grouped by verdict (count, first seed, the rerun command of the first and of the shortest run).
 void print_summary(const summary& sum, std::FILE* out);
+
+// An exploring driver, written once: what a program's main does with its command line. The
+// program contributes its own flags and how to run and judge one run; drive() owns the rest —
+// the shared flags (parse_flag), a flag given twice (repeated_flag_error), -h/--help, --replay
+// LINE with --shrink and --trace-out FILE (replay_usage_error's rules), options no run accepts
+// (options_error), exploring with the progress line and the summary, and the exit codes: 0 fine,
+// 1 a failure (a failed seed, or the replayed run failed), 2 bad usage (also: --trace-out cannot
+// be written). docs/exploration.md "Writing a driver for your own program" walks through one.
+struct program {
+  std::string name;       // the program's name in messages ("NAME: why") and its usage
+  std::string about;      // what -h says the program does
+  std::string own_usage;  // its own flags in the usage text, e.g. "[--variant seed|fixed]"
+  // Its own flags that may come more than once (SPDK's -L); every other flag is refused when
+  // repeated.
+  std::vector<std::string_view> may_repeat;
+  // Parses the program's own argument at argv[i]: returns how many arguments it took (1 or 2),
+  // 0 when argv[i] is not one of its flags (drive() then refuses it as unknown), -1 when it is
+  // but is malformed (*error says why). May be empty: the program has no flags of its own.
+  std::function<int(int argc, char** argv, int i, std::string* error)> parse_own;
+  // Called once after the whole command line is parsed: why the program's own flags cannot be
+  // used together, or empty. May be empty.
+  std::function<std::string()> check_own;
+  // The program's own arguments as a command line would repeat them (" --variant seed"),
+  // appended to argv[0] in every rerun command, so that a replay runs the same program.
+  std::function<std::string()> rerun_args;
+  // One line on what runs ("variant seed, 16 tasks"), printed before exploring and replaying.
+  std::function<std::string()> describe;
+  // Runs once and judges the run (a scenario). `shrinking` is true for the shrink's candidate
+  // runs, which should print nothing of their own (a log meant for the replayed run).
+  std::function<std::string(const sim::options& opts, sim::result* r, bool shrinking)> run;
+  // The program keeps process-wide state (C code in SPDK's style): seeds run one at a time, and
+  // --jobs other than 1 is refused (shard the seeds over processes with --shard i/n instead).
+  bool one_run_at_a_time = false;
+  const char* pass_word = "correct";  // the replay's verdict for a run that passed
+};
+
+// Runs `p` with the command line argc/argv and returns the process's exit code.
+int drive(int argc, char** argv, const program& p);
 
 }  // namespace lockstep::explore

@@ -28,6 +28,12 @@ struct sim_log {
 sim::result run_sim(const sim::options& opts, spdk_msg_fn start_fn, void* ctx,
                     const sim_log& log = {});
 
+// The usual judgement of one run_sim of an SPDK-style application, for an explorer's scenario:
+// empty when the run stopped, spdk_app_stop was given 0, the application's own check `verify`
+// (0: correct, else -1 with why[] filled; may be null) passed and no event was allocated and
+// never called; else what was wrong, the first of those in that order.
+std::string run_verdict(const sim::result& r, int (*verify)(char* why, size_t why_size));
+
 // The lcores a reactor mask selects ("0x3", "[0-1,3]", "0-1,3"), in increasing order, or an
 // empty vector (and *error set) when the mask is malformed or selects no core. Exposed for
 // tests and tools.
