@@ -33,6 +33,7 @@ struct command_line {
 // Parses argv into *c. Returns -1 to go on, or the exit code (help, bad usage).
 int parse(int argc, char** argv, const program& p, command_line* c) {
   if (p.one_run_at_a_time) c->eo.jobs = 1;
+  if (p.defaults) p.defaults(&c->so);
   if (const std::string why = repeated_flag_error(argc, argv, p.may_repeat); !why.empty())
     return usage(p, why);
   for (int i = 1; i < argc; ++i) {

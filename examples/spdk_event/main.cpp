@@ -32,6 +32,8 @@ int main(int argc, char** argv) {
   p.own_usage = "[--variant seed|fixed] [--tasks T] [--log] [-L FLAG]";
   p.may_repeat = {"-L"};  // as in SPDK: one log flag each
   p.one_run_at_a_time = true;  // the C application's state is process-wide
+  // run_sim's default (a thread per simulated core, for __thread state), in the options line.
+  p.defaults = [](lockstep::sim::options* o) { o->thread_per_core = true; };
   p.parse_own = [&](int argc_, char** argv_, int i, std::string* error) -> int {
     const std::string arg = argv_[i];
     if (arg == "--log") {

@@ -28,6 +28,8 @@ int main(int argc, char** argv) {
   p.about = "the spdk_thread example in the simulator: explore seeds, replay one";
   p.own_usage = "[--variant racy|fixed] [--workers W] [--run-us U] [--log]";
   p.one_run_at_a_time = true;  // the module's state is process-wide
+  // run_sim's default (a thread per simulated core, for __thread state), in the options line.
+  p.defaults = [](lockstep::sim::options* o) { o->thread_per_core = true; };
   p.parse_own = [&](int argc_, char** argv_, int i, std::string* error) -> int {
     const std::string arg = argv_[i];
     if (arg == "--log") {

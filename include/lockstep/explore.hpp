@@ -205,6 +205,11 @@ struct program {
   std::function<std::string()> rerun_args;
   // One line on what runs ("variant seed, 16 tasks"), printed before exploring and replaying.
   std::function<std::string()> describe;
+  // The program's defaults for the simulator options, set before the command line is read (its
+  // flags then change them; a --replay line replaces them all). spdk_event and spdk_thread turn
+  // thread_per_core on here, as spdk_compat::run_sim would, so that the options line the
+  // explorer prints first is the one every run uses. May be empty.
+  std::function<void(sim::options*)> defaults;
   // Runs once and judges the run (a scenario). `shrinking` is true for the shrink's candidate
   // runs, which should print nothing of their own (a log meant for the replayed run).
   std::function<std::string(const sim::options& opts, sim::result* r, bool shrinking)> run;

@@ -124,6 +124,27 @@ TEST(ExploreDrive, AProgramsRepeatableFlagMayRepeatAndHelpExitsZero) {
   EXPECT_EQ(h.runs, 0);
 }
 
+TEST(ExploreDrive, TheProgramsDefaultsReachEveryExploredRunButNotAReplay) {
+  counted c;
+  c.p.defaults = [](lockstep::sim::options* o) { o->cores = 5; };
+  uint32_t cores_seen = 0;
+  const auto run = c.p.run;
+  c.p.run = [&](const lockstep::sim::options& o, lockstep::sim::result* r, bool shrinking) {
+    cores_seen = o.cores;
+    return run(o, r, shrinking);
+  };
+  EXPECT_EQ(c.drive({"--seeds", "1", "--no-progress"}), 0);
+  EXPECT_EQ(cores_seen, 5u);
+  // A flag sets over the defaults.
+  EXPECT_EQ(c.drive({"--seeds", "1", "--cores", "6", "--no-progress"}), 0);
+  EXPECT_EQ(cores_seen, 6u);
+  // A replay line is the whole run: its cores, not the defaults'.
+  lockstep::sim::options four;
+  four.cores = 4;
+  EXPECT_EQ(c.drive({"--replay", lockstep::sim::format_replay(four)}), 0);
+  EXPECT_EQ(cores_seen, 4u);
+}
+
 TEST(ExploreDrive, OneRunAtATimeRefusesMoreJobs) {
   counted c;
   c.p.one_run_at_a_time = true;
