@@ -2,6 +2,7 @@
 #include <lockstep/spdk_compat.hpp>
 
 #include "log_level.hpp"
+#include "thread_world.hpp"
 
 namespace lockstep::spdk_compat {
 
@@ -21,7 +22,10 @@ sim::result run_sim(const sim::options& opts, spdk_msg_fn start_fn, void* ctx,
     };
   }
   if (start_fn == nullptr) return sim::run(o, {});  // sim::run names the empty start
-  return sim::run(o, [start_fn, ctx] { start_fn(ctx); });
+  return sim::run(o, [start_fn, ctx] {
+    detail::current_world()->one_unit_at_a_time.store(true, std::memory_order_relaxed);
+    start_fn(ctx);
+  });
 }
 
 }  // namespace lockstep::spdk_compat

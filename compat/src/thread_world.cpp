@@ -31,10 +31,12 @@ void run_message(void* arg1, void*) {
   if (t->state.load(std::memory_order_acquire) == thread_state::destroyed)
     misuse("framework invariant: a message arrived for destroyed thread %s", t->name.c_str());
   core_state& cs = w->cores[self];
+  check_no_lock_held(*w, self, "starts", reinterpret_cast<const void*>(fn));
   spdk_thread* previous = cs.current;
   cs.current = t;
   if (spdk_msg_fn critical = t->critical.exchange(nullptr)) critical(nullptr);
   fn(ctx);
+  check_no_lock_held(*w, self, "returned", reinterpret_cast<const void*>(fn));
   {
     std::lock_guard<std::mutex> lock(w->mutex);
     --t->msgs_in_flight;
@@ -110,6 +112,7 @@ world::world(core::runtime& r) : rt(r), cores(r.core_count()) {
 
 world::~world() {
   // The run is over: no callback runs; what the application left is freed.
+  forget_run_pools(&rt);
   for (auto& t : threads) {
     for (spdk_poller* p : t->pollers) delete p;
     for (auto& [dev, ch] : t->channels) ::operator delete(static_cast<void*>(ch));

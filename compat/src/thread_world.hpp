@@ -113,6 +113,7 @@ struct core_state {
   spdk_thread* own = nullptr;      // the core's own thread
   spdk_thread* current = nullptr;  // set by a running message or spdk_set_thread
   std::unordered_map<const lockstep::poller*, spdk_thread*> poller_owner;  // lookups only
+  uint32_t locks_held = 0;         // spdk_spinlocks held by this core's threads (spinlock.cpp)
   std::vector<message*> retry;     // framework messages waiting for an event, in send order
   lockstep::poller* retry_poller = nullptr;
 };
@@ -124,6 +125,9 @@ struct world final : core::runtime::attachment {
   core::runtime& rt;
   std::vector<core_state> cores;  // by reactor index
   uint32_t next_reactor = 0;      // the round-robin placement's cursor (under mutex)
+  // The backend runs one message, poller or event at a time over all cores (the simulator, set
+  // by spdk_compat::run_sim): a taken spinlock is then always one held past its end.
+  std::atomic<bool> one_unit_at_a_time{false};
 
   std::mutex mutex;
   std::vector<std::unique_ptr<spdk_thread>> threads;  // by id - 1, creation order
@@ -133,6 +137,13 @@ struct world final : core::runtime::attachment {
   message* free_messages = nullptr;
   std::unordered_map<const void*, spdk_thread*> thread_of_ctx;
 };
+
+// At the start and the end of each message on the caller's core: a spinlock still held there
+// is misuse (spinlock.cpp). `fn` names the message's function.
+void check_no_lock_held(world& w, uint32_t reactor, const char* when, const void* fn) noexcept;
+
+// Forgets the names of the pools (spdk_mempool) made in `run` (mempool.cpp): the world's end.
+void forget_run_pools(const void* run) noexcept;
 
 // The running world, made on first use; nullptr outside a run.
 world* current_world() noexcept;

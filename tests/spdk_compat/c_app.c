@@ -1,5 +1,7 @@
 /* Strict C11 use of every SPDK compatibility header, function and macro. */
+#include "spdk/env.h"
 #include "spdk/event.h"
+#include "spdk/thread.h"
 
 #include "lockstep/spdk_check.h"
 
@@ -105,4 +107,37 @@ void c_app_check_fails(void *ctx)
   (void)ctx;
   LOCKSTEP_C_CHECK(1 == 2, "one is not two");
   spdk_app_stop(1); /* not reached */
+}
+
+/* spdk_mempool, spdk_ring and spdk_spinlock from C: 0 when each behaves, else the step. */
+int c_app_env_pools(void)
+{
+  struct spdk_mempool *mp = spdk_mempool_create("c_app_pool", 2, sizeof(struct spdk_spinlock),
+                                                SPDK_MEMPOOL_DEFAULT_CACHE_SIZE,
+                                                SPDK_ENV_SOCKET_ID_ANY);
+  if (mp == NULL) {
+    return 1;
+  }
+  struct spdk_spinlock *lock = spdk_mempool_get(mp);
+  void *two[2] = {NULL, NULL};
+  if (lock == NULL || spdk_mempool_get_bulk(mp, two, 2) != -ENOMEM) {
+    return 2;
+  }
+  spdk_spin_init(lock);
+  spdk_spin_destroy(lock);
+  spdk_mempool_put(mp, lock);
+  if (spdk_mempool_count(mp) != 2 || spdk_mempool_lookup("c_app_pool") != mp) {
+    return 3;
+  }
+  spdk_mempool_free(mp);
+  struct spdk_ring *ring = spdk_ring_create(SPDK_RING_TYPE_MP_MC, 2, SPDK_ENV_SOCKET_ID_ANY);
+  size_t free_space = 0;
+  if (ring == NULL || spdk_ring_enqueue(ring, two, 2, &free_space) != 2 || free_space != 0) {
+    return 4;
+  }
+  if (spdk_ring_dequeue(ring, two, 2) != 2 || spdk_ring_count(ring) != 0) {
+    return 5;
+  }
+  spdk_ring_free(ring);
+  return 0;
 }

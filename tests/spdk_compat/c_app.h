@@ -29,6 +29,10 @@ void c_app_call_null(void* ctx);
 // Start function: LOCKSTEP_C_CHECK(1 == 2, ...) fails.
 void c_app_check_fails(void* ctx);
 
+// spdk_mempool, spdk_ring and spdk_spinlock used from C, outside a run: 0, or the step that
+// went wrong.
+int c_app_env_pools(void);
+
 #ifdef __cplusplus
 }
 #endif

@@ -95,6 +95,8 @@ TEST(SpdkCompat, CCheckEndsTheRunWithItsMessage) {
   EXPECT_NE(r.failure.find("c_app.c:"), std::string::npos) << r.failure;
 }
 
+TEST(SpdkCompat, PoolsRingsAndSpinlocksFromC) { EXPECT_EQ(c_app_env_pools(), 0); }
+
 TEST(SpdkCompat, RunSimWithoutStartFunctionFails) {
   const auto r = lockstep::spdk_compat::run_sim({}, nullptr, nullptr);
   EXPECT_EQ(r.outcome, outcome::failed);

@@ -89,6 +89,72 @@ void *spdk_dma_zmalloc_socket(size_t size, size_t align, uint64_t *phys_addr, in
 void *spdk_dma_realloc(void *buf, size_t size, size_t align, uint64_t *phys_addr);
 void spdk_dma_free(void *buf);
 
+/* Memory pools (spdk_mempool), as SPDK's env gives them: `count` elements of `ele_size` bytes,
+ * made once, taken and returned many times; thread-safe (any core, any thread).
+ * lockstep's pool is the same on both backends: one block from the process heap (each element
+ * aligned to 64 bytes), a free list under a lock; elements are handed out lowest address first
+ * and returned last-in first-out, so that a simulation takes them in the same order every time.
+ * cache_size (DPDK's per-lcore caches) is accepted and not used: every get and put takes the lock.
+ * spdk_mempool_create returns NULL (errno set) when name is NULL, empty or longer than
+ * SPDK_MEMPOOL_NAME_MAX characters (ENAMETOOLONG: a name is never truncated), a pool of that name
+ * exists (EEXIST), count or ele_size is 0 (EINVAL), or memory runs out (ENOMEM). */
+struct spdk_mempool;
+#define SPDK_MEMPOOL_DEFAULT_CACHE_SIZE SIZE_MAX
+/* The longest pool name, as DPDK's mempools allow (RTE_MEMPOOL_NAMESIZE - 1). */
+#define SPDK_MEMPOOL_NAME_MAX 25
+/* Called once per element at creation (spdk_mempool_create_ctor) and by spdk_mempool_obj_iter. */
+typedef void(spdk_mempool_obj_cb_t)(struct spdk_mempool *mp, void *opaque, void *obj,
+                                    unsigned obj_idx);
+/* Called once per memory chunk (lockstep's pools have one) by spdk_mempool_mem_iter; iova is
+ * the address (lockstep does no DMA). */
+typedef void(spdk_mempool_mem_cb_t)(struct spdk_mempool *mp, void *opaque, void *addr,
+                                    uint64_t iova, size_t len, unsigned mem_idx);
+struct spdk_mempool *spdk_mempool_create(const char *name, size_t count, size_t ele_size,
+                                         size_t cache_size, int socket_id);
+struct spdk_mempool *spdk_mempool_create_ctor(const char *name, size_t count, size_t ele_size,
+                                              size_t cache_size, int socket_id,
+                                              spdk_mempool_obj_cb_t *obj_init, void *obj_init_arg);
+char *spdk_mempool_get_name(struct spdk_mempool *mp);
+/* Frees the pool and its elements (those still taken too); NULL does nothing. */
+void spdk_mempool_free(struct spdk_mempool *mp);
+/* An element, or NULL when every element is taken (an exhausted pool: not an error). */
+void *spdk_mempool_get(struct spdk_mempool *mp);
+/* All `count` elements, or none: 0, or -ENOMEM (ele_arr untouched) when fewer are free. */
+int spdk_mempool_get_bulk(struct spdk_mempool *mp, void **ele_arr, size_t count);
+/* Returns an element. Misuse, which ends the run as a failed check (aborts outside a run): an
+ * element that is not one of this pool's, or one that is already in the pool (a double put). */
+void spdk_mempool_put(struct spdk_mempool *mp, void *ele);
+void spdk_mempool_put_bulk(struct spdk_mempool *mp, void **ele_arr, size_t count);
+/* The number of free elements. */
+size_t spdk_mempool_count(const struct spdk_mempool *pool);
+/* Calls obj_cb on every element in address order; returns how many. */
+uint32_t spdk_mempool_obj_iter(struct spdk_mempool *mp, spdk_mempool_obj_cb_t obj_cb,
+                               void *obj_cb_arg);
+/* Calls mem_cb on the pool's one memory chunk; returns 1. */
+uint32_t spdk_mempool_mem_iter(struct spdk_mempool *mp, spdk_mempool_mem_cb_t mem_cb,
+                               void *mem_cb_arg);
+/* The pool of that name, or NULL. */
+struct spdk_mempool *spdk_mempool_lookup(const char *name);
+
+/* Rings of pointers (spdk_ring), as SPDK's env gives them: exactly `count` slots; thread-safe
+ * whatever the type (lockstep takes a lock for every operation; the type is checked, not used).
+ * spdk_ring_create returns NULL for a type that is not one of the three or for count 0. */
+struct spdk_ring;
+enum spdk_ring_type {
+  SPDK_RING_TYPE_SP_SC, /* single producer, single consumer */
+  SPDK_RING_TYPE_MP_SC, /* multiple producers, single consumer */
+  SPDK_RING_TYPE_MP_MC, /* multiple producers, multiple consumers */
+};
+struct spdk_ring *spdk_ring_create(enum spdk_ring_type type, size_t count, int socket_id);
+/* Frees the ring (what is still queued is not freed: the pointers are the caller's). */
+void spdk_ring_free(struct spdk_ring *ring);
+size_t spdk_ring_count(struct spdk_ring *ring);
+/* Queues all `count` objects or none (as SPDK: a bulk enqueue): returns count or 0; free_space,
+ * when not NULL, receives the free slots after the call. */
+size_t spdk_ring_enqueue(struct spdk_ring *ring, void **objs, size_t count, size_t *free_space);
+/* Dequeues up to `count` objects, oldest first; returns how many. */
+size_t spdk_ring_dequeue(struct spdk_ring *ring, void **objs, size_t count);
+
 #ifdef __cplusplus
 }
 #endif

@@ -229,6 +229,26 @@ void *spdk_io_channel_iter_get_ctx(struct spdk_io_channel_iter *i);
 /* Ends fn's turn. Misuse: called on another thread than the turn's, or twice for one turn. */
 void spdk_for_each_channel_continue(struct spdk_io_channel_iter *i, int status);
 
+/* SPDK's spinlock (v23.01): a spinlock that knows its holder, for short critical
+ * sections inside one message, poller or event of an SPDK thread. Misuse ends the run as a
+ * failed check naming it (as SPDK aborts): locking from a thread that is not an SPDK thread,
+ * locking a lock the caller holds (a deadlock), unlocking a lock the caller does not hold,
+ * destroying a held lock, and holding a lock past the end of what took it — found when a
+ * message returns holding one, when the next message starts on a core where a lock is still
+ * held, and when another thread of the same core (or, in the simulator, where only one thing
+ * runs at a time, of any core) finds the lock taken. On the real backend a lock held by a
+ * thread of another core is waited for, as SPDK does. */
+struct spdk_spinlock {
+  int locked;                 /* 0 or 1, changed atomically (no pthread type: strict C11 too) */
+  struct spdk_thread *thread; /* the holder, or NULL */
+};
+void spdk_spin_init(struct spdk_spinlock *sspin);
+void spdk_spin_destroy(struct spdk_spinlock *sspin);
+void spdk_spin_lock(struct spdk_spinlock *sspin);
+void spdk_spin_unlock(struct spdk_spinlock *sspin);
+/* Whether the calling SPDK thread holds the lock. */
+bool spdk_spin_held(struct spdk_spinlock *sspin);
+
 #ifdef __cplusplus
 }
 #endif
