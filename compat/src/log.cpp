@@ -10,8 +10,11 @@
 #include <climits>
 #include <cstdarg>
 #include <cstdio>
+#include <cctype>
 #include <cstring>
 #include <mutex>
+
+#include <syslog.h>
 
 namespace {
 
@@ -40,6 +43,9 @@ thread_local int t_print_level = no_override;
 std::mutex g_sink_mutex;  // one whole line at a time, and the sink itself
 spdk_log_sink_fn g_sink = nullptr;
 void* g_sink_ctx = nullptr;
+// spdk_log_open's function: every message goes to it, unformatted, instead of a line.
+std::atomic<logfunc*> g_logf{nullptr};
+std::atomic<bool> g_timestamps{true};
 
 // The flag's name without surrounding quotes (SPDK_INFOLOG("event", ...) spells it "\"event\"").
 // False when the name is NULL, empty or too long.
@@ -121,11 +127,13 @@ void emit(spdk_log_level level, const char* file, int line, const char* func, co
     }
   };
   const uint32_t core = lockstep::current_core();
-  if (core == lockstep::no_core) {
-    append(std::snprintf(text, text_max + 1, "[%12" PRIu64 " ns core -] ", lockstep::now_ns()));
+  char core_text[16] = "-";
+  if (core != lockstep::no_core) std::snprintf(core_text, sizeof core_text, "%" PRIu32, core);
+  if (g_timestamps.load(std::memory_order_relaxed)) {
+    append(std::snprintf(text, text_max + 1, "[%12" PRIu64 " ns core %s] ", lockstep::now_ns(),
+                         core_text));
   } else {
-    append(std::snprintf(text, text_max + 1, "[%12" PRIu64 " ns core %" PRIu32 "] ",
-                         lockstep::now_ns(), core));
+    append(std::snprintf(text, text_max + 1, "[core %s] ", core_text));
   }
   if (file != nullptr)
     append(std::snprintf(text + used, text_max + 1 - used, "%s:%d:%s: ", base_name(file), line,
@@ -190,21 +198,76 @@ void spdk_log_set_sink(spdk_log_sink_fn sink, void* ctx) {
   g_sink_ctx = ctx;
 }
 
+void spdk_vlog(enum spdk_log_level level, const char* file, const int line, const char* func,
+               const char* format, va_list ap) {
+  if (logfunc* logf = g_logf.load(std::memory_order_acquire)) {
+    logf(level, file, line, func, format, ap);
+    return;
+  }
+  if (level == SPDK_LOG_DISABLED || static_cast<int>(level) > print_level()) return;
+  emit(level, file, line, func, format, ap);
+}
+
 void spdk_log(enum spdk_log_level level, const char* file, const int line, const char* func,
               const char* format, ...) {
-  if (level == SPDK_LOG_DISABLED || static_cast<int>(level) > print_level()) return;
   va_list args;
   va_start(args, format);
-  emit(level, file, line, func, format, args);
+  spdk_vlog(level, file, line, func, format, args);
   va_end(args);
+}
+
+void spdk_log_open(logfunc* logf) { g_logf.store(logf, std::memory_order_release); }
+void spdk_log_close(void) { g_logf.store(nullptr, std::memory_order_release); }
+void spdk_log_enable_timestamps(bool value) {
+  g_timestamps.store(value, std::memory_order_relaxed);
+}
+
+int spdk_log_to_syslog_level(enum spdk_log_level level) {
+  switch (level) {
+    case SPDK_LOG_DEBUG:
+    case SPDK_LOG_INFO: return LOG_INFO;
+    case SPDK_LOG_NOTICE: return LOG_NOTICE;
+    case SPDK_LOG_WARN: return LOG_WARNING;
+    case SPDK_LOG_ERROR: return LOG_ERR;
+    case SPDK_LOG_DISABLED: return -1;
+  }
+  return LOG_INFO;
+}
+
+void spdk_log_dump(FILE* fp, const char* label, const void* buf, size_t len) {
+  // The label, then 16 bytes a line: offset, hex, and the printable characters.
+  std::fprintf(fp, "%s\n", label != nullptr ? label : "");
+  const auto* bytes = static_cast<const unsigned char*>(buf);
+  for (size_t at = 0; at < len; at += 16) {
+    char hex[16 * 3 + 2] = {};
+    char text[16 + 1] = {};
+    size_t used = 0;
+    for (size_t i = 0; i < 16; ++i) {
+      if (at + i < len) {
+        used += static_cast<size_t>(std::snprintf(hex + used, sizeof hex - used, "%02x%s",
+                                                  bytes[at + i], i == 7 ? "  " : " "));
+        text[i] = std::isprint(bytes[at + i]) != 0 ? static_cast<char>(bytes[at + i]) : '.';
+      } else {
+        used += static_cast<size_t>(std::snprintf(hex + used, sizeof hex - used, "%s",
+                                                  i == 7 ? "    " : "   "));
+      }
+    }
+    std::fprintf(fp, "%08zx  %s %s\n", at, hex, text);
+  }
 }
 
 void spdk_log_flagged(enum spdk_log_level level, const char* flag, const char* file,
                       const int line, const char* func, const char* format, ...) {
-  if (print_level() == SPDK_LOG_DISABLED || !spdk_log_get_flag(flag)) return;
+  if (!spdk_log_get_flag(flag)) return;
+  logfunc* logf = g_logf.load(std::memory_order_acquire);
+  if (logf == nullptr && print_level() == SPDK_LOG_DISABLED) return;
   va_list args;
   va_start(args, format);
-  emit(level, file, line, func, format, args);
+  if (logf != nullptr) {
+    logf(level, file, line, func, format, args);
+  } else {
+    emit(level, file, line, func, format, args);
+  }
   va_end(args);
 }
 

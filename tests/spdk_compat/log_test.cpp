@@ -8,9 +8,14 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cstdarg>
 #include <cstdio>
+#include <cstdlib>
 #include <string>
 #include <vector>
+
+#include <syslog.h>
 
 namespace {
 
@@ -141,6 +146,93 @@ TEST_F(SpdkLog, LongLinesAreCutAndSaySo) {
   ASSERT_EQ(lines_.size(), 1u);
   EXPECT_LT(lines_[0].size(), 1100u);
   EXPECT_EQ(lines_[0].substr(lines_[0].size() - 6), "zz...\n");
+}
+
+}  // namespace
+
+namespace {
+
+struct opened_call {
+  int level;
+  std::string func, text;
+};
+std::vector<opened_call> g_opened;
+
+void opened_log(int level, const char*, const int, const char* func, const char* format,
+                va_list args) {
+  char text[128];
+  std::vsnprintf(text, sizeof text, format, args);
+  g_opened.push_back({level, func, text});
+}
+
+void vlog_through(const char* format, ...) {
+  va_list ap;
+  va_start(ap, format);
+  spdk_vlog(SPDK_LOG_ERROR, "f.c", 7, "vlog_through", format, ap);
+  va_end(ap);
+}
+
+TEST_F(SpdkLog, VlogWritesALineAsSpdkLogDoes) {
+  vlog_through("v %d", 42);
+  ASSERT_EQ(lines_.size(), 1u);
+  EXPECT_NE(lines_[0].find("f.c:7:vlog_through: *ERROR*: v 42"), std::string::npos) << lines_[0];
+}
+
+TEST_F(SpdkLog, AnOpenedLogFunctionTakesEveryMessageUntilClosed) {
+  g_opened.clear();
+  spdk_log_open(opened_log);
+  spdk_log_set_flag("x");
+  SPDK_ERRLOG("e %d\n", 1);
+  SPDK_DEBUGLOG(x, "d %d\n", 2);  // below the print level: the function still gets it
+  SPDK_INFOLOG(c_app_ident, "not enabled\n");
+  spdk_log_close();
+  SPDK_ERRLOG("after\n");
+  ASSERT_EQ(g_opened.size(), 2u);
+  EXPECT_EQ(g_opened[0].level, SPDK_LOG_ERROR);
+  EXPECT_EQ(g_opened[0].text, "e 1\n");
+  EXPECT_EQ(g_opened[1].level, SPDK_LOG_DEBUG);
+  EXPECT_EQ(g_opened[1].text, "d 2\n");
+  EXPECT_EQ(g_opened[1].func, "TestBody");
+  ASSERT_EQ(lines_.size(), 1u) << "only the message after spdk_log_close is a line";
+  EXPECT_NE(lines_[0].find("after"), std::string::npos);
+  spdk_log_open(nullptr);  // syslog in SPDK: nothing changes here
+  SPDK_ERRLOG("still a line\n");
+  EXPECT_EQ(lines_.size(), 2u);
+}
+
+TEST_F(SpdkLog, TimestampsCanBeLeftOut) {
+  spdk_log_enable_timestamps(false);
+  SPDK_ERRLOG("plain\n");
+  spdk_log_enable_timestamps(true);
+  SPDK_ERRLOG("timed\n");
+  ASSERT_EQ(lines_.size(), 2u);
+  EXPECT_EQ(lines_[0].rfind("[core -] ", 0), 0u) << lines_[0];
+  EXPECT_NE(lines_[1].find(" ns core -] "), std::string::npos) << lines_[1];
+}
+
+TEST(SpdkLogLevels, SyslogLevelsAreSpdks) {
+  EXPECT_EQ(spdk_log_to_syslog_level(SPDK_LOG_ERROR), LOG_ERR);
+  EXPECT_EQ(spdk_log_to_syslog_level(SPDK_LOG_WARN), LOG_WARNING);
+  EXPECT_EQ(spdk_log_to_syslog_level(SPDK_LOG_NOTICE), LOG_NOTICE);
+  EXPECT_EQ(spdk_log_to_syslog_level(SPDK_LOG_INFO), LOG_INFO);
+  EXPECT_EQ(spdk_log_to_syslog_level(SPDK_LOG_DEBUG), LOG_INFO);
+  EXPECT_EQ(spdk_log_to_syslog_level(SPDK_LOG_DISABLED), -1);
+}
+
+TEST(SpdkLogDump, SixteenBytesALineWithOffsetHexAndText) {
+  char* out = nullptr;
+  size_t size = 0;
+  std::FILE* f = open_memstream(&out, &size);
+  ASSERT_NE(f, nullptr);
+  const char data[] = "ABCDEFGHIJKLMNOP\x01Z";  // 18 bytes without the final NUL
+  spdk_log_dump(f, "label", data, 18);
+  std::fclose(f);
+  const std::string text(out, size);
+  std::free(out);
+  EXPECT_EQ(text.rfind("label\n00000000  41 42 43 44 45 46 47 48  49 ", 0), 0u) << text;
+  EXPECT_NE(text.find(" ABCDEFGHIJKLMNOP\n00000010  01 5a "), std::string::npos) << text;
+  EXPECT_NE(text.find(" .Z\n"), std::string::npos) << text;
+  EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 3);
 }
 
 }  // namespace

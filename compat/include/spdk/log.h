@@ -75,6 +75,27 @@ void spdk_log_flagged(enum spdk_log_level level, const char *flag, const char *f
 #endif
     ;
 
+/* The same as spdk_log, with a va_list. */
+void spdk_vlog(enum spdk_log_level level, const char *file, const int line, const char *func,
+               const char *format, va_list ap);
+
+/* spdk_log_open(logf): from then on every message (whatever its level; a flagged one when its
+ * flag is enabled) goes to logf, unformatted, instead of being written as a line — as SPDK
+ * does with spdk_app_opts.log. spdk_log_open(NULL) (SPDK: open syslog) changes nothing:
+ * lockstep writes one stream, the sink's. spdk_log_close() goes back to writing lines. */
+void spdk_log_open(logfunc *logf);
+void spdk_log_close(void);
+/* Whether lines begin with the backend time ("[   1234 ns core 2] "; default) or with the core
+ * alone ("[core 2] "). */
+void spdk_log_enable_timestamps(bool value);
+/* syslog's priority for a level (LOG_ERR, LOG_WARNING, LOG_NOTICE, LOG_INFO; -1 for
+ * SPDK_LOG_DISABLED), as SPDK maps them. */
+int spdk_log_to_syslog_level(enum spdk_log_level level);
+/* Writes `label` and then len bytes of buf to fp, 16 a line: offset, hex and printable text. */
+void spdk_log_dump(FILE *fp, const char *label, const void *buf, size_t len);
+/* Whether the flag is enabled (SPDK tests it before costly debug output). */
+#define SPDK_DEBUGLOG_FLAG_ENABLED(name) spdk_log_get_flag(name)
+
 /* SPDK code declares its flags at file scope: SPDK_LOG_REGISTER_COMPONENT(event). lockstep's
  * flags need no registration, so this only keeps such code compiling (it declares nothing
  * that takes space). */
