@@ -6,8 +6,12 @@
 #include "app_frame.hpp"
 
 #include <lockstep/lockstep.hpp>
+#include <lockstep/spdk_compat.hpp>
 
+#include <atomic>
 #include <cstdio>
+#include <string>
+#include <vector>
 
 namespace {
 
@@ -95,5 +99,40 @@ void lockstep_c_check_failed(const char* condition, const char* message, const c
                              int line) {
   lockstep::detail::check_failed(condition, message, file, line);
 }
+
+int spdk_app_parse_core_mask(const char* mask, struct spdk_cpuset* cpumask) {
+  std::string error;
+  const std::vector<uint32_t> cores = lockstep::spdk_compat::parse_reactor_mask(mask, &error);
+  if (cores.empty() || cpumask == nullptr) return -1;
+  spdk_cpuset_zero(cpumask);
+  for (const uint32_t core : cores) spdk_cpuset_set_cpu(cpumask, core, true);
+  return 0;
+}
+
+const struct spdk_cpuset* spdk_app_get_core_mask(void) {
+  thread_local spdk_cpuset mask;
+  spdk_cpuset_zero(&mask);
+  if (lockstep::core_count() != 0) {
+    for (uint32_t c = lockstep::first_core(); c != lockstep::no_core; c = lockstep::next_core(c))
+      spdk_cpuset_set_cpu(&mask, c, true);
+  } else {
+    for (const uint32_t c : lockstep::spdk_compat::detail::frame().cores)
+      spdk_cpuset_set_cpu(&mask, c, true);
+  }
+  return &mask;
+}
+
+namespace {
+std::atomic<bool> g_context_switch_monitor{true};  // SPDK's default: on
+}  // namespace
+
+void spdk_framework_enable_context_switch_monitor(bool enabled) {
+  g_context_switch_monitor.store(enabled, std::memory_order_relaxed);
+}
+bool spdk_framework_context_switch_monitor_enabled(void) {
+  return g_context_switch_monitor.load(std::memory_order_relaxed);
+}
+
+bool spdk_interrupt_mode_is_enabled(void) { return false; }
 
 }  // extern "C"

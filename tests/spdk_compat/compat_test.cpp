@@ -196,3 +196,45 @@ TEST(SpdkCompat, ReactorMasks) {
 }
 
 }  // namespace
+
+namespace {
+
+std::vector<uint32_t> cores_of(const spdk_cpuset* set) {
+  std::vector<uint32_t> out;
+  for (uint32_t c = 0; c < 64; ++c)
+    if (spdk_cpuset_get_cpu(set, c)) out.push_back(c);
+  return out;
+}
+
+std::vector<uint32_t> g_mask_in_run;
+void note_core_mask(void*) {
+  g_mask_in_run = cores_of(spdk_app_get_core_mask());
+  spdk_app_stop(0);
+}
+
+TEST(SpdkCompatApp, CoreMasksParseAsDashMAndTheRunsMaskIsItsCores) {
+  spdk_cpuset set;
+  spdk_cpuset_zero(&set);
+  ASSERT_EQ(spdk_app_parse_core_mask("0x5", &set), 0);
+  EXPECT_EQ(cores_of(&set), (std::vector<uint32_t>{0, 2}));
+  ASSERT_EQ(spdk_app_parse_core_mask("[1-3]", &set), 0);
+  EXPECT_EQ(cores_of(&set), (std::vector<uint32_t>{1, 2, 3}));
+  EXPECT_EQ(spdk_app_parse_core_mask("0xZ", &set), -1);
+  EXPECT_EQ(spdk_app_parse_core_mask("0x0", &set), -1);
+  EXPECT_EQ(cores_of(&set), (std::vector<uint32_t>{1, 2, 3})) << "left as it was";
+  lockstep::sim::options o;
+  o.cores = 3;
+  const auto r = lockstep::spdk_compat::run_sim(o, note_core_mask, nullptr);
+  EXPECT_EQ(r.outcome, outcome::stopped) << r.failure;
+  EXPECT_EQ(g_mask_in_run, (std::vector<uint32_t>{0, 1, 2}));
+}
+
+TEST(SpdkCompatApp, ContextSwitchMonitorIsStoredAndInterruptModeIsOff) {
+  EXPECT_TRUE(spdk_framework_context_switch_monitor_enabled()) << "SPDK's default";
+  spdk_framework_enable_context_switch_monitor(false);
+  EXPECT_FALSE(spdk_framework_context_switch_monitor_enabled());
+  spdk_framework_enable_context_switch_monitor(true);
+  EXPECT_FALSE(spdk_interrupt_mode_is_enabled());
+}
+
+}  // namespace

@@ -184,6 +184,19 @@ void spdk_app_stop(int rc);
  * when spdk_app_start failed. */
 void spdk_app_fini(void);
 
+/* The reactor mask syntax of -m ("0x3", "[0-1,3]", "0-1,3") into a cpuset: 0, or -1 when the
+ * mask is malformed or selects no core (cpumask is then left as it was). */
+int spdk_app_parse_core_mask(const char *mask, struct spdk_cpuset *cpumask);
+/* The cores the application's reactors run on: in a run (spdk_app_start or a simulation) its
+ * cores, else those of the last spdk_app_start (empty before the first). The set belongs to the
+ * calling thread and is rewritten by its next call (explorations run many applications at once:
+ * there is no one process-wide mask). */
+const struct spdk_cpuset *spdk_app_get_core_mask(void);
+/* SPDK's context-switch monitor: lockstep's reactors do not count context switches, so the
+ * setting is stored and returned, and does nothing else. */
+void spdk_framework_enable_context_switch_monitor(bool enabled);
+bool spdk_framework_context_switch_monitor_enabled(void);
+
 #ifdef __cplusplus
 }
 #endif

@@ -229,6 +229,10 @@ void *spdk_io_channel_iter_get_ctx(struct spdk_io_channel_iter *i);
 /* Ends fn's turn. Misuse: called on another thread than the turn's, or twice for one turn. */
 void spdk_for_each_channel_continue(struct spdk_io_channel_iter *i, int status);
 
+/* SPDK's interrupt mode (reactors sleeping on file descriptors): lockstep's reactors always
+ * poll, so it is never enabled. */
+bool spdk_interrupt_mode_is_enabled(void);
+
 /* SPDK's spinlock (v23.01): a spinlock that knows its holder, for short critical
  * sections inside one message, poller or event of an SPDK thread. Misuse ends the run as a
  * failed check naming it (as SPDK aborts): locking from a thread that is not an SPDK thread,
