@@ -1,37 +1,50 @@
 // The exploring driver written once (explore::drive): a program's command line, its replay and
-// shrink rules and its exit codes, around the program's own flags and runs.
+// shrink rules and its exit codes, around the program's own flags, runs and modes.
 #include <lockstep/explore.hpp>
 
+#include <algorithm>
+#include <cinttypes>
 #include <cstdio>
 #include <string>
 
 namespace lockstep::explore {
 
+bool command_line::has_shared_flag(std::string_view flag) const {
+  return std::any_of(shared_flags.begin(), shared_flags.end(),
+                     [flag](const std::vector<std::string>& f) { return f.front() == flag; });
+}
+
+void command_line::set_shared_flags(sim::options* o) const {
+  for (const std::vector<std::string>& f : shared_flags) {
+    std::vector<char*> args{nullptr};  // parse_flag looks at argv[1..]
+    for (const std::string& a : f) args.push_back(const_cast<char*>(a.c_str()));
+    options scratch;
+    std::string ignored;  // each was parsed once already, and accepted
+    parse_flag(static_cast<int>(args.size()), args.data(), 1, &scratch, o, &ignored);
+  }
+}
+
 namespace {
 
-// The usage message: "NAME: why", the two command forms and the shared flags. Returns 2.
+// The usage message: "NAME: why", the command forms, the shared flags and the program's notes.
+// Returns 2.
 int usage(const program& p, const std::string& why, std::FILE* out = stderr) {
   const std::string own = p.own_usage.empty() ? "" : " " + p.own_usage;
   std::fprintf(out,
                "%s: %s\n"
-               "usage: %s%s [flags]\n"
-               "       %s%s --replay 'LINE' [--trace-out FILE] [--shrink]\n%s",
-               p.name.c_str(), why.c_str(), p.name.c_str(), own.c_str(), p.name.c_str(),
-               own.c_str(), flags_usage());
+               "usage: %s%s%s [flags]\n"
+               "       %s%s --replay 'LINE' [--trace-out FILE] [--shrink]\n",
+               p.name.c_str(), why.c_str(), p.name.c_str(), own.c_str(),
+               p.trace_explored ? " [--trace-out FILE]" : "", p.name.c_str(), own.c_str());
+  for (const std::string& form : p.other_forms)
+    std::fprintf(out, "       %s %s\n", p.name.c_str(), form.c_str());
+  std::fprintf(out, "%s%s", flags_usage(), p.usage_notes.c_str());
   return 2;
 }
 
-// What the command line said, beyond the explore and simulator options.
-struct command_line {
-  options eo;
-  sim::options so;
-  std::string replay, trace_out;
-  bool replay_given = false, shrink = false;
-  std::string shared_flag;  // the first flag parse_flag took, if any
-};
-
 // Parses argv into *c. Returns -1 to go on, or the exit code (help, bad usage).
 int parse(int argc, char** argv, const program& p, command_line* c) {
+  if (p.explore_defaults) p.explore_defaults(&c->eo);
   if (p.one_run_at_a_time) c->eo.jobs = 1;
   if (p.defaults) p.defaults(&c->so);
   if (const std::string why = repeated_flag_error(argc, argv, p.may_repeat); !why.empty())
@@ -41,7 +54,7 @@ int parse(int argc, char** argv, const program& p, command_line* c) {
     const int used = parse_flag(argc, argv, i, &c->eo, &c->so, &error);
     if (used < 0) return usage(p, error);
     if (used > 0) {
-      if (c->shared_flag.empty()) c->shared_flag = argv[i];
+      c->shared_flags.emplace_back(argv + i, argv + i + used);
       i += used - 1;
       continue;
     }
@@ -68,22 +81,74 @@ int parse(int argc, char** argv, const program& p, command_line* c) {
   return -1;
 }
 
+// Every check of the command line past parsing: why it is refused, or empty.
+std::string command_line_error(const program& p, const command_line& c) {
+  if (p.one_run_at_a_time && c.eo.jobs != 1)
+    return "--jobs must be 1: the program's state is process-wide; shard the seeds over "
+           "processes with --shard i/n instead";
+  // Every argument given is used, or the combination is refused: nothing is silently ignored.
+  if (p.check_own)
+    if (std::string why = p.check_own(); !why.empty()) return why;
+  if (p.check_shared)
+    if (std::string why = p.check_shared(c); !why.empty()) return why;
+  return replay_usage_error(c.replay_given, c.replay, c.shrink,
+                            c.shared_flags.empty() ? "" : c.shared_flags.front().front(),
+                            c.trace_out, /*trace_needs_replay=*/!p.trace_explored);
+}
+
+// FILE.trace -> FILE.svg: where the printed trace_viz command draws it.
+std::string svg_name(const std::string& trace_path) {
+  const size_t dot = trace_path.rfind('.');
+  const size_t slash = trace_path.rfind('/');
+  const bool has_ext = dot != std::string::npos && (slash == std::string::npos || dot > slash);
+  return (has_ext ? trace_path.substr(0, dot) : trace_path) + ".svg";
+}
+
+// After exploring with --trace-out (program::trace_explored): reruns one seed with the trace on
+// (recording does not change the run) — the first failure, or, when every seed passed, the first
+// seed this process explored — and writes its trace. Returns the exit code.
+int write_explored_trace(const program& p, const command_line& c, const summary& sum,
+                         const scenario& run) {
+  sim::options to = c.so;
+  to.seed = c.eo.first_seed + c.eo.shard_index;
+  if (!sum.failures.empty()) {
+    // The explorer wrote the line, so it parses; should it not, the first seed is traced.
+    sim::options failed = to;
+    std::string error;
+    if (sim::parse_replay(sum.failures.front().result.replay, &failed, &error))
+      to = failed;
+    else
+      std::fprintf(stderr, "%s: cannot reread the replay line (%s)\n", p.name.c_str(),
+                   error.c_str());
+  }
+  to.trace = true;
+  sim::result r;
+  const std::string why = run(to, &r);
+  if (!sim::write_trace(r, c.trace_out)) {
+    // As a replay's: exit code 2 when every seed passed, 1 when a failure was found.
+    std::fprintf(stderr, "%s: could not write the trace to %s\n", p.name.c_str(),
+                 c.trace_out.c_str());
+    return sum.failures.empty() ? 2 : 1;
+  }
+  std::printf("trace of seed %" PRIu64 " (%s) written to %s\n  draw it: trace_viz %s -o %s"
+              " [--causal --depth 30]\n",
+              to.seed, why.empty() ? "passed" : ("failed: " + why).c_str(), c.trace_out.c_str(),
+              c.trace_out.c_str(), svg_name(c.trace_out).c_str());
+  return sum.failures.empty() ? 0 : 1;
+}
+
 }  // namespace
 
 int drive(int argc, char** argv, const program& p) {
   command_line c;
   if (const int rc = parse(argc, argv, p, &c); rc >= 0) return rc;
-  if (p.one_run_at_a_time && c.eo.jobs != 1)
-    return usage(p, "--jobs must be 1: the program's state is process-wide; shard the seeds "
-                    "over processes with --shard i/n instead");
-  // Every argument given is used, or the combination is refused: nothing is silently ignored.
-  if (p.check_own)
-    if (const std::string why = p.check_own(); !why.empty()) return usage(p, why);
-  if (const std::string why = replay_usage_error(c.replay_given, c.replay, c.shrink,
-                                                 c.shared_flag, c.trace_out,
-                                                 /*trace_needs_replay=*/true);
-      !why.empty())
-    return usage(p, why);
+  if (const std::string why = command_line_error(p, c); !why.empty()) return usage(p, why);
+  if (p.own_defaults) {
+    p.own_defaults(&c.so);
+    c.set_shared_flags(&c.so);
+  }
+  if (p.own_mode)
+    if (const int rc = p.own_mode(c); rc >= 0) return rc;
   const std::string rerun = std::string(argv[0]) + (p.rerun_args ? p.rerun_args() : "");
   const std::string what = p.describe ? p.describe() : "";
   const scenario verbose = [&](const sim::options& o, sim::result* r) {
@@ -113,6 +178,7 @@ int drive(int argc, char** argv, const program& p) {
   c.eo.replay_command = rerun;
   const summary sum = run(c.eo, c.so, verbose);
   print_summary(sum, stdout);
+  if (p.trace_explored && !c.trace_out.empty()) return write_explored_trace(p, c, sum, verbose);
   return sum.failures.empty() ? 0 : 1;
 }
 

@@ -179,27 +179,69 @@ int replay_and_report(sim::options opts, const scenario& run, const scenario& sh
 // grouped by verdict (count, first seed, the rerun command of the first and of the shortest run).
 void print_summary(const summary& sum, std::FILE* out);
 
+// What drive() read of a command line besides the program's own flags: given to the program's
+// hooks that look at the shared part (program::check_shared, program::own_mode).
+struct command_line {
+  options eo;                 // the exploration options: the program's defaults, then the flags
+  sim::options so;            // the simulator options: the program's defaults, then the flags
+  bool replay_given = false;  // --replay came (with `replay`, its line: empty is refused)
+  std::string replay;
+  bool shrink = false;        // --shrink came
+  std::string trace_out;      // --trace-out FILE, or empty when not given
+  // Each exploration or simulator flag given (those parse_flag takes), with its value if it has
+  // one, as typed and in command-line order: {{"--seeds", "10"}, {"--swarm"}}.
+  std::vector<std::vector<std::string>> shared_flags;
+  // Whether `flag` ("--cores") is among shared_flags.
+  bool has_shared_flag(std::string_view flag) const;
+  // Sets the simulator options of shared_flags over *o again, for defaults that depend on the
+  // program's own flags (program::own_defaults; the zoo's table, once per bug): a flag given on
+  // the command line wins over them as over program::defaults.
+  void set_shared_flags(sim::options* o) const;
+};
+
 // An exploring driver, written once: what a program's main does with its command line. The
 // program contributes its own flags and how to run and judge one run; drive() owns the rest —
 // the shared flags (parse_flag), a flag given twice (repeated_flag_error), -h/--help, --replay
-// LINE with --shrink and --trace-out FILE (replay_usage_error's rules), options no run accepts
-// (options_error), exploring with the progress line and the summary, and the exit codes: 0 fine,
-// 1 a failure (a failed seed, or the replayed run failed), 2 bad usage (also: --trace-out cannot
-// be written). docs/exploration.md "Writing a driver for your own program" walks through one.
+// LINE with --shrink and --trace-out FILE, options no run accepts (options_error), exploring with
+// the progress line and the summary, and the exit codes: 0 fine, 1 a failure (a failed seed, or
+// the replayed run failed), 2 bad usage (also: --trace-out cannot be written).
+// The rules for --replay, --shrink and --trace-out (bad usage, before anything runs): --replay
+// with an empty line, --shrink without --replay, --replay together with any flag of parse_flag
+// (the line is the whole run: it fixes the seed and every simulator option, and exploration
+// flags do not apply to one run), --trace-out without --replay (unless trace_explored), and a
+// --trace-out path that cannot be written (check_writable).
+// A replay prints "replay: LINE", the run's outcome line with its counts, faults and trace hash,
+// its failure and what was pending (if any), "trace written to FILE" with --trace-out, and
+// "verdict: <why>" (or "verdict: <pass_word>"); with --shrink, a failing run is then shrunk
+// (explore::shrink, the trace off) and the command that reruns the result is printed. A trace
+// that cannot be written after the run is exit code 2, unless the run failed (1 counts first).
+// docs/exploration.md "Writing a driver for your own program" walks through one.
 struct program {
   std::string name;       // the program's name in messages ("NAME: why") and its usage
   std::string about;      // what -h says the program does
   std::string own_usage;  // its own flags in the usage text, e.g. "[--variant seed|fixed]"
+  // Its other command forms, each a line of the usage text after drive()'s two (without the
+  // program's name: "--real [--tasks T] [-- EAL arguments...]"). May be empty.
+  std::vector<std::string> other_forms;
+  // Lines printed at the end of the usage text, after the shared flags (the zoo's list of bugs),
+  // each ending in '\n'. May be empty.
+  std::string usage_notes;
   // Its own flags that may come more than once (SPDK's -L); every other flag is refused when
   // repeated.
   std::vector<std::string_view> may_repeat;
-  // Parses the program's own argument at argv[i]: returns how many arguments it took (1 or 2),
-  // 0 when argv[i] is not one of its flags (drive() then refuses it as unknown), -1 when it is
-  // but is malformed (*error says why). May be empty: the program has no flags of its own.
+  // Parses the program's own argument at argv[i]: returns how many arguments it took (1 or 2;
+  // more for a flag that takes the rest of the command line, as cross_core's "--" before EAL's
+  // arguments), 0 when argv[i] is not one of its flags (drive() then refuses it as unknown), -1
+  // when it is but is malformed (*error says why). May be empty: the program has no flags of its
+  // own.
   std::function<int(int argc, char** argv, int i, std::string* error)> parse_own;
   // Called once after the whole command line is parsed: why the program's own flags cannot be
   // used together, or empty. May be empty.
   std::function<std::string()> check_own;
+  // Called after check_own and before drive()'s rules for --replay, --shrink and --trace-out:
+  // why the program's own flags cannot be used with what the command line `c` gave of the shared
+  // part (cross_core: --real with --replay or a simulator flag), or empty. May be empty.
+  std::function<std::string(const command_line& c)> check_shared;
   // The program's own arguments as a command line would repeat them (" --variant seed"),
   // appended to argv[0] in every rerun command, so that a replay runs the same program.
   std::function<std::string()> rerun_args;
@@ -210,12 +252,32 @@ struct program {
   // thread_per_core on here, as spdk_compat::run_sim would, so that the options line the
   // explorer prints first is the one every run uses. May be empty.
   std::function<void(sim::options*)> defaults;
+  // The program's defaults for the exploration options (the zoo: 2000 seeds), set before the
+  // command line is read; its flags then change them. May be empty.
+  std::function<void(options*)> explore_defaults;
+  // The program's simulator defaults that depend on its own flags (zoo --bug NAME: that bug's
+  // fault settings), or empty. Called once every check passed, on the options the command line
+  // gave; drive() then sets the shared flags given over them again (command_line::
+  // set_shared_flags), so that a flag given wins as over `defaults`. A --replay line replaces
+  // the options it holds, as it does `defaults`'.
+  std::function<void(sim::options*)> own_defaults;
   // Runs once and judges the run (a scenario). `shrinking` is true for the shrink's candidate
   // runs, which should print nothing of their own (a log meant for the replayed run).
   std::function<std::string(const sim::options& opts, sim::result* r, bool shrinking)> run;
+  // A mode of the program's own that runs instead of exploring or replaying (cross_core --real:
+  // the real backend; the zoo without --bug: its table), or empty. Called once every check
+  // passed (a --trace-out given can then be written) and own_defaults ran: returns the process's
+  // exit code, or -1 when the command line did not choose the mode (drive() then replays or
+  // explores).
+  std::function<int(const command_line& c)> own_mode;
   // The program keeps process-wide state (C code in SPDK's style): seeds run one at a time, and
   // --jobs other than 1 is refused (shard the seeds over processes with --shard i/n instead).
   bool one_run_at_a_time = false;
+  // Whether --trace-out may come without --replay. Exploring then reruns one seed with the trace
+  // on after the summary — the first failure, or the first seed this process ran when none
+  // failed — writes its trace there and prints how to draw it (trace_viz). A trace that cannot
+  // be written is exit code 2, unless a seed failed (1 counts first).
+  bool trace_explored = false;
   const char* pass_word = "correct";  // the replay's verdict for a run that passed
 };
 

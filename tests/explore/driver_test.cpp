@@ -1,13 +1,18 @@
 // explore::drive: the exploring driver's command line, replay and shrink rules and exit codes,
-// around a program of its own (two senders to one core; the check assumes one order).
+// and its hooks for a program's own defaults, checks, modes and traced explorations, around a
+// program of its own (two senders to one core; the check assumes one order).
 #include <lockstep/explore.hpp>
 #include <lockstep/sim.hpp>
 
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <cstdio>
+#include <fstream>
 #include <string>
 #include <vector>
+
+#include <unistd.h>
 
 namespace {
 
@@ -171,6 +176,108 @@ TEST(ExploreDrive, AReplayRerunsTheFailureAndShrinksWithQuietRuns) {
   // Exploration flags do not apply to one replayed run.
   counted mixed;
   EXPECT_EQ(mixed.drive({"--racy", "--replay", line, "--seeds", "3"}), 2);
+}
+
+TEST(ExploreDrive, AnOwnModeRunsInsteadOfExploringOnceEveryCheckPassed) {
+  counted c;
+  bool other = false;
+  int mode_calls = 0;
+  const auto parse = c.p.parse_own;
+  c.p.parse_own = [&](int argc, char** argv, int i, std::string* error) -> int {
+    if (std::string(argv[i]) != "--other") return parse(argc, argv, i, error);
+    other = true;
+    return 1;
+  };
+  c.p.check_shared = [&](const lockstep::explore::command_line& cl) -> std::string {
+    return other && cl.has_shared_flag("--cores") ? "--other runs on no simulated cores" : "";
+  };
+  c.p.own_mode = [&](const lockstep::explore::command_line& cl) {
+    ++mode_calls;
+    EXPECT_EQ(cl.eo.seeds, 9u);  // what the command line gave
+    return other ? 7 : -1;
+  };
+  EXPECT_EQ(c.drive({"--other", "--seeds", "9"}), 7);
+  EXPECT_EQ(c.runs, 0);
+  // Refused before the mode runs: the program's own rule, then drive()'s replay rules.
+  EXPECT_EQ(c.drive({"--other", "--seeds", "9", "--cores", "2"}), 2);
+  EXPECT_EQ(c.drive({"--other", "--seeds", "9", "--shrink"}), 2);
+  EXPECT_EQ(mode_calls, 1);
+  // Not chosen (-1): drive() explores.
+  other = false;
+  EXPECT_EQ(c.drive({"--seeds", "9", "--no-progress"}), 0);
+  EXPECT_EQ(mode_calls, 2);
+  EXPECT_EQ(c.runs, 9);
+}
+
+TEST(ExploreDrive, DefaultsOfTheProgramsOwnFlagsLoseToTheFlagsGiven) {
+  counted c;
+  c.p.explore_defaults = [](lockstep::explore::options* eo) { eo->seeds = 3; };
+  c.p.own_defaults = [](lockstep::sim::options* o) {
+    o->cores = 5;
+    o->event_pool_size = 100;
+  };
+  uint32_t cores_seen = 0, pool_seen = 0;
+  const auto run = c.p.run;
+  c.p.run = [&](const lockstep::sim::options& o, lockstep::sim::result* r, bool shrinking) {
+    cores_seen = o.cores;
+    pool_seen = o.event_pool_size;
+    return run(o, r, shrinking);
+  };
+  EXPECT_EQ(c.drive({"--no-progress"}), 0);
+  EXPECT_EQ(c.runs, 3);  // explore_defaults' seeds
+  EXPECT_EQ(cores_seen, 5u);
+  EXPECT_EQ(pool_seen, 100u);
+  EXPECT_EQ(c.drive({"--no-progress", "--cores", "6", "--seeds", "1"}), 0);
+  EXPECT_EQ(cores_seen, 6u);    // the flag given, set over own_defaults again
+  EXPECT_EQ(pool_seen, 100u);   // the default not given on the command line stays
+}
+
+TEST(ExploreDrive, AFlagOfTheProgramMayTakeTheRestOfTheCommandLine) {
+  counted c;
+  std::vector<std::string> rest;
+  const auto parse = c.p.parse_own;
+  c.p.parse_own = [&](int argc, char** argv, int i, std::string* error) -> int {
+    if (std::string(argv[i]) != "--") return parse(argc, argv, i, error);
+    rest.assign(argv + i + 1, argv + argc);
+    return argc - i;
+  };
+  // After "--" nothing is drive()'s: not a shared flag, not a flag given twice.
+  EXPECT_EQ(c.drive({"--seeds", "2", "--no-progress", "--", "--seeds", "5", "-x"}), 0);
+  EXPECT_EQ(c.runs, 2);
+  EXPECT_EQ(rest, (std::vector<std::string>{"--seeds", "5", "-x"}));
+}
+
+TEST(ExploreDrive, TraceExploredWritesTheFirstFailuresTraceOrTheFirstSeeds) {
+  const std::string path = ::testing::TempDir() + "drive_trace_" + std::to_string(::getpid());
+  // The trace's options line: the run it holds.
+  auto options_line = [&path] {
+    std::ifstream in(path);
+    std::string header, options;
+    std::getline(in, header);
+    std::getline(in, options);
+    return header.rfind("lockstep-trace", 0) == 0 ? options : "not a trace: " + header;
+  };
+  counted clean;
+  clean.p.trace_explored = true;
+  EXPECT_EQ(clean.drive({"--seeds", "3", "--first-seed", "4", "--no-progress", "--trace-out",
+                         path}),
+            0);
+  EXPECT_EQ(clean.runs, 4);  // three seeds and the traced rerun of the first
+  EXPECT_NE(options_line().find(" seed=4 "), std::string::npos) << options_line();
+  std::remove(path.c_str());
+  std::string failing = failing_line();
+  ASSERT_FALSE(failing.empty());
+  failing.replace(failing.find(" trace=0 "), 9, " trace=1 ");
+  counted racy;
+  racy.p.trace_explored = true;
+  EXPECT_EQ(racy.drive({"--racy", "--seeds", "500", "--no-progress", "--trace-out", path}), 1);
+  EXPECT_EQ(options_line(), "options " + failing);
+  std::remove(path.c_str());
+  // Unwritable: bad usage, before anything runs.
+  counted nowhere;
+  nowhere.p.trace_explored = true;
+  EXPECT_EQ(nowhere.drive({"--seeds", "3", "--trace-out", "/nonexistent-lockstep-dir/x"}), 2);
+  EXPECT_EQ(nowhere.runs, 0);
 }
 
 }  // namespace
