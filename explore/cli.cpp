@@ -138,24 +138,6 @@ std::string options_error(const options& eo, const sim::options& base) {
   return sim::options_error(base);
 }
 
-std::string replay_usage_error(bool replay_given, const std::string& replay, bool shrink,
-                               const std::string& shared_flag, const std::string& trace_out,
-                               bool trace_needs_replay) {
-  if (replay_given && replay.empty())
-    return "--replay needs a replay line (lockstep-replay/...), got an empty argument";
-  if (shrink && !replay_given)
-    return "--shrink shrinks the failing run of --replay LINE: give --replay with it";
-  if (replay_given && !shared_flag.empty())
-    return "--replay runs exactly the run its line describes (the line fixes the seed and every "
-           "simulator option): " + shared_flag + " cannot be combined with it";
-  if (trace_out.empty()) return {};
-  if (trace_needs_replay && !replay_given)
-    return "--trace-out writes the trace of --replay LINE: give --replay with it";
-  // An output that cannot be written is bad usage, found before anything runs (exit code 2).
-  if (std::string why; !check_writable(trace_out, &why)) return "--trace-out: " + why;
-  return {};
-}
-
 std::string repeated_flag_error(int argc, char** argv,
                                 std::initializer_list<std::string_view> may_repeat) {
   return repeated_flag_error(argc, argv, std::vector<std::string_view>(may_repeat));
@@ -248,46 +230,6 @@ void print_diagnosis(const std::string& diagnosis, const char* first, const char
     prefix = rest;
     at = end + 1;
   }
-}
-
-bool report_replay(const sim::result& r, const std::string& trace_out) {
-  std::printf("outcome %s rc=%d steps=%" PRIu64 " virtual_ns=%" PRIu64 " events=%" PRIu64
-              " alloc_failures=%" PRIu64 " dropped=%" PRIu64 " leaked=%" PRIu64
-              " faults: %s trace_hash=%016" PRIx64 "\n",
-              sim::to_string(r.outcome), r.rc, r.steps, r.virtual_ns, r.events_executed,
-              r.alloc_failures, r.dropped_events, r.leaked_events, sim::to_string(r.faults).c_str(),
-              r.trace_hash);
-  if (!r.failure.empty()) std::printf("failure: %s\n", r.failure.c_str());
-  if (!r.diagnosis.empty()) print_diagnosis(r.diagnosis, "pending: ", "         ", stdout);
-  if (trace_out.empty()) return true;
-  if (!sim::write_trace(r, trace_out)) return false;
-  std::printf("trace written to %s\n", trace_out.c_str());
-  return true;
-}
-
-int replay_and_report(sim::options opts, const scenario& run, const scenario& shrink_with,
-                      bool shrink, const std::string& trace_out, const std::string& rerun,
-                      const char* pass_word) {
-  sim::result r;
-  const std::string why = run(opts, &r);
-  // A trace that could not be written after the run (the path was writable before it) is exit
-  // code 2, unless the run failed: a failure found counts first (exit code 1).
-  const bool written = report_replay(r, trace_out);
-  std::printf("verdict: %s\n", why.empty() ? pass_word : why.c_str());
-  if (shrink && why.empty()) {
-    // Exit code 0 as for any run that passed: there is no failure to shrink.
-    std::printf("shrink: the run passed: nothing to shrink\n");
-  } else if (shrink) {
-    opts.trace = false;
-    const shrunk sh = explore::shrink(opts, shrink_with);
-    std::printf("shrunk in %" PRIu64 " runs%s: %" PRIu64 " non-zero decisions (from %" PRIu64
-                "), verdict: %s\n  rerun: %s --replay %s --trace-out shrunk.trace\n",
-                sh.runs, sh.fixed_point ? "" : " (the run budget ran out before a fixed point)",
-                sh.nonzero_after, sh.nonzero_before, sh.why.c_str(), rerun.c_str(),
-                shell_quote(sh.result.replay).c_str());
-  }
-  if (!why.empty()) return 1;
-  return written ? 0 : 2;
 }
 
 }  // namespace lockstep::explore

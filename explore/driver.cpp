@@ -81,6 +81,23 @@ int parse(int argc, char** argv, const program& p, command_line* c) {
   return -1;
 }
 
+// How the command line combines replaying with exploring: why it is refused, or empty.
+std::string replay_rules_error(const program& p, const command_line& c) {
+  if (c.replay_given && c.replay.empty())
+    return "--replay needs a replay line (lockstep-replay/...), got an empty argument";
+  if (c.shrink && !c.replay_given)
+    return "--shrink shrinks the failing run of --replay LINE: give --replay with it";
+  if (c.replay_given && !c.shared_flags.empty())
+    return "--replay runs exactly the run its line describes (the line fixes the seed and every "
+           "simulator option): " + c.shared_flags.front().front() + " cannot be combined with it";
+  if (c.trace_out.empty()) return {};
+  if (!p.trace_explored && !c.replay_given)
+    return "--trace-out writes the trace of --replay LINE: give --replay with it";
+  // An output that cannot be written is bad usage, found before anything runs (exit code 2).
+  if (std::string why; !check_writable(c.trace_out, &why)) return "--trace-out: " + why;
+  return {};
+}
+
 // Every check of the command line past parsing: why it is refused, or empty.
 std::string command_line_error(const program& p, const command_line& c) {
   if (p.one_run_at_a_time && c.eo.jobs != 1)
@@ -91,9 +108,52 @@ std::string command_line_error(const program& p, const command_line& c) {
     if (std::string why = p.check_own(); !why.empty()) return why;
   if (p.check_shared)
     if (std::string why = p.check_shared(c); !why.empty()) return why;
-  return replay_usage_error(c.replay_given, c.replay, c.shrink,
-                            c.shared_flags.empty() ? "" : c.shared_flags.front().front(),
-                            c.trace_out, /*trace_needs_replay=*/!p.trace_explored);
+  return replay_rules_error(p, c);
+}
+
+// A replayed run's outcome line with the counts, faults and trace hash, its failure (if any),
+// what was pending, and — when trace_out is not empty — its trace written there. False when the
+// trace could not be written (the reason is on stderr).
+bool report_replay(const sim::result& r, const std::string& trace_out) {
+  std::printf("outcome %s rc=%d steps=%" PRIu64 " virtual_ns=%" PRIu64 " events=%" PRIu64
+              " alloc_failures=%" PRIu64 " dropped=%" PRIu64 " leaked=%" PRIu64
+              " faults: %s trace_hash=%016" PRIx64 "\n",
+              sim::to_string(r.outcome), r.rc, r.steps, r.virtual_ns, r.events_executed,
+              r.alloc_failures, r.dropped_events, r.leaked_events, sim::to_string(r.faults).c_str(),
+              r.trace_hash);
+  if (!r.failure.empty()) std::printf("failure: %s\n", r.failure.c_str());
+  if (!r.diagnosis.empty()) print_diagnosis(r.diagnosis, "pending: ", "         ", stdout);
+  if (trace_out.empty()) return true;
+  if (!sim::write_trace(r, trace_out)) return false;
+  std::printf("trace written to %s\n", trace_out.c_str());
+  return true;
+}
+
+// Runs the --replay line parsed into `opts` once with `run`, reports it and its verdict, and
+// with --shrink shrinks a failing run with `shrink_with`. Returns the exit code: 1 when the run
+// failed (a failure found counts first), else 2 when its trace could not be written, else 0.
+int replay_and_report(sim::options opts, const scenario& run, const scenario& shrink_with,
+                      const command_line& c, const std::string& rerun, const char* pass_word) {
+  sim::result r;
+  const std::string why = run(opts, &r);
+  // A trace that could not be written after the run (the path was writable before it) is exit
+  // code 2, unless the run failed: a failure found counts first (exit code 1).
+  const bool written = report_replay(r, c.trace_out);
+  std::printf("verdict: %s\n", why.empty() ? pass_word : why.c_str());
+  if (c.shrink && why.empty()) {
+    // Exit code 0 as for any run that passed: there is no failure to shrink.
+    std::printf("shrink: the run passed: nothing to shrink\n");
+  } else if (c.shrink) {
+    opts.trace = false;
+    const shrunk sh = explore::shrink(opts, shrink_with);
+    std::printf("shrunk in %" PRIu64 " runs%s: %" PRIu64 " non-zero decisions (from %" PRIu64
+                "), verdict: %s\n  rerun: %s --replay %s --trace-out shrunk.trace\n",
+                sh.runs, sh.fixed_point ? "" : " (the run budget ran out before a fixed point)",
+                sh.nonzero_after, sh.nonzero_before, sh.why.c_str(), rerun.c_str(),
+                shell_quote(sh.result.replay).c_str());
+  }
+  if (!why.empty()) return 1;
+  return written ? 0 : 2;
 }
 
 // FILE.trace -> FILE.svg: where the printed trace_viz command draws it.
@@ -165,8 +225,8 @@ int drive(int argc, char** argv, const program& p) {
     // The replayed run prints what it prints; the shrink's candidate runs do not.
     return replay_and_report(
         c.so, verbose,
-        [&](const sim::options& o, sim::result* r) { return p.run(o, r, true); }, c.shrink,
-        c.trace_out, rerun, p.pass_word);
+        [&](const sim::options& o, sim::result* r) { return p.run(o, r, true); }, c, rerun,
+        p.pass_word);
   }
 
   // Options no run accepts are bad usage, reported before the first seed (not as a failed seed).

@@ -124,17 +124,6 @@ const char* flags_usage();
 // the first seed, and report a non-empty answer as bad usage (exit code 2), never as a failed run.
 std::string options_error(const options& eo, const sim::options& base);
 
-// The checks every driver makes on how its command line combines replaying with exploring:
-// --replay with an empty line, --shrink without --replay, and --replay together with any flag
-// of parse_flag (the line is the whole run: it fixes the seed and every simulator option, and
-// exploration flags do not apply to one run); then --trace-out (empty: not given): without
-// --replay when `trace_needs_replay` (a driver that traces only the run of --replay), or a path
-// that cannot be written (check_writable). `shared_flag` is the first argument that parse_flag
-// consumed, or empty. Returns why the command line is refused, or empty.
-std::string replay_usage_error(bool replay_given, const std::string& replay, bool shrink,
-                               const std::string& shared_flag, const std::string& trace_out,
-                               bool trace_needs_replay);
-
 // Whether a file can be written at `path` (created, or an existing file truncated later):
 // drivers check --trace-out before they run anything, so that an unwritable path is bad usage
 // (exit code 2) rather than a run lost at its end. Leaves nothing behind: a file it had to create
@@ -155,22 +144,6 @@ std::string repeated_flag_error(int argc, char** argv,
 // other line after `rest` (an indent).
 void print_diagnosis(const std::string& diagnosis, const char* first, const char* rest,
                      std::FILE* out);
-
-// What every driver prints after replaying one run: its outcome line with the counts, faults
-// and trace hash, its failure (if any), and — when trace_out is not empty — writes its trace
-// there and says so. False when the trace could not be written (the reason is on stderr).
-bool report_replay(const sim::result& r, const std::string& trace_out);
-
-// What every driver does with its --replay LINE once parsed into `opts` (with the trace on when
-// trace_out is given): runs it with `run` and prints report_replay's lines and
-// "verdict: <why>" (or "verdict: <pass_word>" for a run that passed); with `shrink`, shrinks a
-// failing run with `shrink_with` (the trace off) and prints the result and the command that
-// reruns it, `rerun` followed by " --replay LINE --trace-out shrunk.trace". Returns the
-// program's exit code: 1 when the run failed (a failure found counts first), else 2 when its
-// trace could not be written, else 0.
-int replay_and_report(sim::options opts, const scenario& run, const scenario& shrink_with,
-                      bool shrink, const std::string& trace_out, const std::string& rerun,
-                      const char* pass_word);
 
 // Prints the summary line (seeds, outcomes, seeds/s); the first sum.failures_in_full failures
 // in full: its seed, why, the fault settings it ran with, what was pending (a hang or a step
