@@ -1,6 +1,6 @@
 #include "uncaught_exception.hpp"
 
-#include "function_names.hpp"
+#include "../trace/function_names.hpp"
 
 #include <cxxabi.h>
 
@@ -43,7 +43,7 @@ const char* uncaught_exception_text(const char* unit, const char* spelled,
   t_text += " [thrown by the ";
   t_text += unit;
   t_text += " function ";
-  t_text += traced_name(spelled, fn);
+  t_text += trace::traced_name(spelled, fn);
   t_text += "]";
   return t_text.c_str();
 }

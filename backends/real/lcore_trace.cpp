@@ -1,6 +1,7 @@
 #include "lcore_trace.hpp"
 
-#include "../../core/function_names.hpp"
+#include "../../trace/causality.hpp"
+#include "../../trace/function_names.hpp"
 
 #include <algorithm>
 #include <map>
@@ -38,7 +39,7 @@ void lcore_trace::append(uint32_t reactor, const raw& r) noexcept {
 void lcore_trace::on_allocate(uint32_t reactor, const event* by, event* ev) noexcept {
   ev->id = next_event_id_.fetch_add(1, std::memory_order_relaxed) + 1;
   raw r{};
-  r.rec.kind = core::record_kind::allocate;
+  r.rec.kind = trace::kind::alloc;
   r.rec.core = reactor;
   r.rec.target = ev->target;
   r.rec.id = ev->id;
@@ -52,9 +53,8 @@ void lcore_trace::on_allocate(uint32_t reactor, const event* by, event* ev) noex
 void lcore_trace::on_allocate_failed(uint32_t reactor, const event* by, uint32_t target_core,
                                      event_fn fn, const char* name, bool invalid_core) noexcept {
   raw r{};
-  r.rec.kind = core::record_kind::allocate_failed;
-  r.rec.detail = static_cast<uint8_t>(invalid_core ? core::alloc_failure::not_a_core
-                                                   : core::alloc_failure::no_event);
+  r.rec.kind = trace::kind::alloc_failed;
+  r.rec.reason = invalid_core ? trace::alloc_reason::not_a_core : trace::alloc_reason::no_event;
   r.rec.core = reactor;
   r.rec.target = target_core;
   r.rec.by = by != nullptr ? by->id : 0;
@@ -66,7 +66,7 @@ void lcore_trace::on_allocate_failed(uint32_t reactor, const event* by, uint32_t
 
 void lcore_trace::on_call(uint32_t reactor, const event* ev) noexcept {
   raw r{};
-  r.rec.kind = core::record_kind::call;
+  r.rec.kind = trace::kind::call;
   r.rec.core = reactor;
   r.rec.target = ev->target;
   r.rec.id = ev->id;
@@ -76,7 +76,7 @@ void lcore_trace::on_call(uint32_t reactor, const event* ev) noexcept {
 
 void lcore_trace::on_stop(uint32_t reactor, int rc) noexcept {
   raw r{};
-  r.rec.kind = core::record_kind::stop;
+  r.rec.kind = trace::kind::stop;
   r.rec.core = reactor;
   r.rec.rc = rc;
   r.rec.start_ns = r.rec.end_ns = clk_.now_ns(reactor);
@@ -96,7 +96,7 @@ void lcore_trace::end_step(uint32_t reactor, const core::reactor& re) noexcept {
   switch (re.last_step_kind()) {
     case core::reactor::step_kind::event: {
       const auto& info = re.last_event_info();
-      r.rec.kind = core::record_kind::execute;
+      r.rec.kind = trace::kind::exec;
       r.rec.id = info.id;
       r.rec.sender = info.sender == external_sender ? no_core : info.sender;
       r.name_literal = info.name;
@@ -106,8 +106,8 @@ void lcore_trace::end_step(uint32_t reactor, const core::reactor& re) noexcept {
     case core::reactor::step_kind::poller:
     case core::reactor::step_kind::timer:
       r.rec.kind = re.last_step_kind() == core::reactor::step_kind::poller
-                       ? core::record_kind::poller
-                       : core::record_kind::timer;
+                       ? trace::kind::poller
+                       : trace::kind::timer;
       r.rec.id = re.last_poller_seq();
       r.fn = reinterpret_cast<const void*>(re.last_poller_fn());
       break;
@@ -124,20 +124,20 @@ void lcore_trace::shutdown_request(uint32_t reactor, event* ev) noexcept {
   ev->id = next_event_id_.fetch_add(1, std::memory_order_relaxed) + 1;
   const uint64_t now = clk_.now_ns(reactor);
   raw r{};
-  r.rec.kind = core::record_kind::shutdown_request;
+  r.rec.kind = trace::kind::shutdown_request;
   r.rec.target = ev->target;
   r.rec.id = ev->id;
   r.rec.start_ns = r.rec.end_ns = now;
   append(reactor, r);
-  r.rec.kind = core::record_kind::allocate;
+  r.rec.kind = trace::kind::alloc;
   r.name_literal = ev->name;
   r.fn = reinterpret_cast<const void*>(ev->fn);
   append(reactor, r);
-  r.rec.kind = core::record_kind::call;
+  r.rec.kind = trace::kind::call;
   append(reactor, r);
 }
 
-core::trace_log lcore_trace::merge(const std::string& options_line, int rc,
+trace::trace_log lcore_trace::merge(const std::string& options_line, int rc,
                                    std::string* warning) const {
   // A unit: the records of one step of one lane (with what happened just before it on that
   // lane, between steps), or a single record of the external lane.
@@ -156,10 +156,7 @@ core::trace_log lcore_trace::merge(const std::string& options_line, int rc,
       while (!external && e < recs.size() && recs[e].local_step == recs[b].local_step) ++e;
       uint64_t t = recs[b].rec.start_ns;
       for (size_t k = b; k < e; ++k) {
-        const auto kind = recs[k].rec.kind;
-        if (kind == core::record_kind::execute || kind == core::record_kind::poller ||
-            kind == core::record_kind::timer)
-          t = recs[k].rec.start_ns;
+        if (trace::is_step(recs[k].rec.kind)) t = recs[k].rec.start_ns;
       }
       units[li].push_back({li, b, e, t});
       b = e;
@@ -168,18 +165,18 @@ core::trace_log lcore_trace::merge(const std::string& options_line, int rc,
   // Merge by time, but a unit waits until the calls of the events it runs and the allocations
   // of the events it calls have been placed (clocks of different lcores are read at different
   // moments: time alone could put an execution before its call).
-  std::set<uint64_t> allocated, called;  // ordered containers: the merge must be reproducible
+  trace::causality placed;  // what the units placed so far allocated and called
   auto ready = [&](const unit& u) {
     const auto& recs = lanes_[u.lane]->records;
     std::set<uint64_t> own_allocs, own_calls;
     for (size_t k = u.begin; k < u.end; ++k) {
-      const core::trace_record& r = recs[k].rec;
-      if (r.kind == core::record_kind::allocate) own_allocs.insert(r.id);
-      if (r.kind == core::record_kind::call) {
-        if (allocated.count(r.id) == 0 && own_allocs.count(r.id) == 0) return false;
+      const trace::record& r = recs[k].rec;
+      if (r.kind == trace::kind::alloc) own_allocs.insert(r.id);
+      if (r.kind == trace::kind::call) {
+        if (!placed.allocated(r.id) && own_allocs.count(r.id) == 0) return false;
         own_calls.insert(r.id);
       }
-      if (r.kind == core::record_kind::execute && called.count(r.id) == 0 &&
+      if (r.kind == trace::kind::exec && !placed.called(r.id) &&
           own_calls.count(r.id) == 0)
         return false;
     }
@@ -202,15 +199,12 @@ core::trace_log lcore_trace::merge(const std::string& options_line, int rc,
     const unit* take = best_ready != nullptr ? best_ready : best;
     order.push_back(take);
     ++head[take->lane];
-    for (size_t k = take->begin; k < take->end; ++k) {
-      const core::trace_record& r = lanes_[take->lane]->records[k].rec;
-      if (r.kind == core::record_kind::allocate) allocated.insert(r.id);
-      if (r.kind == core::record_kind::call) called.insert(r.id);
-    }
+    for (size_t k = take->begin; k < take->end; ++k)
+      (void)placed.admit(lanes_[take->lane]->records[k].rec);
   }
 
-  core::trace_log log;
-  log.replay = options_line;
+  trace::trace_log log;
+  log.options = options_line;
   log.cores = lane_count - 1;
   log.outcome = "stopped";
   log.rc = rc;
@@ -220,7 +214,7 @@ core::trace_log lcore_trace::merge(const std::string& options_line, int rc,
     if (r.name_literal == nullptr && r.fn == nullptr) return 0;
     auto [it, inserted] = name_of_key.try_emplace({r.name_literal, r.fn}, 0);
     if (inserted) {
-      std::string text = core::traced_name(r.name_literal, r.fn);
+      std::string text = trace::traced_name(r.name_literal, r.fn);
       auto [at, fresh] =
           index_of_name.try_emplace(std::move(text), static_cast<uint32_t>(log.names.size()));
       if (fresh) log.names.push_back(at->first);
@@ -228,44 +222,23 @@ core::trace_log lcore_trace::merge(const std::string& options_line, int rc,
     }
     return it->second;
   };
-  std::set<uint64_t> alloc_seen, call_seen, exec_seen;
-  std::map<uint64_t, uint32_t> target_of;
+  // What a full lane left unplaceable breaks the rules: left out (and counted).
+  trace::causality rules;
   uint64_t dropped = 0;
   for (size_t step = 0; step < order.size(); ++step) {
     const unit& u = *order[step];
     for (size_t k = u.begin; k < u.end; ++k) {
       const raw& r = lanes_[u.lane]->records[k];
-      core::trace_record rec = r.rec;
+      trace::record rec = r.rec;
       rec.step = step;
-      bool keep = true;
-      switch (rec.kind) {
-        case core::record_kind::allocate:
-          keep = alloc_seen.insert(rec.id).second;
-          if (keep) target_of[rec.id] = rec.target;
-          break;
-        case core::record_kind::call:
-          keep = alloc_seen.count(rec.id) != 0 && call_seen.insert(rec.id).second;
-          break;
-        case core::record_kind::execute: {
-          auto t = target_of.find(rec.id);
-          keep = call_seen.count(rec.id) != 0 && t != target_of.end() && t->second == rec.core &&
-                 exec_seen.insert(rec.id).second;
-          break;
-        }
-        default:
-          break;
-      }
-      if (!keep) {
+      if (!rules.admit(rec).empty()) {
         ++dropped;
         continue;
       }
-      if (rec.kind == core::record_kind::allocate || rec.kind == core::record_kind::allocate_failed ||
-          rec.kind == core::record_kind::execute || rec.kind == core::record_kind::poller ||
-          rec.kind == core::record_kind::timer)
+      if (rec.kind == trace::kind::alloc || rec.kind == trace::kind::alloc_failed ||
+          trace::is_step(rec.kind))
         rec.name = intern(r);
-      if (rec.kind == core::record_kind::execute || rec.kind == core::record_kind::poller ||
-          rec.kind == core::record_kind::timer)
-        ++log.steps;
+      if (trace::is_step(rec.kind)) ++log.steps;
       log.virtual_ns = std::max(log.virtual_ns, rec.end_ns);
       log.records.push_back(rec);
     }

@@ -15,7 +15,7 @@
 
 #include "../../core/backend.hpp"
 #include "../../core/reactor.hpp"
-#include "../../core/trace_log.hpp"
+#include "../../trace/format.hpp"
 
 #include <atomic>
 #include <cstdint>
@@ -58,11 +58,11 @@ class lcore_trace final : public core::observer {
 
   // After the run (every lcore joined): every lane merged into one log, headed by
   // `options_line` and app_stop's `rc`. *warning says what was left out, if anything.
-  core::trace_log merge(const std::string& options_line, int rc, std::string* warning) const;
+  trace::trace_log merge(const std::string& options_line, int rc, std::string* warning) const;
 
  private:
   struct raw {
-    core::trace_record rec;
+    trace::record rec;
     const char* name_literal;  // the name the caller spelled, or nullptr
     const void* fn;            // the function, to look its name up at merge time
     uint64_t local_step;

@@ -137,9 +137,9 @@ void write_trace(const run_context& c) {
   for (size_t i = 0; i < c.opts.eal_args.size(); ++i)
     options += (i == 0 ? "" : ",") + c.opts.eal_args[i];
   std::string warning, error;
-  const core::trace_log log = c.trace->merge(options, c.rt->stop_rc(), &warning);
+  const trace::trace_log log = c.trace->merge(options, c.rt->stop_rc(), &warning);
   if (!warning.empty()) std::fprintf(stderr, "lockstep::real::run: %s\n", warning.c_str());
-  if (!core::write_trace_file(log, c.opts.trace_path, &error)) {
+  if (!trace::write_file(log, c.opts.trace_path, &error)) {
     std::fprintf(stderr, "lockstep::real::run: the trace was not written: %s\n", error.c_str());
     return;
   }

@@ -4,7 +4,7 @@
 // (world::loop). Only names and counts: no addresses, so the text is equal for equal runs.
 #include "world.hpp"
 
-#include "../../core/function_names.hpp"
+#include "../../trace/function_names.hpp"
 
 #include <algorithm>
 #include <string>
@@ -55,11 +55,11 @@ class tally {
 };
 
 std::string event_name(const event* ev) {
-  return core::traced_name(ev->name, reinterpret_cast<const void*>(ev->fn));
+  return trace::traced_name(ev->name, reinterpret_cast<const void*>(ev->fn));
 }
 
 std::string poller_name(const poller* p) {
-  return core::traced_name(nullptr, reinterpret_cast<const void*>(p->fn));
+  return trace::traced_name(nullptr, reinterpret_cast<const void*>(p->fn));
 }
 
 std::string plural(uint64_t n, const char* one, const char* many) {
@@ -110,7 +110,7 @@ void world::describe_window(std::vector<std::string>* lines) {
   static const std::vector<trace_record> no_records;
   for (const trace_record& rec : trace_ ? trace_->records : no_records) {
     if (rec.step < window_start_ || rec.core >= cores_) continue;
-    const char* what = rec.kind == record_kind::execute  ? "event "
+    const char* what = rec.kind == record_kind::exec  ? "event "
                        : rec.kind == record_kind::poller ? "poller "
                        : rec.kind == record_kind::timer  ? "timed poller "
                                                          : nullptr;

@@ -1,6 +1,6 @@
 #include "../../core/limits.hpp"
 #include "../../core/runtime.hpp"
-#include "../../core/trace_log.hpp"
+#include "../../trace/format.hpp"
 #include "world.hpp"
 
 #include <lockstep/sim.hpp>
@@ -104,7 +104,7 @@ bool write_trace(const result& r, const std::string& path) {
     return false;
   }
   std::string error;
-  if (!core::write_trace_file(*r.trace, path, &error)) {
+  if (!trace::write_file(*r.trace, path, &error)) {
     std::fprintf(stderr, "lockstep: write_trace: %s\n", error.c_str());
     return false;
   }

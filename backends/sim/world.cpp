@@ -1,6 +1,6 @@
 #include "world.hpp"
 
-#include "../../core/function_names.hpp"
+#include "../../trace/function_names.hpp"
 #include "bits.hpp"
 
 #include <algorithm>
@@ -94,7 +94,7 @@ world::world(const options& opts, std::function<void()> start)
   for (uint32_t c = 0; c < opts.cores; ++c) reactors_.push_back(&rt_->at(c));
   if (opts_.trace) {
     trace_ = std::make_shared<trace_log>();
-    trace_->replay = format_replay(opts_);
+    trace_->options = format_replay(opts_);
     trace_->cores = opts_.cores;
   }
   for (event* ev : {&start_event_, &shutdown_event_}) {
@@ -481,15 +481,15 @@ void world::fail(const char* message) noexcept {
     rec.kind = record_kind::check_failed;
     rec.core = core;
     rec.start_ns = rec.end_ns = t;
-    rec.detail = static_cast<uint8_t>(failed_in::none);
+    rec.in = failed_in::none;
     if (core != no_core) {
       const core::reactor& r = rt_->at(core);
       if (const event* ev = r.running_event()) {
-        rec.detail = static_cast<uint8_t>(failed_in::event);
+        rec.in = failed_in::event;
         rec.id = ev->id;
         rec.name = intern_name(ev->name, reinterpret_cast<const void*>(ev->fn));
       } else if (const poller* p = r.running_poller()) {
-        rec.detail = static_cast<uint8_t>(failed_in::poller);
+        rec.in = failed_in::poller;
         rec.id = p->seq;
         rec.name = intern_name(nullptr, reinterpret_cast<const void*>(p->fn));
       }
@@ -524,7 +524,7 @@ void world::record_step(const core::reactor& r, core::reactor::step_kind kind, u
   switch (kind) {
     case core::reactor::step_kind::event: {
       const event* ev = r.last_event();
-      rec.kind = record_kind::execute;
+      rec.kind = record_kind::exec;
       rec.sender = ev->sender == external_sender ? no_core : ev->sender;
       rec.name = intern_name(ev->name, reinterpret_cast<const void*>(ev->fn));
       record(rec);
@@ -543,7 +543,7 @@ void world::record_step(const core::reactor& r, core::reactor::step_kind kind, u
 }
 
 void world::record_allocate(uint32_t reactor, const event* by, const event* ev) {
-  trace_record rec = point_record(record_kind::allocate, reactor, ev->target, by);
+  trace_record rec = point_record(record_kind::alloc, reactor, ev->target, by);
   rec.id = ev->id;
   rec.name = intern_name(ev->name, reinterpret_cast<const void*>(ev->fn));
   record(rec);
@@ -553,9 +553,8 @@ void world::on_allocate_failed(uint32_t reactor, const event* by, uint32_t targe
                                event_fn fn, const char* name, bool invalid_core) noexcept {
   mix(0xA110CFA100000000ull ^ (uint64_t{target_core} << 8) ^ reactor);
   if (trace_) {
-    trace_record rec = point_record(record_kind::allocate_failed, reactor, target_core, by);
-    rec.detail = static_cast<uint8_t>(invalid_core ? alloc_failure::not_a_core
-                                                   : alloc_failure::no_event);
+    trace_record rec = point_record(record_kind::alloc_failed, reactor, target_core, by);
+    rec.reason = invalid_core ? alloc_reason::not_a_core : alloc_reason::no_event;
     rec.name = intern_name(name, reinterpret_cast<const void*>(fn));
     record(rec);
   }
@@ -589,7 +588,7 @@ uint32_t world::intern_name(const char* name, const void* fn) {
   const void* key = name != nullptr ? static_cast<const void*>(name) : fn;
   auto [it, inserted] = name_of_key_.try_emplace(key, 0);
   if (inserted) {
-    std::string text = core::traced_name(name, fn);
+    std::string text = trace::traced_name(name, fn);
     auto [at, fresh] =
         index_of_name_.try_emplace(std::move(text), static_cast<uint32_t>(trace_->names.size()));
     if (fresh) trace_->names.push_back(at->first);

@@ -23,7 +23,7 @@
 #include "decision_source.hpp"
 #include "sim_pool.hpp"
 #include "sim_transport.hpp"
-#include "../../core/trace_log.hpp"
+#include "../../trace/format.hpp"
 
 #include <lockstep/sim.hpp>
 
@@ -38,10 +38,11 @@
 
 namespace lockstep::sim {
 
-using core::alloc_failure;
-using core::failed_in;
-using core::record_kind;
-using core::trace_record;
+using trace::alloc_reason;
+using trace::failed_in;
+using record_kind = trace::kind;
+using trace_record = trace::record;
+using trace::trace_log;
 
 // Virtual cost of one step, in nanoseconds: [min, min + span).
 inline constexpr uint64_t event_cost_min_ns = 40;

@@ -2,7 +2,7 @@
 // two ways of sending a message (see thread_world.hpp).
 #include "thread_world.hpp"
 
-#include "../../core/function_names.hpp"
+#include "../../trace/function_names.hpp"
 
 #include <cstdarg>
 #include <cstdio>
@@ -163,7 +163,7 @@ const char* name_of(const void* fn) noexcept {
   thread_local entry cache[64] = {};
   entry& e = cache[(reinterpret_cast<uintptr_t>(fn) >> 4) % 64];
   if (e.fn == fn && e.name != nullptr) return e.name;
-  const char* name = intern(core::function_name(fn));
+  const char* name = intern(trace::function_name(fn));
   e = {fn, name};
   return name;
 }

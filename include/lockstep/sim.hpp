@@ -18,9 +18,9 @@
 #include <string>
 #include <vector>
 
-namespace lockstep::core {
+namespace lockstep::trace {
 struct trace_log;
-}  // namespace lockstep::core
+}  // namespace lockstep::trace
 
 namespace lockstep::sim {
 
@@ -97,8 +97,8 @@ struct fault_settings {
 };
 std::string to_string(const fault_settings& f);
 
-// The recorded trace (core/trace_log.hpp in the sources; written by write_trace).
-using trace_log = core::trace_log;
+// The recorded trace (trace/format.hpp in the sources; written by write_trace).
+using trace_log = trace::trace_log;
 
 struct result {
   sim::outcome outcome = sim::outcome::hang;

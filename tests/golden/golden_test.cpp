@@ -31,7 +31,7 @@
 //   golden_test TABLE --perturb N      check, but run row N (0-based) with seed+1: what a
 //                                      report looks like
 #include "bugs.hpp"
-#include "core/trace_log.hpp"
+#include "trace/format.hpp"
 #include "cross_core_app.hpp"
 #include "sim_workload.hpp"
 #include "spdk_event_app.h"
@@ -229,8 +229,16 @@ uint64_t fold(uint64_t h, uint64_t v) {
   return h ^ (h >> 33);
 }
 
-uint64_t fold_record(uint64_t h, const lockstep::core::trace_record& r) {
-  h = fold(h, (uint64_t{static_cast<uint8_t>(r.kind)} << 8) | r.detail);
+// The byte that says why an allocation failed or where a check failed (0 for other kinds), as
+// the table's step digests were first computed.
+uint8_t detail_of(const lockstep::trace::record& r) {
+  if (r.kind == lockstep::trace::kind::alloc_failed) return static_cast<uint8_t>(r.reason);
+  if (r.kind == lockstep::trace::kind::check_failed) return static_cast<uint8_t>(r.in);
+  return 0;
+}
+
+uint64_t fold_record(uint64_t h, const lockstep::trace::record& r) {
+  h = fold(h, (uint64_t{static_cast<uint8_t>(r.kind)} << 8) | detail_of(r));
   h = fold(h, (uint64_t{r.core} << 32) | r.target);
   h = fold(h, (uint64_t{r.sender} << 32) | static_cast<uint32_t>(r.rc));
   h = fold(h, r.step);
@@ -240,7 +248,7 @@ uint64_t fold_record(uint64_t h, const lockstep::core::trace_record& r) {
   return fold(h, r.by);
 }
 
-step_digests digest_trace(const lockstep::core::trace_log& log, uint64_t steps) {
+step_digests digest_trace(const lockstep::trace::trace_log& log, uint64_t steps) {
   step_digests d;
   d.by_step.assign(steps + 1, 0);
   uint64_t h = 0x676F6C64656E0000ull;  // "golden"
@@ -270,7 +278,7 @@ struct observed {
   int rc = 0;
   std::vector<uint32_t> checkpoints;  // the digest's low 32 bits at checkpoint_steps, then final
   std::string step_bytes;             // per step: the digest's low byte, two hex digits
-  std::shared_ptr<const lockstep::core::trace_log> trace;
+  std::shared_ptr<const lockstep::trace::trace_log> trace;
   step_digests digests;
   std::string error;                  // the run disagreed with itself (trace on and off)
 };
@@ -512,34 +520,19 @@ std::vector<matrix_row> make_matrix(const std::vector<scenario>& scenarios) {
 
 // ---- checking --------------------------------------------------------------------------------
 
-const char* kind_name(lockstep::core::record_kind k) {
-  switch (k) {
-    case lockstep::core::record_kind::allocate: return "allocate";
-    case lockstep::core::record_kind::allocate_failed: return "allocate_failed";
-    case lockstep::core::record_kind::call: return "call";
-    case lockstep::core::record_kind::execute: return "execute";
-    case lockstep::core::record_kind::poller: return "poller";
-    case lockstep::core::record_kind::timer: return "timer";
-    case lockstep::core::record_kind::stop: return "stop";
-    case lockstep::core::record_kind::shutdown_request: return "shutdown_request";
-    case lockstep::core::record_kind::check_failed: return "check_failed";
-  }
-  return "?";
-}
-
 std::string core_name(uint32_t c) {
   return c == lockstep::no_core ? std::string("-") : std::to_string(c);
 }
 
-std::string format_record(const lockstep::core::trace_log& log,
-                          const lockstep::core::trace_record& r) {
+std::string format_record(const lockstep::trace::trace_log& log,
+                          const lockstep::trace::record& r) {
   char text[512];
   std::snprintf(text, sizeof text,
                 "%s core=%s target=%s sender=%s id=%" PRIu64 " by=%" PRIu64 " start_ns=%" PRIu64
                 " end_ns=%" PRIu64 " rc=%d detail=%u name=%s",
-                kind_name(r.kind), core_name(r.core).c_str(), core_name(r.target).c_str(),
+                lockstep::trace::to_string(r.kind), core_name(r.core).c_str(), core_name(r.target).c_str(),
                 core_name(r.sender).c_str(), r.id, r.by, r.start_ns, r.end_ns, r.rc,
-                unsigned{r.detail}, r.name < log.names.size() ? log.names[r.name].c_str() : "?");
+                unsigned{detail_of(r)}, r.name < log.names.size() ? log.names[r.name].c_str() : "?");
   return text;
 }
 

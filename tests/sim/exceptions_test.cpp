@@ -1,7 +1,7 @@
 // A C++ exception that leaves an event handler or a poller ends that run as failed — "uncaught
 // exception: what()", naming the function it left — with the run's replay line, and the
 // process goes on: the next run, and an exploration over many seeds, are unaffected.
-#include "../../core/trace_log.hpp"
+#include "../../trace/format.hpp"
 
 #include <lockstep/explore.hpp>
 #include <lockstep/sim.hpp>
@@ -51,9 +51,9 @@ TEST(SimExceptions, AnEventHandlerThatThrowsFailsTheRunWithWhatAndName) {
   // The trace ends with the failure, in the handler that threw, on core 2.
   ASSERT_TRUE(r.trace);
   const auto& last = r.trace->records.back();
-  EXPECT_EQ(last.kind, lockstep::core::record_kind::check_failed);
+  EXPECT_EQ(last.kind, lockstep::trace::kind::check_failed);
   EXPECT_EQ(last.core, 2u);
-  EXPECT_EQ(last.detail, static_cast<uint8_t>(lockstep::core::failed_in::event));
+  EXPECT_EQ(last.in, lockstep::trace::failed_in::event);
 
   lockstep::sim::options again;
   std::string error;

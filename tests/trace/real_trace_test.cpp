@@ -1,7 +1,7 @@
 // The real backend's trace (options.trace): written in the simulator's format, read back by
 // the trace reader (which checks that every execution follows its call and every call its
 // allocation), with the run's counts and the functions' names.
-#include <trace_reader.hpp>
+#include <trace/reader.hpp>
 
 #include <gtest/gtest.h>
 #include <lockstep/real.hpp>
@@ -74,7 +74,7 @@ TEST(RealTrace, IsReadableAndMatchesTheRun) {
   lockstep::real::run_stats stats;
   ASSERT_EQ(run_ping(&p, real_options(path), &stats), 0);
   ASSERT_EQ(p.answered, 50u);
-  lt::trace t;
+  lt::trace_log t;
   std::string error;
   ASSERT_TRUE(lt::read_file(path, &t, &error)) << error;
   std::filesystem::remove(path);

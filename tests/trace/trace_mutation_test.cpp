@@ -7,7 +7,7 @@
 #include <dot_writer.hpp>
 #include <json_writer.hpp>
 #include <render.hpp>
-#include <trace_reader.hpp>
+#include <trace/reader.hpp>
 
 #include <gtest/gtest.h>
 #include <rapidcheck.h>
@@ -113,7 +113,7 @@ RC_GTEST_PROP(TraceMutation, ReadWholeOrRejectedAtALineAndEveryOutputIsValid, ()
   static const std::vector<std::string> lines = golden_lines();
   RC_PRE(!lines.empty());
   const std::string text = mutate(lines);
-  lt::trace t;
+  lt::trace_log t;
   std::string error;
   if (!lt::parse(text, &t, &error)) {
     size_t line_count = 1;

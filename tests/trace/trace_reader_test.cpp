@@ -1,6 +1,6 @@
 // The trace reader: a good trace reads whole; truncated, wrong-version or garbage input is
 // rejected with a message naming the line.
-#include <trace_reader.hpp>
+#include <trace/reader.hpp>
 
 #include <gtest/gtest.h>
 
@@ -20,7 +20,7 @@ std::string golden_text() {
 }
 
 std::string parse_error(const std::string& text) {
-  lt::trace t;
+  lt::trace_log t;
   std::string error;
   EXPECT_FALSE(lt::parse(text, &t, &error)) << "accepted:\n" << text;
   return error;
@@ -35,14 +35,14 @@ std::string with_line(const std::string& text, size_t n, const std::string& line
 }
 
 TEST(TraceReader, ReadsTheGoldenTrace) {
-  lt::trace t;
+  lt::trace_log t;
   std::string error;
   ASSERT_TRUE(lt::parse(golden_text(), &t, &error)) << error;
   EXPECT_EQ(t.version, 2);
   EXPECT_EQ(t.cores, 3u);
   EXPECT_EQ(t.outcome, "failed");
   EXPECT_EQ(t.steps, 12u);
-  EXPECT_EQ(t.hash, "a07ba4c4e6ceaf3e");
+  EXPECT_EQ(t.trace_hash, 0xa07ba4c4e6ceaf3eull);
   ASSERT_EQ(t.names.size(), 6u);
   EXPECT_EQ(t.names[3], "trace_test::send_result_to_origin");
   ASSERT_EQ(t.records.size(), 35u);
@@ -119,7 +119,7 @@ TEST(TraceReader, BadRecordsNameTheLineAndTheLayout) {
 }
 
 TEST(TraceReader, ReadFileNamesThePath) {
-  lt::trace t;
+  lt::trace_log t;
   std::string error;
   EXPECT_FALSE(lt::read_file("/nonexistent/x.trace", &t, &error));
   EXPECT_NE(error.find("/nonexistent/x.trace: cannot open"), std::string::npos) << error;
@@ -128,7 +128,7 @@ TEST(TraceReader, ReadFileNamesThePath) {
 // A directory opens like a file and reads as nothing; it must not be reported as an empty,
 // truncated trace.
 TEST(TraceReader, ReadFileSaysADirectoryIsNotATrace) {
-  lt::trace t;
+  lt::trace_log t;
   std::string error;
   EXPECT_FALSE(lt::read_file(LOCKSTEP_TRACE_TEST_DATA, &t, &error));
   EXPECT_EQ(error, LOCKSTEP_TRACE_TEST_DATA ": is a directory, not a trace file");

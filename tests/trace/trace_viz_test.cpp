@@ -7,7 +7,7 @@
 #include <json_writer.hpp>
 #include <output_file.hpp>
 #include <render.hpp>
-#include <trace_reader.hpp>
+#include <trace/reader.hpp>
 
 #include <gtest/gtest.h>
 
@@ -34,8 +34,8 @@ std::string file_text(const std::string& path) {
   return s.str();
 }
 
-lt::trace golden_trace() {
-  lt::trace t;
+lt::trace_log golden_trace() {
+  lt::trace_log t;
   std::string error;
   EXPECT_TRUE(lt::read_file(LOCKSTEP_TRACE_TEST_DATA "/ping_failed.trace", &t, &error)) << error;
   return t;
@@ -73,7 +73,7 @@ TEST(TraceViz, TheFailureIsTheCheckFailedStep) {
 // data/ping_shutdown.trace: the shutdown request arrives at step 7 (core 0's clock 631 ns), runs
 // at step 11 and stops the app; events #6 and #8, queued for core 1, are dropped.
 TEST(TraceViz, ShutdownStopAndDroppedEventsAreDrawn) {
-  lt::trace t;
+  lt::trace_log t;
   std::string error;
   ASSERT_TRUE(lt::read_file(LOCKSTEP_TRACE_TEST_DATA "/ping_shutdown.trace", &t, &error)) << error;
   const lt::graph g = lt::build_graph(t, {});
@@ -100,7 +100,7 @@ TEST(TraceViz, ShutdownStopAndDroppedEventsAreDrawn) {
 }
 
 TEST(TraceViz, ACutSendToAnEventThatNeverRanSaysSo) {
-  lt::trace t;
+  lt::trace_log t;
   std::string error;
   ASSERT_TRUE(lt::read_file(LOCKSTEP_TRACE_TEST_DATA "/ping_shutdown.trace", &t, &error)) << error;
   const lt::graph g = lt::build_graph(t, {});
@@ -156,7 +156,7 @@ TEST(TraceViz, AroundSliceKeepsTheWindowAndStubsCutSends) {
 
 // Claim: Graphviz reads every DOT text trace_viz makes of the golden trace, whatever the slice.
 TEST(TraceViz, GraphvizAcceptsEveryOutput) {
-  const lt::trace t = golden_trace();
+  const lt::trace_log t = golden_trace();
   std::string error;
   for (bool all_pollers : {false, true}) {
     const lt::graph g = lt::build_graph(t, {all_pollers});
@@ -312,7 +312,7 @@ TEST(TraceViz, WriteFileWritesEveryByte) {
 }
 
 TEST(TraceViz, PerfettoJsonParsesWithATrackPerCoreAndAFlowPerSend) {
-  const lt::trace t = golden_trace();
+  const lt::trace_log t = golden_trace();
   const std::string json = lt::to_chrome_json(t);
   trace_test::json_checker j(json);
   ASSERT_TRUE(j.valid()) << json;

@@ -12,7 +12,7 @@ std::string core_text(uint32_t core) { return core == outside ? "-" : std::to_st
 
 class builder {
  public:
-  builder(const trace& t, const build_options& opts) : t_(t), opts_(opts) {}
+  builder(const trace_log& t, const build_options& opts) : t_(t), opts_(opts) {}
 
   graph run() {
     g_.cores = t_.cores;
@@ -185,7 +185,7 @@ class builder {
     }
   }
 
-  const trace& t_;
+  const trace_log& t_;
   const build_options& opts_;
   graph g_;
   // Lookups only (std::map: ordered, so even an accidental iteration would be stable).
@@ -199,7 +199,7 @@ class builder {
 
 }  // namespace
 
-graph build_graph(const trace& t, const build_options& opts) { return builder(t, opts).run(); }
+graph build_graph(const trace_log& t, const build_options& opts) { return builder(t, opts).run(); }
 
 graph slice_graph(const graph& g, const slice_options& opts, std::string* note) {
   std::vector<bool> keep(g.nodes.size(), true);

@@ -8,7 +8,7 @@
 // slice. Nodes keep the order of the trace, so the same trace always gives the same graph.
 #pragma once
 
-#include "trace_reader.hpp"
+#include "trace/reader.hpp"
 
 #include <cstddef>
 #include <cstdint>
@@ -59,7 +59,7 @@ struct build_options {
   bool all_pollers = false;  // also poller runs that sent nothing (usually most of them)
 };
 
-graph build_graph(const trace& t, const build_options& opts);
+graph build_graph(const trace_log& t, const build_options& opts);
 
 struct slice_options {
   bool around = false;       // keep the steps around `around_step`

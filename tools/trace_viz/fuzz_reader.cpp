@@ -5,7 +5,7 @@
 #include "causal_graph.hpp"
 #include "dot_writer.hpp"
 #include "json_writer.hpp"
-#include "trace_reader.hpp"
+#include "trace/reader.hpp"
 
 #include <cstdint>
 #include <cstdio>
@@ -15,7 +15,7 @@
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace lockstep::trace;
   const std::string text(reinterpret_cast<const char*>(data), size);
-  trace t;
+  trace_log t;
   std::string error;
   if (!parse(text, &t, &error)) {
     // The error names a line of the input: between 1 and one past the last line.

@@ -55,7 +55,7 @@ std::string json_escape(const std::string& text) {
   return out;
 }
 
-std::string to_chrome_json(const trace& t) {
+std::string to_chrome_json(const trace_log& t) {
   // One category for everything: viewers bind a flow event to the slice with the same category,
   // thread and timestamp (Chrome) or to the enclosing slice (Perfetto); a send's flow starts at
   // the sender slice's start (a call happens at its step's start time) and ends at the

@@ -6,13 +6,13 @@
 // expects.
 #pragma once
 
-#include "trace_reader.hpp"
+#include "trace/reader.hpp"
 
 #include <string>
 
 namespace lockstep::trace {
 
-std::string to_chrome_json(const trace& t);
+std::string to_chrome_json(const trace_log& t);
 
 // Text escaped for a JSON string (bytes that are not UTF-8 become '?').
 std::string json_escape(const std::string& text);

@@ -15,7 +15,7 @@
 #include "json_writer.hpp"
 #include "output_file.hpp"
 #include "render.hpp"
-#include "trace_reader.hpp"
+#include "trace/reader.hpp"
 
 #include <algorithm>
 #include <charconv>
@@ -73,7 +73,7 @@ std::string extension(const std::string& path) {
 }
 
 // The lowest and highest step the trace's records name; false if it has no records.
-bool step_range(const lockstep::trace::trace& t, uint64_t* lo, uint64_t* hi) {
+bool step_range(const lockstep::trace::trace_log& t, uint64_t* lo, uint64_t* hi) {
   if (t.records.empty()) return false;
   *lo = UINT64_MAX;
   *hi = 0;
@@ -238,7 +238,7 @@ int main(int argc, char** argv) {
     return usage("--causal, --around and --all-pollers shape the drawings (.dot, .svg, .png); "
                  "the .json timeline always holds the whole trace");
 
-  trace t;
+  trace_log t;
   std::string error;
   if (!read_file(input, &t, &error)) {
     std::fprintf(stderr, "trace_viz: %s\n", error.c_str());

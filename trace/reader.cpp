@@ -1,4 +1,6 @@
-#include "trace_reader.hpp"
+#include "reader.hpp"
+
+#include "causality.hpp"
 
 #include <sys/stat.h>
 
@@ -6,10 +8,9 @@
 #include <cerrno>
 #include <charconv>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <memory>
-#include <unordered_map>
-#include <unordered_set>
 
 namespace lockstep::trace {
 namespace {
@@ -18,8 +19,6 @@ namespace {
 // far lower, and a garbage header must not make later stages allocate per-core state for it.
 constexpr uint32_t cores_max = 4096;
 
-// The header line: "lockstep-trace <version>".
-constexpr std::string_view header_prefix = "lockstep-trace ";
 
 // A parse failure: thrown inside the reader only, turned into the error string at its edge.
 struct bad_line {
@@ -162,7 +161,9 @@ class line_source {
   // parser would say the same had the line ended). A first line that starts like the header is
   // reported as it is (a CRLF trace, a cut header).
   std::string line_too_long_or_cut(std::string what) const {
-    if (number_ != 1 || std::string_view(line_).substr(0, header_prefix.size()) == header_prefix)
+    const std::string_view line = line_;
+    if (number_ != 1 || (line.substr(0, header_word.size()) == header_word &&
+                         line.substr(header_word.size(), 1) == " "))
       return what;
     return "not a lockstep trace: " + what;
   }
@@ -188,7 +189,7 @@ class line_source {
 
 class parser {
  public:
-  parser(byte_source& in, trace* out) : lines_(in), t_(*out) {}
+  parser(byte_source& in, trace_log* out) : lines_(in), t_(*out) {}
 
   void run() {
     header();
@@ -239,7 +240,7 @@ class parser {
   }
 
   uint32_t core(std::string_view field, const char* what, bool outside_ok) {
-    if (field == "-") {
+    if (field == outside_word) {
       if (!outside_ok) fail(std::string(what) + ": '-' (outside any core) is not allowed here");
       return outside;
     }
@@ -259,13 +260,12 @@ class parser {
   }
 
   void header() {
-    const std::string_view first = lines_.next("the header 'lockstep-trace " +
-                                                std::to_string(format_version) + "'");
-    const std::string_view magic = header_prefix;
-    if (first.substr(0, magic.size()) != magic)
-      fail("not a lockstep trace: expected 'lockstep-trace " + std::to_string(format_version) +
-           "', got " + shown(first));
-    const std::string_view v = first.substr(magic.size());
+    const std::string header = std::string(header_word) + " " + std::to_string(format_version);
+    const std::string_view first = lines_.next("the header '" + header + "'");
+    if (first.size() <= header_word.size() || first.substr(0, header_word.size()) != header_word ||
+        first[header_word.size()] != ' ')
+      fail("not a lockstep trace: expected '" + header + "', got " + shown(first));
+    const std::string_view v = first.substr(header_word.size() + 1);
     uint64_t version = 0;
     auto [ptr, ec] = std::from_chars(v.data(), v.data() + v.size(), version);
     if (v.empty() || ec != std::errc() || ptr != v.data() + v.size())
@@ -295,7 +295,7 @@ class parser {
     const std::string_view hash = keyed(out[4], "hash");
     if (hash.size() != 16 || hash.find_first_not_of("0123456789abcdef") != hash.npos)
       fail("hash: expected 16 lowercase hex digits, got " + shown(hash));
-    t_.hash = std::string(hash);
+    t_.trace_hash = std::strtoull(std::string(hash).c_str(), nullptr, 16);
 
     t_.failure = tagged("failure", "'failure' or 'failure <message>'", true);
   }
@@ -338,50 +338,24 @@ class parser {
     }
   }
 
-  [[noreturn]] void fail_fields(const std::vector<std::string_view>& f, size_t n,
-                                const char* layout) {
-    fail("expected " + std::to_string(n) + " fields (" + layout + "), got " +
-         std::to_string(f.size()));
-  }
-
   record record_line(std::string_view line) {
     const auto f = split_fields(line);
     record r;
     r.line = lines_.number();
-    const std::string_view tag = f[0];
-    auto fields = [&](size_t n, const char* layout) {
-      if (f.size() != n) fail_fields(f, n, layout);
-    };
-    if (tag == "alloc") {
-      fields(8, "alloc STEP CORE T_NS ID TARGET BY NAME");
-      r.kind = kind::alloc;
-    } else if (tag == "alloc_failed") {
-      fields(8, "alloc_failed STEP CORE T_NS TARGET BY NAME REASON");
-      r.kind = kind::alloc_failed;
-    } else if (tag == "call") {
-      fields(7, "call STEP CORE T_NS ID TARGET BY");
-      r.kind = kind::call;
-    } else if (tag == "exec") {
-      fields(8, "exec STEP CORE START_NS END_NS ID SENDER NAME");
-      r.kind = kind::exec;
-    } else if (tag == "poller" || tag == "timer") {
-      fields(7, tag == "poller" ? "poller STEP CORE START_NS END_NS POLLER NAME"
-                                : "timer STEP CORE START_NS END_NS POLLER NAME");
-      r.kind = tag == "poller" ? kind::poller : kind::timer;
-    } else if (tag == "stop") {
-      fields(5, "stop STEP CORE T_NS RC");
-      r.kind = kind::stop;
-    } else if (tag == "shutdown_request") {
-      fields(4, "shutdown_request STEP T_NS ID");
-      r.kind = kind::shutdown_request;
-    } else if (tag == "check_failed") {
-      fields(7, "check_failed STEP CORE T_NS IN ID NAME");
-      r.kind = kind::check_failed;
-    } else {
-      fail("unknown record " + shown(tag) +
-           " (expected alloc, alloc_failed, call, exec, poller, timer, stop, shutdown_request "
-           "or check_failed)");
+    const kind_layout* layout = nullptr;
+    for (const kind_layout& l : layouts)
+      if (l.word == f[0]) layout = &l;
+    if (layout == nullptr) {
+      std::string words;
+      for (uint32_t i = 0; i < kind_count; ++i)
+        words += std::string(i == 0 ? "" : i + 1 == kind_count ? " or " : ", ") +
+                 std::string(layouts[i].word);
+      fail("unknown record " + shown(f[0]) + " (expected " + words + ")");
     }
+    if (f.size() != layout->fields)
+      fail("expected " + std::to_string(layout->fields) + " fields (" +
+           std::string(layout->layout) + "), got " + std::to_string(f.size()));
+    r.kind = layout->kind;
     r.step = number(f[1], "STEP");
     if (r.step < last_step_)
       fail("STEP " + std::string(f[1]) + " goes back in time (the previous record is at step " +
@@ -398,28 +372,23 @@ class parser {
     const bool outside_ok =
         r.kind == kind::alloc || r.kind == kind::call || r.kind == kind::check_failed;
     r.core = core(f[2], "CORE", outside_ok);
-    r.start_ns = r.end_ns = number(f[3], r.kind == kind::exec || r.kind == kind::poller ||
-                                                 r.kind == kind::timer
-                                             ? "START_NS"
-                                             : "T_NS");
+    r.start_ns = r.end_ns = number(f[3], is_step(r.kind) ? "START_NS" : "T_NS");
     switch (r.kind) {
       case kind::alloc:
         r.id = event_id(f[4]);
         r.target = core(f[5], "TARGET", false);
         r.by = number(f[6], "BY");
         r.name = name_index(f[7]);
-        if (!allocated_.insert(r.id).second)
-          fail("event " + std::string(f[4]) + " is allocated a second time");
         break;
       case kind::alloc_failed: {
         // The target may be any number here: allocating for a core that does not exist is
         // precisely one way to fail.
-        r.target = f[4] == "-" ? outside : static_cast<uint32_t>(number(f[4], "TARGET", UINT32_MAX - 1));
+        r.target = f[4] == outside_word ? outside : static_cast<uint32_t>(number(f[4], "TARGET", UINT32_MAX - 1));
         r.by = number(f[5], "BY");
         r.name = name_index(f[6]);
-        if (f[7] == "no_event") {
+        if (f[7] == to_string(alloc_reason::no_event)) {
           r.reason = alloc_reason::no_event;
-        } else if (f[7] == "not_a_core") {
+        } else if (f[7] == to_string(alloc_reason::not_a_core)) {
           r.reason = alloc_reason::not_a_core;
         } else {
           fail("REASON: expected no_event or not_a_core, got " + shown(f[7]));
@@ -430,10 +399,6 @@ class parser {
         r.id = event_id(f[4]);
         r.target = core(f[5], "TARGET", false);
         r.by = number(f[6], "BY");
-        if (allocated_.count(r.id) == 0)
-          fail("event " + std::string(f[4]) + " is called but was never allocated");
-        if (!called_.emplace(r.id, r.target).second)
-          fail("event " + std::string(f[4]) + " is called a second time");
         break;
       }
       case kind::exec: {
@@ -442,14 +407,6 @@ class parser {
         r.id = event_id(f[5]);
         r.sender = core(f[6], "SENDER", true);
         r.name = name_index(f[7]);
-        auto called = called_.find(r.id);
-        if (called == called_.end())
-          fail("event " + std::string(f[5]) + " runs but was never called");
-        if (called->second != r.core)
-          fail("event " + std::string(f[5]) + " runs on core " + std::to_string(r.core) +
-               " but was called for core " + std::to_string(called->second));
-        if (!executed_.insert(r.id).second)
-          fail("event " + std::string(f[5]) + " runs a second time");
         break;
       }
       case kind::poller:
@@ -463,23 +420,23 @@ class parser {
         r.rc = signed_number(f[4], "RC");
         break;
       case kind::check_failed:
-        if (f[4] == "event") {
+        if (f[4] == to_string(failed_in::event)) {
           r.in = failed_in::event;
-        } else if (f[4] == "poller") {
+        } else if (f[4] == to_string(failed_in::poller)) {
           r.in = failed_in::poller;
-        } else if (f[4] == "none") {
+        } else if (f[4] == to_string(failed_in::none)) {
           r.in = failed_in::none;
         } else {
           fail("IN: expected event, poller or none, got " + shown(f[4]));
         }
         r.id = number(f[5], "ID");
         r.name = name_index(f[6]);
-        if (r.in == failed_in::event && called_.count(r.id) == 0)
-          fail("the failing event " + std::string(f[5]) + " was never called");
         break;
       case kind::shutdown_request:
         break;
     }
+    const std::string broken = causality_.admit(r);
+    if (!broken.empty()) fail(broken);
     return r;
   }
 
@@ -490,49 +447,27 @@ class parser {
   }
 
   line_source lines_;
-  trace& t_;
+  trace_log& t_;
   uint64_t last_step_ = 0;
-  // Lookups only: the order of records is the order of the file.
-  std::unordered_set<uint64_t> allocated_;
-  std::unordered_map<uint64_t, uint32_t> called_;  // event id -> target core
-  std::unordered_set<uint64_t> executed_;
+  trace::causality causality_;  // the rules, over the records in the order of the file
 };
-
-}  // namespace
-
-const char* to_string(kind k) noexcept {
-  switch (k) {
-    case kind::alloc: return "alloc";
-    case kind::alloc_failed: return "alloc_failed";
-    case kind::call: return "call";
-    case kind::exec: return "exec";
-    case kind::poller: return "poller";
-    case kind::timer: return "timer";
-    case kind::stop: return "stop";
-    case kind::shutdown_request: return "shutdown_request";
-    case kind::check_failed: return "check_failed";
-  }
-  return "?";
-}
-
-namespace {
 
 // Parses from `in`; on a defect sets *error to "line N: what was wrong" (a read error to
 // "cannot read: why", with *read_failed set).
-bool parse_from(byte_source& in, trace* out, std::string* error, bool* read_failed) {
-  *out = trace{};
+bool parse_from(byte_source& in, trace_log* out, std::string* error, bool* read_failed) {
+  *out = trace_log{};
   try {
     // The parser holds a 64 KiB buffer: on the heap, so that callers' stacks stay small.
     auto p = std::make_unique<parser>(in, out);
     p->run();
   } catch (const bad_line& e) {
     *error = "line " + std::to_string(e.line) + ": " + e.what;
-    *out = trace{};
+    *out = trace_log{};
     return false;
   } catch (const read_error& e) {
     *error = std::string("cannot read: ") + std::strerror(e.err);
     *read_failed = true;
-    *out = trace{};
+    *out = trace_log{};
     return false;
   }
   return true;
@@ -540,13 +475,13 @@ bool parse_from(byte_source& in, trace* out, std::string* error, bool* read_fail
 
 }  // namespace
 
-bool parse(std::string_view text, trace* out, std::string* error) {
+bool parse(std::string_view text, trace_log* out, std::string* error) {
   memory_source in(text);
   bool read_failed = false;
   return parse_from(in, out, error, &read_failed);
 }
 
-bool read_file(const std::string& path, trace* out, std::string* error) {
+bool read_file(const std::string& path, trace_log* out, std::string* error) {
   // A directory opens like a file on Linux and then reads as nothing, which would be reported
   // as an empty (truncated) trace: say what it is instead.
   struct stat st {};

@@ -17,7 +17,7 @@
 #include <mutex>
 #include <vector>
 
-namespace lockstep::core {
+namespace lockstep::trace {
 namespace {
 
 // The functions of one module, sorted by address (relative to the module's load base).
@@ -193,4 +193,4 @@ std::string function_name(const void* fn) {
   return "fn@" + module_file_name(m.path == "/proc/self/exe" ? "exe" : m.path) + offset;
 }
 
-}  // namespace lockstep::core
+}  // namespace lockstep::trace

@@ -10,7 +10,7 @@
 
 #include <string>
 
-namespace lockstep::core {
+namespace lockstep::trace {
 
 // The readable name of the function at `fn`: demangled, without its parameter list and without
 // "(anonymous namespace)::" (e.g. "cross_core::handlers::complete_task").
@@ -24,4 +24,4 @@ std::string traced_name(const char* spelled, const void* fn);
 // "(anonymous namespace)::" removed. Exposed for tests.
 std::string readable_symbol(const char* symbol);
 
-}  // namespace lockstep::core
+}  // namespace lockstep::trace
