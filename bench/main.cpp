@@ -3,10 +3,15 @@
 //   lockstep_bench [--json] [--smoke] [--reps N] [--warmups N]
 //   lockstep_bench --sim-events N [--sim-cores C]     (the simulator workload only: for callgrind)
 //   lockstep_bench --naive-events N [--sim-cores C]   (the naive reference simulator only)
+//   lockstep_bench --decompose [--json] [--smoke] [--reps N] [--warmups N]
+//                  (the two-core workloads and their decomposition only: see decompose.hpp)
+//   lockstep_bench --decompose-insns WHAT N            (one single-threaded decomposition
+//                  workload, for callgrind: WHAT is a, b, c, c2, c2r, s, transport_local, transport_pair)
 //
 // Absolute times on shared machines move by 2-4x between runs, so every figure is taken in the
 // same run as its baseline, the two interleaved repetition by repetition, and the comparisons
 // are reported as ratios of medians. Exit codes: 0 done; 1 a workload misbehaved; 2 bad usage.
+#include "decompose.hpp"
 #include "eal_session.hpp"
 #include "naive_sim.hpp"
 #include "real_workloads.hpp"
@@ -17,6 +22,7 @@
 #include "transport_idle.hpp"
 
 #include <algorithm>
+#include <iterator>
 #include <cerrno>
 #include <cinttypes>
 #include <cstdio>
@@ -34,7 +40,9 @@ int usage(const char* why) {
                "usage: lockstep_bench [--json] [--smoke] [--reps N] [--warmups N]\n"
                "       lockstep_bench --sim-events N [--sim-cores C]\n"
                "       lockstep_bench --naive-events N [--sim-cores C]\n"
-               "       lockstep_bench --real-local-events N\n",
+               "       lockstep_bench --real-local-events N\n"
+               "       lockstep_bench --decompose [--json] [--smoke] [--reps N] [--warmups N]\n"
+               "       lockstep_bench --decompose-insns a|b|c|c2|c2r|s|transport_local|transport_pair N\n",
                why);
   return 2;
 }
@@ -169,6 +177,115 @@ void one_repetition(const run_plan& plan, lb::results& res, bool keep) {
   }
 }
 
+// --decompose: the two-core workloads, their baselines and the decomposition variants
+// (decompose.hpp), interleaved per repetition like the full comparison.
+constexpr struct {
+  lb::decomp_variant v;
+  const char* name;
+} decomp_variants[] = {{lb::decomp_variant::a, "a"},
+                       {lb::decomp_variant::b, "b"},
+                       {lb::decomp_variant::c, "c"},
+                       {lb::decomp_variant::c2, "c2"},
+                       {lb::decomp_variant::c2r, "c2r"},
+                       {lb::decomp_variant::s, "s"}};
+
+std::string decomp_key(const char* variant, const char* what) {
+  return std::string("decomp_") + variant + "_" + what;
+}
+
+void decompose_repetition(const run_plan& plan, lb::results& res, bool keep) {
+  auto record = [&](const std::string& key, double v) {
+    if (!keep) return;
+    for (lb::metric& m : res.metrics)
+      if (m.key == key && v >= 0) m.samples.push_back(v);
+  };
+  const sizes& sz = plan.sz;
+  if (plan.real) {
+    record("real_local_ns_per_event", lb::real_local_ns_per_event(sz.local_events, local_in_flight));
+    record("real_roundtrip_ns", lb::real_roundtrip_ns(sz.roundtrips));
+    record("real_cross_events_per_s_per_core",
+           lb::real_cross_events_per_s_per_core(sz.cross_events_per_core, cross_core_in_flight));
+  }
+  if (!plan.dpdk) return;
+  record("spdk_shaped_local_ns_per_event",
+         lb::spdk_shaped_local_ns_per_event(sz.local_events, local_in_flight));
+  record("pingpong_roundtrip_ns", lb::pingpong_roundtrip_ns(sz.roundtrips));
+  record("spdk_shaped_roundtrip_ns", lb::spdk_shaped_roundtrip_ns(sz.roundtrips));
+  record("seqslot_roundtrip_ns", lb::seqslot_roundtrip_ns(sz.roundtrips));
+  record("spdk_shaped_cross_events_per_s_per_core",
+         lb::spdk_shaped_cross_events_per_s_per_core(sz.cross_events_per_core,
+                                                     cross_core_in_flight));
+  for (const auto& d : decomp_variants) {
+    record(decomp_key(d.name, "roundtrip_ns"), lb::decomp_roundtrip_ns(d.v, sz.roundtrips));
+    record(decomp_key(d.name, "cross_events_per_s_per_core"),
+           lb::decomp_cross_events_per_s_per_core(d.v, sz.cross_events_per_core,
+                                                  cross_core_in_flight));
+  }
+}
+
+void add_decompose_metrics(lb::results& res) {
+  res.add("real_local_ns_per_event", "ns/event", false);
+  res.add("spdk_shaped_local_ns_per_event", "ns/event", false);
+  res.add("real_roundtrip_ns", "ns", false);
+  res.add("pingpong_roundtrip_ns", "ns", false);
+  res.add("spdk_shaped_roundtrip_ns", "ns", false);
+  res.add("seqslot_roundtrip_ns", "ns", false);
+  for (const auto& d : decomp_variants) res.add(decomp_key(d.name, "roundtrip_ns"), "ns", false);
+  res.add("real_cross_events_per_s_per_core", "events/s/core", true);
+  res.add("spdk_shaped_cross_events_per_s_per_core", "events/s/core", true);
+  for (const auto& d : decomp_variants)
+    res.add(decomp_key(d.name, "cross_events_per_s_per_core"), "events/s/core", true);
+}
+
+void add_decompose_ratios(lb::results& res) {
+  res.add_ratio("local_vs_spdk_shaped", "real_local_ns_per_event", "spdk_shaped_local_ns_per_event",
+                "<= 1.0 (beyond: <= 0.5)");
+  res.add_ratio("roundtrip_vs_spdk_shaped", "real_roundtrip_ns", "spdk_shaped_roundtrip_ns",
+                "<= 0.6 (beyond: <= 0.45)");
+  res.add_ratio("seqslot_roundtrip_vs_pingpong", "seqslot_roundtrip_ns", "pingpong_roundtrip_ns",
+                "none (the per-pair queue's hand-over)");
+  res.add_ratio("roundtrip_vs_seqslot", "real_roundtrip_ns", "seqslot_roundtrip_ns",
+                "none (the framework's share)");
+  res.add_ratio("cross_vs_spdk_shaped", "real_cross_events_per_s_per_core",
+                "spdk_shaped_cross_events_per_s_per_core", ">= 2.5 (beyond: >= 3)");
+  for (const auto& d : decomp_variants) {
+    res.add_ratio(decomp_key(d.name, "roundtrip_vs_spdk_shaped"),
+                  decomp_key(d.name, "roundtrip_ns"), "spdk_shaped_roundtrip_ns", "none");
+    res.add_ratio(decomp_key(d.name, "roundtrip_vs_pingpong"), decomp_key(d.name, "roundtrip_ns"),
+                  "pingpong_roundtrip_ns", "none");
+  }
+  res.add_ratio("roundtrip_vs_decomp_c2", "real_roundtrip_ns", "decomp_c2_roundtrip_ns",
+                "none (the framework beyond its event's writes)");
+  for (const auto& d : decomp_variants)
+    res.add_ratio(decomp_key(d.name, "cross_vs_spdk_shaped"),
+                  decomp_key(d.name, "cross_events_per_s_per_core"),
+                  "spdk_shaped_cross_events_per_s_per_core", "none");
+  res.add_ratio("cross_vs_decomp_c2", "real_cross_events_per_s_per_core",
+                "decomp_c2_cross_events_per_s_per_core",
+                "none (the framework beyond its event's writes)");
+}
+
+// --decompose-insns: one single-threaded workload, for callgrind (two N, the difference of the
+// counts divided by the difference of N).
+int only_decompose_insns(const std::string& what, uint64_t events) {
+  const bool transport = what == "transport_local" || what == "transport_pair";
+  const auto* variant = std::find_if(std::begin(decomp_variants), std::end(decomp_variants),
+                                     [&](const auto& d) { return what == d.name; });
+  if (!transport && variant == std::end(decomp_variants))
+    return usage(("--decompose-insns: unknown workload " + what).c_str());
+  std::string why;
+  if (!lb::ensure_eal(&why)) {
+    std::fprintf(stderr, "lockstep_bench: %s\n", why.c_str());
+    return 1;
+  }
+  const uint64_t ran =
+      transport ? lb::transport_handover_single_thread(what == "transport_pair", events,
+                                                       cross_core_in_flight)
+                : lb::decomp_cross_single_thread(variant->v, events, cross_core_in_flight);
+  std::printf("decompose_insns %s events=%" PRIu64 " ran=%" PRIu64 "\n", what.c_str(), events, ran);
+  return ran >= events ? 0 : 1;
+}
+
 int only_sim(uint64_t events, uint32_t cores, bool naive) {
   lb::forward_config fc;
   fc.events = events;
@@ -252,10 +369,63 @@ void add_ratios(lb::results& res) {
 
 }  // namespace
 
+// The full comparison (or, with `decompose`, the two-core one): every figure measured
+// repetition by repetition, then printed with the same-run ratios.
+int compare(bool json, bool smoke, bool decompose, uint64_t reps, uint64_t warmups) {
+  lb::results res;
+  res.smoke = smoke;
+  res.repetitions = static_cast<uint32_t>(reps);
+  res.warmups = static_cast<uint32_t>(warmups);
+  if (decompose) {
+    add_decompose_metrics(res);
+  } else {
+    add_metrics(res);
+  }
+
+  run_plan plan;
+  plan.sz = smoke ? smoke_sizes : full_sizes;
+  std::string why;
+  // The real backend first: it owns EAL's initialization (see real_workloads.hpp).
+  plan.real = lb::real_backend_available(&why);
+  if (!plan.real) {
+    for (lb::metric& m : res.metrics)
+      if (m.key.rfind("real_", 0) == 0 || m.key.rfind("idle_poll_", 0) == 0) m.note = why;
+  }
+  plan.dpdk = lb::ensure_eal(&why);
+  if (!plan.dpdk) {
+    for (const char* key : {"spdk_shaped_local_ns_per_event", "pingpong_roundtrip_ns",
+                            "spdk_shaped_roundtrip_ns", "seqslot_roundtrip_ns",
+                            "spdk_shaped_cross_events_per_s_per_core"})
+      for (lb::metric& m : res.metrics)
+        if (m.key == key) m.note = why;
+    for (lb::metric& m : res.metrics)
+      if (m.key.rfind("decomp_", 0) == 0) m.note = why;
+  }
+
+  res.loadavg_before = lb::read_loadavg();
+  const auto repetition = decompose ? decompose_repetition : one_repetition;
+  for (uint64_t i = 0; i < res.warmups; ++i) repetition(plan, res, false);
+  for (uint64_t i = 0; i < res.repetitions; ++i) repetition(plan, res, true);
+  res.loadavg_after = lb::read_loadavg();
+
+  if (decompose) {
+    add_decompose_ratios(res);
+  } else {
+    add_ratios(res);
+  }
+
+  const std::string out = json ? lb::to_json(res) : lb::to_table(res);
+  std::fputs(out.c_str(), stdout);
+  return g_failed ? 1 : 0;
+}
+
 int main(int argc, char** argv) {
   bool json = false, smoke = false;
   uint64_t reps = 5, warmups = 1, sim_events = 0, naive_events = 0, sim_cores = 4;
   uint64_t real_local_events = 0;
+  bool decompose = false;
+  std::string decompose_insns;
+  uint64_t decompose_insns_events = 0;
   bool reps_given = false, warmups_given = false, sim_cores_given = false;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
@@ -282,6 +452,13 @@ int main(int argc, char** argv) {
     } else if (arg == "--real-local-events") {
       if (!number(1, UINT64_MAX / 4, &real_local_events))
         return usage("--real-local-events needs a number >= 1");
+    } else if (arg == "--decompose") {
+      decompose = true;
+    } else if (arg == "--decompose-insns") {
+      if (i + 1 >= argc) return usage("--decompose-insns needs a workload and a number");
+      decompose_insns = argv[++i];
+      if (!number(1, UINT64_MAX / 4, &decompose_insns_events))
+        return usage("--decompose-insns needs a workload and a number >= 1");
     } else if (arg == "--sim-cores") {
       if (!number(2, 63, &sim_cores)) return usage("--sim-cores needs a number 2..63");
       sim_cores_given = true;
@@ -293,51 +470,23 @@ int main(int argc, char** argv) {
     }
   }
   // Every argument given is used, or the combination is refused: nothing is silently ignored.
-  const int single_modes =
-      (sim_events != 0 ? 1 : 0) + (naive_events != 0 ? 1 : 0) + (real_local_events != 0 ? 1 : 0);
+  const int single_modes = (sim_events != 0 ? 1 : 0) + (naive_events != 0 ? 1 : 0) +
+                           (real_local_events != 0 ? 1 : 0) + (decompose_insns.empty() ? 0 : 1);
   if (single_modes > 1)
-    return usage("--sim-events, --naive-events and --real-local-events exclude each other");
+    return usage("--sim-events, --naive-events, --real-local-events and --decompose-insns "
+                 "exclude each other");
+  if (decompose && single_modes != 0)
+    return usage("--decompose runs the two-core comparison; it excludes the single workloads");
   if (single_modes == 1 && (json || smoke || reps_given || warmups_given))
     return usage("--json, --smoke, --reps and --warmups apply to the full comparison; a single "
                  "workload (--sim-events, --naive-events, --real-local-events) prints one line");
   if (sim_cores_given && sim_events == 0 && naive_events == 0)
     return usage("--sim-cores applies to --sim-events and --naive-events only");
   if (real_local_events != 0) return only_real_local(real_local_events);
+  if (!decompose_insns.empty()) return only_decompose_insns(decompose_insns, decompose_insns_events);
   if (sim_events != 0) return only_sim(sim_events, static_cast<uint32_t>(sim_cores), false);
   if (naive_events != 0) return only_sim(naive_events, static_cast<uint32_t>(sim_cores), true);
 
-  lb::results res;
-  res.smoke = smoke;
-  res.repetitions = static_cast<uint32_t>(smoke && !reps_given ? 1 : reps);
-  res.warmups = static_cast<uint32_t>(smoke && !warmups_given ? 0 : warmups);
-  add_metrics(res);
-
-  run_plan plan;
-  plan.sz = smoke ? smoke_sizes : full_sizes;
-  std::string why;
-  // The real backend first: it owns EAL's initialization (see real_workloads.hpp).
-  plan.real = lb::real_backend_available(&why);
-  if (!plan.real) {
-    for (lb::metric& m : res.metrics)
-      if (m.key.rfind("real_", 0) == 0 || m.key.rfind("idle_poll_", 0) == 0) m.note = why;
-  }
-  plan.dpdk = lb::ensure_eal(&why);
-  if (!plan.dpdk) {
-    for (const char* key : {"spdk_shaped_local_ns_per_event", "pingpong_roundtrip_ns",
-                            "spdk_shaped_roundtrip_ns", "seqslot_roundtrip_ns",
-                            "spdk_shaped_cross_events_per_s_per_core"})
-      for (lb::metric& m : res.metrics)
-        if (m.key == key) m.note = why;
-  }
-
-  res.loadavg_before = lb::read_loadavg();
-  for (uint64_t i = 0; i < res.warmups; ++i) one_repetition(plan, res, false);
-  for (uint64_t i = 0; i < res.repetitions; ++i) one_repetition(plan, res, true);
-  res.loadavg_after = lb::read_loadavg();
-
-  add_ratios(res);
-
-  const std::string out = json ? lb::to_json(res) : lb::to_table(res);
-  std::fputs(out.c_str(), stdout);
-  return g_failed ? 1 : 0;
+  return compare(json, smoke, decompose, smoke && !reps_given ? 1 : reps,
+                 smoke && !warmups_given ? 0 : warmups);
 }

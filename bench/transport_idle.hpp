@@ -15,4 +15,12 @@ namespace lockstep::bench {
 // could not be created (EAL must be up) or the real backend is not built.
 double idle_poll_ns(uint32_t reactors, uint64_t polls);
 
+// The transport's share of a hand-over, for callgrind (lockstep_bench --decompose-insns
+// transport_local|transport_pair): a pair_transport of two reactors on the calling thread,
+// `in_flight` events per reactor; each step dequeues a burst of reactor 0, then of reactor 1,
+// re-enqueues each event (to the other reactor with `pair`, to the same one without) and
+// flushes, as the reactor loop does. Returns the events reactor 0 dequeued (`events` unless
+// something failed).
+uint64_t transport_handover_single_thread(bool pair, uint64_t events, uint32_t in_flight);
+
 }  // namespace lockstep::bench
