@@ -5,6 +5,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <utility>
 
 namespace lockstep {
 namespace {
@@ -14,13 +15,15 @@ namespace {
 template <class T>
 [[gnu::noinline, gnu::cold]] T refuse(const char* call, const char* answer, T value) noexcept {
   if (core::runtime::thread_scoped_running()) {
-    // A simulation runs, but not on this thread: a thread the program started itself. The real
-    // backend takes such threads as external senders; the simulator cannot schedule them.
+    // A simulation runs, but not on this thread: a thread the program started itself, which
+    // the simulator cannot schedule. lockstep::external_thread_start starts one it can.
     std::fprintf(stderr,
                  "lockstep: %s called outside a run (from a thread that is not one of the "
-                 "simulation's cores: the simulator runs only its cores' code, and does not "
-                 "model threads the program starts itself, although the real backend takes "
-                 "their events; see docs/exploration.md); %s\n",
+                 "simulation's cores: the simulator schedules only its cores and the threads "
+                 "started with lockstep::external_thread_start "
+                 "(lockstep_external_thread_start in C), not a thread the program starts "
+                 "itself; start it with lockstep::external_thread_start, which both backends "
+                 "run; see docs/exploration.md); %s\n",
                  call, answer);
     return value;
   }
@@ -33,26 +36,40 @@ template <class T>
   (void)refuse<int>(call, answer, 0);
 }
 
+// The runtime for a thread without an active runtime: an external thread that its backend
+// schedules (core::external_gate) gets it once its turn comes; any other thread gets nullptr.
+[[gnu::noinline, gnu::cold]] core::runtime* outside() noexcept {
+  core::external_gate* gate = core::external_gate_of_thread();
+  return gate == nullptr ? nullptr : gate->enter();
+}
+
+[[gnu::noinline, gnu::cold]] event* allocate_outside(uint32_t core, event_fn fn, void* arg1,
+                                                     void* arg2, const char* fn_name) noexcept {
+  if (core::runtime* rt = outside()) return rt->allocate_external(core, fn, arg1, arg2, fn_name);
+  return refuse<event*>("event_allocate", "returning nullptr", nullptr);
+}
+
 }  // namespace
 
 event* event_allocate(uint32_t core, event_fn fn, void* arg1, void* arg2) noexcept {
   core::runtime* rt = core::runtime::active();
-  if (rt == nullptr) [[unlikely]]
-    return refuse<event*>("event_allocate", "returning nullptr", nullptr);
+  if (rt == nullptr) [[unlikely]] return allocate_outside(core, fn, arg1, arg2, nullptr);
   return rt->allocate(core, fn, arg1, arg2, nullptr);
 }
 
 event* event_allocate_named(uint32_t core, event_fn fn, void* arg1, void* arg2,
                             const char* fn_name) noexcept {
   core::runtime* rt = core::runtime::active();
-  if (rt == nullptr) [[unlikely]]
-    return refuse<event*>("event_allocate", "returning nullptr", nullptr);
+  if (rt == nullptr) [[unlikely]] return allocate_outside(core, fn, arg1, arg2, fn_name);
   return rt->allocate(core, fn, arg1, arg2, fn_name);
 }
 
 void event_call(event* ev) noexcept {
   core::runtime* rt = core::runtime::active();
-  if (rt == nullptr) [[unlikely]] return refuse("event_call", "the event is not run");
+  if (rt == nullptr) [[unlikely]] {
+    rt = outside();
+    if (rt == nullptr) return refuse("event_call", "the event is not run");
+  }
   rt->call(ev);
 }
 
@@ -62,21 +79,25 @@ uint32_t current_core() noexcept { return core::detail::t_current.core; }
 
 uint32_t core_count() noexcept {
   core::runtime* rt = core::runtime::active();
+  if (rt == nullptr) rt = outside();
   return rt == nullptr ? 0 : rt->core_count();
 }
 
 uint32_t first_core() noexcept {
   core::runtime* rt = core::runtime::active();
+  if (rt == nullptr) rt = outside();
   return rt == nullptr ? no_core : rt->first_core();
 }
 
 uint32_t next_core(uint32_t core) noexcept {
   core::runtime* rt = core::runtime::active();
+  if (rt == nullptr) rt = outside();
   return rt == nullptr ? no_core : rt->next_core(core);
 }
 
 poller* poller_register(poller_fn fn, void* arg, uint64_t period_us) noexcept {
   core::runtime* rt = core::runtime::active();
+  if (rt == nullptr) [[unlikely]] rt = outside();
   if (rt == nullptr) [[unlikely]] {
     refuse("poller_register", "returning nullptr");
     return nullptr;
@@ -86,6 +107,7 @@ poller* poller_register(poller_fn fn, void* arg, uint64_t period_us) noexcept {
 
 void poller_unregister(poller** p) noexcept {
   core::runtime* rt = core::runtime::active();
+  if (rt == nullptr) [[unlikely]] rt = outside();
   if (rt == nullptr) [[unlikely]] {
     refuse("poller_unregister", "nothing done");
     return;
@@ -95,16 +117,33 @@ void poller_unregister(poller** p) noexcept {
 
 uint64_t now_ns() noexcept {
   core::runtime* rt = core::runtime::active();
+  if (rt == nullptr) rt = outside();
   return rt == nullptr ? 0 : rt->now_ns();
 }
 
 void app_stop(int rc) noexcept {
   core::runtime* rt = core::runtime::active();
+  if (rt == nullptr) [[unlikely]] rt = outside();
   if (rt == nullptr) [[unlikely]] {
     refuse("app_stop", "nothing done");
     return;
   }
   rt->stop(rc);
+}
+
+void external_thread_start(std::function<void()> body) {
+  core::runtime* rt = core::runtime::active();
+  if (rt == nullptr) rt = outside();
+  if (rt == nullptr) return refuse("external_thread_start", "no thread started");
+  if (!body) rt->fail("external_thread_start: the body is empty (there is nothing to run)");
+  rt->backend().sched->start_external_thread(std::move(body));
+}
+
+void external_thread_yield() noexcept {
+  // A thread the backend does not schedule itself (the real backend's): the OS's turn.
+  if (core::runtime* rt = core::runtime::active()) return rt->backend().sched->yield_external_thread();
+  // The simulator's external thread: a choice of the schedule; elsewhere nothing to do.
+  (void)outside();
 }
 
 namespace detail {
@@ -138,6 +177,9 @@ void check_message(const char* condition, const std::string& message, const char
 
 void check_end() noexcept {
   core::runtime* rt = core::runtime::active();
+  // An external thread the backend schedules holds its turn while its code runs: it fails now.
+  if (core::external_gate* gate = core::external_gate_of_thread(); rt == nullptr && gate)
+    rt = gate->owner();
   if (rt == nullptr) {
     std::fprintf(stderr, "lockstep: check failed outside a run: %s\n", t_check_text.c_str());
     std::abort();

@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <cstdlib>
+#include <functional>
 #include <string>
 
 namespace lockstep::core {
@@ -81,6 +82,13 @@ class scheduling {
   }
   // app_stop was called (first time only), from the calling reactor.
   virtual void on_stop(int rc) noexcept = 0;
+  // lockstep::external_thread_start: runs `body` (not empty) on a thread that is not a reactor,
+  // a sender of its own. Throws std::system_error when no thread can be started; a misuse (too
+  // many threads) fails the run.
+  virtual void start_external_thread(std::function<void()> body) = 0;
+  // lockstep::external_thread_yield on a thread the backend started for start_external_thread
+  // and does not schedule itself (the simulator's threads go through external_gate instead).
+  virtual void yield_external_thread() noexcept {}
 };
 
 // Optional hooks for traces and hashes. Called on the thread of the reactor concerned.

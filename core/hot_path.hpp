@@ -107,6 +107,10 @@ template <class B>
 [[gnu::noinline]] event* runtime::allocate_uncached(uint32_t core, event_fn fn, void* arg1,
                                                     void* arg2, const char* name,
                                                     runtime& rt) noexcept {
+  // A thread that is not a reactor has no cache: it always comes here. After app_stop its
+  // allocations fail (runtime::allocate_external), so that its loop finds its end.
+  if (current_reactor() == no_core && rt.stop_requested()) [[unlikely]]
+    return rt.allocate_failed(no_core, core, fn, name, false);
   return allocate_body<B>(core, fn, arg1, arg2, name, rt);
 }
 

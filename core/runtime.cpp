@@ -17,8 +17,13 @@ thread_local constinit current_ids t_current LOCKSTEP_HOT_TLS = {no_core, no_cor
 // How many runtimes are active with scope::thread (simulations running), for the message an API
 // call from another thread gets.
 std::atomic<uint32_t> g_thread_scoped{0};
+// The gate of an external thread that its backend schedules (see external_gate).
+thread_local constinit external_gate* t_external_gate = nullptr;
 
 }  // namespace detail
+
+void set_external_gate(external_gate* gate) noexcept { detail::t_external_gate = gate; }
+external_gate* external_gate_of_thread() noexcept { return detail::t_external_gate; }
 
 namespace {
 

@@ -27,6 +27,24 @@ struct parts {
 
 class runtime;
 
+// A thread that the backend runs for lockstep::external_thread_start and schedules itself (the
+// simulator: such a thread runs only while it holds the baton, and each of its API calls is a
+// choice of the schedule). The thread has no active runtime, so that the API's common path pays
+// nothing for it: its calls take the API's cold path, which asks the gate to wait for the
+// thread's turn (enter) and then makes the call on the runtime it returns.
+class external_gate {
+ public:
+  virtual ~external_gate() = default;
+  // Returns once the calling thread may go on (the runtime to call), or leaves the thread's
+  // body for good when the run is over (it never returns then).
+  virtual runtime* enter() noexcept = 0;
+  // The runtime, at once (a failed check on the thread ends the run without waiting).
+  virtual runtime* owner() noexcept = 0;
+};
+// The calling thread's gate (nullptr: none), set by the backend on the thread it started.
+void set_external_gate(external_gate* gate) noexcept;
+external_gate* external_gate_of_thread() noexcept;
+
 // The backend-typed entry points of the hot path (see hot_path.hpp): a runtime reaches its
 // backend's parts through them, one indirect call per API call, and they call the backend's
 // concrete classes directly (no virtual call inside).
@@ -150,6 +168,14 @@ class runtime {
   }
   uint32_t core_of(uint32_t index) const noexcept { return core_ids_[index]; }
   const parts& backend() const noexcept { return parts_; }
+  // event_allocate from a thread that is not a reactor (an external thread): after app_stop it
+  // returns nullptr (counted), so that such a thread's loop finds its end; otherwise as
+  // allocate.
+  event* allocate_external(uint32_t core, event_fn fn, void* arg1, void* arg2,
+                           const char* name) noexcept {
+    if (stop_requested()) [[unlikely]] return allocate_failed(no_core, core, fn, name, false);
+    return allocate(core, fn, arg1, arg2, name);
+  }
   // Allocation failures on threads that are not reactors.
   uint64_t external_alloc_failures() const noexcept {
     return external_alloc_failures_.load(std::memory_order_relaxed);

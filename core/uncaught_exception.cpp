@@ -48,4 +48,11 @@ const char* uncaught_exception_text(const char* unit, const char* spelled,
   return t_text.c_str();
 }
 
+const char* uncaught_exception_text_in(const char* where) noexcept {
+  t_text += " [thrown by ";
+  t_text += where;
+  t_text += "]";
+  return t_text.c_str();
+}
+
 }  // namespace lockstep::core

@@ -20,4 +20,7 @@ void note_uncaught_exception() noexcept;
 const char* uncaught_exception_text(const char* unit, const char* spelled,
                                     const void* fn) noexcept;
 
+// As uncaught_exception_text, for code that is not a unit: appends " [thrown by WHERE]".
+const char* uncaught_exception_text_in(const char* where) noexcept;
+
 }  // namespace lockstep::core

@@ -155,6 +155,34 @@ int refuse(run_stats* stats, const std::string& why) {
   return run_failed;
 }
 
+// Once every lcore has returned: waits for the external threads, drops what is queued, and
+// fills the stats; returns app_stop's rc.
+int finish_run(run_context& c, run_stats* stats) {
+  const auto reactors = static_cast<uint32_t>(c.lcores.size());
+  while (c.finished.load(std::memory_order_acquire) != reactors) {
+    // Every lcore has returned (rte_eal_mp_wait_lcore); this only orders their last writes.
+  }
+  // The external threads end once they see the stop (their allocations fail after it); what
+  // they sent meanwhile is queued, and dropped below with the rest.
+  c.sched.join_external_threads();
+
+  run_stats s;
+  s.lcores = reactors;
+  for (uint32_t i = 0; i < reactors; ++i) {
+    const auto& counters = c.rt->at(i).counters();
+    s.events_executed += counters.events_executed;
+    s.alloc_failures += counters.alloc_failures;
+    s.pollers_run += counters.pollers_run;
+  }
+  s.alloc_failures += c.rt->external_alloc_failures();
+  s.dropped_events = c.rt->drop_queued();
+  s.leaked_events = c.pool->in_use();
+  c.rt->deactivate();
+  if (stats != nullptr) *stats = s;
+  if (c.trace) write_trace(c);
+  return c.rt->stop_rc();
+}
+
 int run_on_lcores(run_context& c, run_stats* stats) {
   for (unsigned lcore = rte_get_next_lcore(-1, 0, 0); lcore < RTE_MAX_LCORE;
        lcore = rte_get_next_lcore(lcore, 0, 0)) {
@@ -215,26 +243,7 @@ int run_on_lcores(run_context& c, run_stats* stats) {
       return refuse(stats, "rte_eal_mp_remote_launch failed: a worker lcore was busy");
     }
   }
-  const auto reactors = static_cast<uint32_t>(c.lcores.size());
-  while (c.finished.load(std::memory_order_acquire) != reactors) {
-    // Every lcore has returned (rte_eal_mp_wait_lcore); this only orders their last writes.
-  }
-
-  run_stats s;
-  s.lcores = reactors;
-  for (uint32_t i = 0; i < reactors; ++i) {
-    const auto& counters = c.rt->at(i).counters();
-    s.events_executed += counters.events_executed;
-    s.alloc_failures += counters.alloc_failures;
-    s.pollers_run += counters.pollers_run;
-  }
-  s.alloc_failures += c.rt->external_alloc_failures();
-  s.dropped_events = c.rt->drop_queued();
-  s.leaked_events = c.pool->in_use();
-  c.rt->deactivate();
-  if (stats != nullptr) *stats = s;
-  if (c.trace) write_trace(c);
-  return c.rt->stop_rc();
+  return finish_run(c, stats);
 }
 
 }  // namespace

@@ -11,6 +11,7 @@ core_picker::core_picker(const options& opts, decision_source& decisions)
   if (strategy_ != strategy::pct) return;
   // Initial priorities: a random permutation of d .. d+n-1, above the d-1 change priorities.
   const uint64_t d = opts.pct_depth;
+  depth_ = d;
   priority_.resize(opts.cores);
   for (uint32_t i = 0; i < opts.cores; ++i) priority_[i] = d + i;
   for (uint32_t i = opts.cores; i > 1; --i)
@@ -68,6 +69,28 @@ std::vector<uint64_t> distinct_change_steps(const std::vector<uint64_t>& drawn,
     placed.push_back(step);
   }
   return placed;
+}
+
+void core_picker::add_participant(uint32_t id, uint64_t present) {
+  if (strategy_ != strategy::pct) return;
+  if (priority_.size() <= id) priority_.resize(64, 0);
+  // The initial priorities of those present (a change point's, below depth_, stays apart).
+  std::vector<uint64_t> initial;
+  for (uint64_t rest = present & ~(uint64_t{1} << id); rest != 0; rest &= rest - 1) {
+    const uint64_t p = priority_[static_cast<uint32_t>(std::countr_zero(rest))];
+    if (p >= depth_) initial.push_back(p);
+  }
+  std::sort(initial.begin(), initial.end());
+  const uint64_t rank = decisions_.choose(initial.size() + 1);
+  const uint64_t mine = rank < initial.size() ? initial[rank]
+                        : initial.empty()     ? depth_
+                                              : initial.back() + 1;
+  // Everyone at or above the place moves up one: priorities stay distinct.
+  for (uint64_t rest = present; rest != 0; rest &= rest - 1) {
+    uint64_t& p = priority_[static_cast<uint32_t>(std::countr_zero(rest))];
+    if (p >= mine) ++p;
+  }
+  priority_[id] = mine;
 }
 
 uint32_t core_picker::pick_pct(uint64_t runnable, uint64_t step) noexcept {

@@ -43,6 +43,12 @@ class core_picker {
     return pick_pct(runnable, step);
   }
 
+  // A participant that is not a core (an external thread, holder index `id` > every core's)
+  // joins the picks; `present`: the cores and the other external threads. Under PCT it gets a
+  // random place (drawn) among the initial priorities of those present, as a core has; the
+  // random strategy draws nothing.
+  void add_participant(uint32_t id, uint64_t present);
+
   // Whether every pick is pick_random (the random strategy): a loop that knows it calls that.
   bool random_only() const noexcept { return horizon_ == 0; }
   uint32_t pick_random(uint64_t runnable, uint32_t count) noexcept {
@@ -59,7 +65,8 @@ class core_picker {
 
   sim::strategy strategy_;
   decision_source& decisions_;
-  std::vector<uint64_t> priority_;       // pct: per core, higher runs first
+  std::vector<uint64_t> priority_;       // pct: per core (and external thread), higher first
+  uint64_t depth_ = 0;                   // pct: d, the lowest initial priority
   std::vector<change_point> changes_;    // pct: sorted by step, steps distinct
   size_t next_change_ = 0;
   uint64_t horizon_ = 0;                 // steps under PCT priorities (0: random strategy)

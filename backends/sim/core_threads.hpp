@@ -6,6 +6,11 @@
 // schedule (drawn by the same loop from the same decision stream) is the one a run without
 // threads takes, and a switch costs one semaphore release and one acquire.
 //
+// The simulation's external threads (lockstep::external_thread_start) take part in the same
+// baton: each has a holder index of its own (above the cores', see add), sleeps until a step
+// picks it, and gives the baton back at its next lockstep call. Without thread_per_core the
+// object holds no core thread, only the external ones.
+//
 // Threading contract: every member except stopping() is read and written by the holder only.
 // A pass releases the receiver's semaphore, then acquires the giver's: everything the giver
 // wrote happens before everything the receiver does next (std::binary_semaphore orders them,
@@ -33,6 +38,13 @@ class core_threads {
   // thread holds the baton. Throws std::system_error when a thread cannot be started (after
   // joining those that were).
   core_threads(uint32_t cores, std::function<void(uint32_t)> entry);
+  // Holder indexes: cores and external threads together stay below this.
+  static constexpr uint32_t max_holders = 64;
+  // The holder starts a thread with holder index `id` (no core's; < max_holders) that calls
+  // entry() when it first receives the baton (not at all when stopped before). A thread that
+  // had this index before must have given the baton away for good (it is joined here). Throws
+  // std::system_error when the thread cannot be started.
+  void add(uint32_t id, std::function<void()> entry);
   // stop_all() if not done yet.
   ~core_threads();
   core_threads(const core_threads&) = delete;
@@ -57,11 +69,12 @@ class core_threads {
   // Set by stop_all(): a thread woken with it set must leave without stepping.
   bool stopping() const noexcept { return stopping_; }
 
-  // The run's thread, holding the baton: wakes every core thread to leave, and joins them.
+  // The run's thread, holding the baton: wakes every core (and external) thread to leave, and
+  // joins them.
   void stop_all() noexcept;
 
-  // Where a core's thread leaves its loop to (a failed check, or stop_all()): set by the
-  // thread itself before it runs anything (see world::core_thread_main).
+  // Where a core's (or an external) thread leaves its loop to (a failed check, or stop_all()):
+  // set by the thread itself before it runs anything (see world::core_thread_main).
   std::jmp_buf& exit_point(uint32_t core) noexcept { return slots_[core]->exit_point; }
 
   // Hand-offs so far (each a wake of one thread and a sleep of another).
@@ -78,6 +91,8 @@ class core_threads {
   }
   void sleep(uint32_t me) noexcept { semaphore_of(me).acquire(); }
 
+  // By holder index (max_holders entries, never resized: a new thread reads only its own slot,
+  // through the pointer it was given); null where no thread was started.
   std::vector<std::unique_ptr<slot>> slots_;
   std::binary_semaphore run_go_{0};
   uint32_t holder_ = run_thread;

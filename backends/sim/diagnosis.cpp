@@ -7,6 +7,7 @@
 #include "../../trace/function_names.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <string>
 #include <utility>
 #include <vector>
@@ -165,8 +166,16 @@ std::string world::diagnose() {
     anything |= !held[c].empty();
   }
   if (outcome_ == outcome::step_limit) {
-    lines.push_back("no app_stop within max_steps (" + std::to_string(opts_.max_steps) +
-                    " steps)");
+    lines.push_back(rt_->stop_requested()
+                        ? "app_stop was called, but an external thread did not return within "
+                          "max_steps (" + std::to_string(opts_.max_steps) + " steps)"
+                        : "no app_stop within max_steps (" + std::to_string(opts_.max_steps) +
+                              " steps)");
+    if (external_alive_ != 0)
+      lines.push_back(plural(static_cast<uint64_t>(std::popcount(external_alive_)),
+                             "external thread", "external threads") +
+                      " still running when the run ended (left at its lockstep call, not run "
+                      "further)");
     describe_window(&lines);
     for (uint32_t c = 0; c < cores_; ++c)
       lines.push_back(held[c].empty()

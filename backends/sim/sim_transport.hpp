@@ -14,7 +14,8 @@
 namespace lockstep::sim {
 
 // One bit per sender in a 64-bit mask; the last bit is the external sender (start event,
-// shutdown requests), so at most 63 simulated cores.
+// shutdown requests), so at most 63 simulated cores. The simulation's external threads
+// (lockstep::external_thread_start) take the bits between the cores' and that one, one each.
 inline constexpr uint32_t transport_max_cores = 63;
 inline constexpr uint32_t external_sender_bit = 63;
 
@@ -27,7 +28,7 @@ class sim_transport final : public core::transport {
   // Inline: core's hot path calls it on the concrete transport (hot_path.hpp).
   void enqueue(uint32_t sender, uint32_t target, event* ev) noexcept override {
     // Laid out for a reactor's send (an external one is rare), not as a jump out and back.
-    uint32_t bit = external_sender_bit;
+    uint32_t bit = external_bit_;
     if (sender < cores_) [[likely]] bit = sender;
     fifo& q = pair(bit, target);
     ev->next = nullptr;
@@ -46,11 +47,15 @@ class sim_transport final : public core::transport {
     return dequeue_one_sender(target, out, max);
   }
   bool pending(uint32_t target) const noexcept override { return senders_[target] != 0; }
+  // The sender bit of what is not a core (an enqueue with a sender >= cores): the external
+  // thread running now (its own bit, so that each has its FIFO to each core), else
+  // external_sender_bit.
+  void set_external_bit(uint32_t bit) noexcept { external_bit_ = bit; }
   // Bit t set iff events wait for core t: the simulator's scheduler reads every core's
   // pending() at once from it.
   uint64_t pending_mask() const noexcept { return pending_targets_; }
   // Calls f(const event*) for every event queued for `target`, sender by sender (cores in
-  // increasing order, the outside world last), each sender's in FIFO order: for reports at the
+  // increasing order, then external threads, the outside world last), each sender's in FIFO order: for reports at the
   // end of a run, never on the hot path.
   template <class F>
   void for_each_queued(uint32_t target, F&& f) const {
@@ -99,6 +104,7 @@ class sim_transport final : public core::transport {
   uint32_t dequeue_drawn(uint32_t target, event** out, uint32_t max) noexcept;
 
   uint32_t cores_;
+  uint32_t external_bit_ = external_sender_bit;
   decision_source& decisions_;
   std::vector<uint64_t>& core_time_ns_;
   std::unique_ptr<fifo[]> queues_;  // [target][sender bit]

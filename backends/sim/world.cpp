@@ -2,6 +2,7 @@
 
 #include "../../trace/function_names.hpp"
 #include "bits.hpp"
+#include "../../core/uncaught_exception.hpp"
 
 #include <algorithm>
 #include <bit>
@@ -82,6 +83,7 @@ world::world(const options& opts, std::function<void()> start)
                         : 0) {
   // sim::run's default; the replay line (result.replay) says which was used.
   opts_.thread_per_core = opts_.thread_per_core.value_or(false);
+  thread_per_core_ = *opts_.thread_per_core;
   core::parts p;
   p.pool = &pool_;
   p.queues = &transport_;
@@ -143,6 +145,10 @@ result world::execute() {
     ++steps_;  // the step that failed
   }
   core::set_current_reactor(no_core, no_core);  // a failed step left through longjmp with it set
+  if (threads_ != nullptr) {  // external threads without thread_per_core: they leave now
+    threads_->stop_all();
+    threads_.reset();
+  }
   // Before the queues are emptied: the diagnosis lists what they held.
   if (outcome_ == outcome::hang || outcome_ == outcome::step_limit) r.diagnosis = diagnose();
   r.dropped_events = rt_->drop_queued();
@@ -159,6 +165,7 @@ result world::execute() {
     r.pollers_run += c.pollers_run;
     r.alloc_failures += c.alloc_failures;
   }
+  r.alloc_failures += rt_->external_alloc_failures();
   r.failure = failure_;
   mix(static_cast<uint64_t>(outcome_));
   mix(r.dropped_events);
@@ -240,7 +247,13 @@ void world::loop(uint32_t resume) {
   if (!window_started_) {
     const bool loop_faults = faults_.shutdown_ppm != 0 || faults_.stall_ppm != 0;
     if (!threads_ && !loop_faults && picker_.random_only() && !trace_) {
+      plain_running_ = true;
       loop_as<true>();
+      plain_running_ = false;
+      if (replan_) {  // an external thread started: the loop goes on as one that knows them
+        replan_ = false;
+        loop_as<false>();
+      }
     } else {
       loop_as<false>();
     }
@@ -257,8 +270,14 @@ void world::loop(uint32_t resume) {
 }
 
 void world::at_step_limit() noexcept {
+  if (outcome_ == outcome::failed) return;  // an external thread failed
+  if (replan_) {
+    step_limit_ = replan_limit_;
+    return;
+  }
   if (rt_->stop_requested()) {
     outcome_ = outcome::stopped;
+    if (external_alive_ != 0) [[unlikely]] drain_external();
   } else if (steps_ < opts_.max_steps) {
     window_reached_ = true;  // the diagnosis window starts (loop() goes on through it)
   } else {
@@ -283,22 +302,18 @@ void world::loop_as() {
       // A fault with chance 0 draws nothing: the calls are skipped without changing the stream.
       if (shutdown_faults && !shutdown_requested_) maybe_request_shutdown();
       if (stall_faults) maybe_stall();
-      // Nothing between here and the pick changes which cores are stalled.
-      stalled = stalled_mask();
-      // A core that stalls leaves the running cores without a step of its own, and may take
-      // the floor with it.
+      stalled = stalled_mask();  // nothing between here and the pick changes it
+      // A core that stalls leaves the running cores without a step, maybe with the floor.
       if (stalled != 0) floor_valid_ = false;
     }
     // Busy: reactor::has_work() of every core, from the two masks. When every core is busy and
-    // none is stalled, no clock moves up and no timer is looked at: the common case of a loaded
-    // simulation stays in the loop.
+    // none is stalled, no clock moves up and no timer is looked at.
     const uint64_t busy = local_work_ | transport_.pending_mask();
     const uint64_t running = busy & ~stalled;
     uint32_t count = cores_;
     uint64_t runnable = busy;
     if (Plain && running == all_cores_) [[likely]] {
-      // Every core runs and none is stalled: the k-th runnable core is core k, and the pick is
-      // pick_random's draw without its lookup.
+      // Every core runs, none stalled: the k-th runnable core is core k (pick_random's draw).
       step_core<Plain>(static_cast<uint32_t>(decisions_.choose(cores_)));
       continue;
     }
@@ -313,6 +328,10 @@ void world::loop_as() {
         runnable = runnable_cores(busy, running, &count);
       }
     }
+    if (!Plain && external_alive_ != 0) [[unlikely]] {
+      step_among_external(runnable, stalled);
+      continue;
+    }
     if (runnable == 0) {
       if (!jump_to_next_timer()) {
         outcome_ = outcome::hang;
@@ -320,8 +339,7 @@ void world::loop_as() {
       }
       continue;
     }
-    // A stall only holds a core back while another can run: when every runnable core is
-    // stalled, they all go on (a stall never turns into a hang or a time jump).
+    // A stall holds a core back only while another can run (never a hang or a time jump).
     uint64_t candidates = runnable;
     if (stalled != 0) [[unlikely]] {
       const uint64_t eligible = runnable & ~stalled;
@@ -406,7 +424,7 @@ template <bool Plain>
 void world::step_core(uint32_t core) {
   // thread_per_core: the core's units run on its thread; this thread sleeps until a step picks
   // its own core again (and then steps that one).
-  if (!Plain && threads_ != nullptr && core != threads_->holder()) [[unlikely]]
+  if (!Plain && thread_per_core_ && core != threads_->holder()) [[unlikely]]
     core = pass_baton(core);
   core::set_current_reactor(core, core);  // core ids are the reactor indexes (dense_core_ids)
   core::reactor& r = *reactors_[core];
@@ -450,6 +468,107 @@ void world::step_core(uint32_t core) {
   mix(cost_ns);
   if (!Plain && trace_) [[unlikely]] record_step(r, kind, core, id, start_ns, cost_ns);
   ++steps_;
+}
+
+void world::start_external_thread(std::function<void()> body) {
+  // The sender bits (and holder indexes) between the cores' and external_sender_bit.
+  const uint64_t slots = ((uint64_t{1} << external_sender_bit) - 1) & ~all_cores_;
+  const uint64_t free = slots & ~external_alive_;
+  if (free == 0)
+    fail(("external_thread_start: too many external threads (a simulation of " +
+          std::to_string(cores_) + " cores runs at most " +
+          std::to_string(std::popcount(slots)) +
+          " at once: cores and live external threads share 63 sender slots)")
+             .c_str());
+  const auto id = static_cast<uint32_t>(std::countr_zero(free));
+  if (threads_ == nullptr) threads_ = std::make_unique<core_threads>(0, nullptr);
+  threads_->add(id, [this, id] { external_thread_main(id); });  // may throw std::system_error
+  external_body_[id] = std::move(body);
+  picker_.add_participant(id, all_cores_ | external_alive_);
+  external_alive_ |= uint64_t{1} << id;
+  ++external_started_;
+  mix(0x4558545354415254ull ^ (uint64_t{id} << 32) ^ external_started_);  // "EXTSTART"
+  if (plain_running_) {  // the plain loop ends at once (see loop())
+    replan_ = true;
+    replan_limit_ = step_limit_;
+    step_limit_ = 0;
+  }
+}
+
+void world::step_among_external(uint64_t runnable, uint64_t stalled) {
+  // With no core runnable, time moves to the next timer first: an external thread waiting for
+  // a core's timer lets it come (the timer's core and the threads are then picked among).
+  if (runnable == 0 && jump_to_next_timer()) return;
+  const uint64_t eligible = runnable & ~stalled;
+  const uint64_t cores = eligible != 0 ? eligible : runnable;
+  const uint64_t candidates = cores | external_alive_;
+  const uint32_t picked = picker_.pick(candidates, bits_set(candidates), steps_);
+  if (picked >= cores_) {
+    step_external(picked);
+  } else {
+    step_core<false>(picked);
+  }
+}
+
+void world::step_external(uint32_t id) {
+  mix(0x4558540000000000ull ^ (uint64_t{id} << 40) ^ steps_);  // "EXT"
+  ++steps_;
+  external_back_ = threads_->holder();
+  external_running_ = true;
+  transport_.set_external_bit(id);
+  // The thread runs until its next lockstep call, its return or its failure; each gives the
+  // baton back here.
+  threads_->pass(id);
+  transport_.set_external_bit(external_sender_bit);
+  external_running_ = false;
+}
+
+core::runtime* world::enter() noexcept {
+  const uint32_t me = threads_->holder();
+  threads_->pass(external_back_);
+  // Picked again (step_external), or the run is over: then the body is left here.
+  if (threads_->stopping()) std::longjmp(threads_->exit_point(me), exit_stopped);
+  return rt_.get();
+}
+
+void world::external_thread_main(uint32_t id) {
+  // Every local below is set before setjmp and not changed after it.
+  core::set_external_gate(this);
+  const int how = setjmp(threads_->exit_point(id));
+  if (how == 0) {
+    run_external_body(id);
+  } else if (how == exit_failed) {
+    outcome_ = outcome::failed;  // failure_ is set; the loop ends at its next test
+    step_limit_ = replan_limit_ = 0;
+  }
+  core::set_external_gate(nullptr);
+  if (how == exit_stopped) return;
+  // The body returned or failed: its bit is free again, and the baton goes back for good.
+  external_body_[id] = nullptr;
+  external_alive_ &= ~(uint64_t{1} << id);
+  mix(0x4558544E44000000ull ^ (uint64_t{id} << 32) ^ steps_);  // "EXTEND"
+  threads_->give(external_back_);
+}
+
+void world::run_external_body(uint32_t id) {
+  try {
+    external_body_[id]();
+    return;
+  } catch (...) {
+    core::note_uncaught_exception();
+  }
+  fail(core::uncaught_exception_text_in("an external thread's body"));
+}
+
+void world::drain_external() noexcept {
+  while (external_alive_ != 0 && outcome_ == outcome::stopped) {
+    if (steps_ >= opts_.max_steps) {
+      outcome_ = outcome::step_limit;  // a body that does not return after app_stop
+      return;
+    }
+    step_external(nth_set_bit(external_alive_, static_cast<uint32_t>(decisions_.choose(
+                                                   bits_set(external_alive_)))));
+  }
 }
 
 void world::maybe_request_shutdown() noexcept {
@@ -501,7 +620,7 @@ void world::fail(const char* message) noexcept {
   std::longjmp(on_failure_, 1);
 }
 
-void world::on_stop(int /*rc*/) noexcept { step_limit_ = 0; }
+void world::on_stop(int /*rc*/) noexcept { step_limit_ = replan_limit_ = 0; }
 
 trace_record world::point_record(record_kind kind, uint32_t reactor, uint32_t target,
                                  const event* by) const noexcept {

@@ -55,7 +55,10 @@ inline constexpr uint64_t poller_cost_span_ns = 80;
 inline constexpr uint64_t diagnosis_window_steps = 1000;
 static_assert(event_cost_min_ns > 0 && poller_cost_min_ns > 0, "a step never takes zero time");
 
-class world final : public core::clock, public core::scheduling, public core::observer {
+class world final : public core::clock,
+                    public core::scheduling,
+                    public core::observer,
+                    public core::external_gate {
  public:
   world(const options& opts, std::function<void()> start);
   ~world() override;
@@ -64,8 +67,10 @@ class world final : public core::clock, public core::scheduling, public core::ob
   // The backend interfaces, public so that core's hot path (hot_path.hpp) calls them on the
   // world directly; nothing else calls them.
   // core::clock
+  // An external thread reads the clock floor (the least advanced running core's clock).
   uint64_t now_ns(uint32_t reactor) const noexcept override {
-    return reactor < time_ns_.size() ? std::max(time_ns_[reactor], floor_ns_) : 0;
+    if (reactor < time_ns_.size()) return std::max(time_ns_[reactor], floor_ns_);
+    return external_running_ ? floor_ns_ : 0;
   }
   // The same as now_ns for the stepping core (whose clock the loop has brought up to the
   // floor before the step), which is the only one that calls events.
@@ -78,6 +83,10 @@ class world final : public core::clock, public core::scheduling, public core::ob
   // core::scheduling (the running reactor is core::current_reactor, set by step_core)
   [[noreturn]] void fail(const char* message) noexcept override;
   void on_stop(int rc) noexcept override;
+  void start_external_thread(std::function<void()> body) override;
+  // core::external_gate (on an external thread): a point of the schedule.
+  core::runtime* enter() noexcept override;
+  core::runtime* owner() noexcept override { return rt_.get(); }
   // core::observer
   // The trace id and the hash inline (on every event); the trace record out of line.
   void on_allocate(uint32_t reactor, const event* by, event* ev) noexcept override {
@@ -155,6 +164,19 @@ class world final : public core::clock, public core::scheduling, public core::ob
     floor_valid_ = true;
   }
   bool jump_to_next_timer() noexcept;
+  // External threads (lockstep::external_thread_start): each has a holder index of core_threads
+  // and a sender bit of the transport, equal, between the cores' and external_sender_bit; its
+  // bit is set in external_alive_ from its start until its body returns. A step of one hands it
+  // the baton until its next lockstep call (enter), its return or its failure.
+  // loop_as's steps when an external thread is alive: picks among the runnable cores (less the
+  // stalled ones, as loop_as) and the external threads, and steps the one picked.
+  void step_among_external(uint64_t runnable, uint64_t stalled);
+  void step_external(uint32_t id);
+  void external_thread_main(uint32_t id);
+  void run_external_body(uint32_t id);
+  // After app_stop: the external threads alone run on until they return (each allocation of
+  // theirs fails), as the real backend's run waits for them; max_steps bounds it.
+  void drain_external() noexcept;
   template <bool Plain>
   [[gnu::always_inline]] inline void step_core(uint32_t core);
   void maybe_request_shutdown() noexcept;
@@ -214,8 +236,21 @@ class world final : public core::clock, public core::scheduling, public core::ob
   outcome outcome_ = outcome::hang;
   std::string failure_;
   std::jmp_buf on_failure_;
-  // thread_per_core: the cores' threads and their baton (null without the option).
+  // thread_per_core: the cores' threads and their baton (null without the option); also the
+  // external threads' (then made by the first external_thread_start, without core threads when
+  // !thread_per_core_).
   std::unique_ptr<core_threads> threads_;
+  bool thread_per_core_ = false;
+  uint64_t external_alive_ = 0;   // bits of the external threads that have not returned
+  uint64_t external_started_ = 0;
+  uint32_t external_back_ = 0;    // the holder that handed the running external thread the baton
+  bool external_running_ = false;  // an external thread holds the baton
+  std::function<void()> external_body_[core_threads::max_holders];
+  // The plain loop (loop_as<true>) knows nothing of external threads: the first start ends it
+  // (step_limit_ lowered to 0, kept in replan_limit_), and loop() goes on with loop_as<false>.
+  bool plain_running_ = false;
+  bool replan_ = false;
+  uint64_t replan_limit_ = 0;
   bool loop_started_ = false;  // the first core thread to hold the baton starts the loop
   uint64_t core_thread_switches_ = 0;
 

@@ -17,6 +17,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 
 namespace lockstep {
@@ -77,6 +78,37 @@ uint64_t now_ns() noexcept;
 // backend's run returns. The first call's rc wins; later calls are ignored. Callable from any
 // core. Outside a run: a message, nothing done.
 void app_stop(int rc) noexcept;
+
+// Threads that are not reactors (lockstep/external_thread.h is the C API).
+// Starts `body` on an external thread of the running application: a thread that is not a
+// reactor and may call event_allocate, event_call, app_stop, now_ns, core_count, first_core,
+// next_core and external_thread_start (not the pollers' calls), as SPDK's threads that send
+// through its multi-producer ring. Call it from inside a run: an event, a poller, the start
+// function or another external thread (outside a run: a message, no thread started). Both
+// backends run it and agree:
+//   - real backend: an OS thread; its events reach each core through the core's
+//     multi-producer ring, in call order per (thread, core).
+//   - simulator: a thread that runs only while it holds the simulator's baton; each lockstep
+//     call it makes is a point of the schedule (the decision stream picks whether it goes on or
+//     a core steps: its interleavings replay and shrink like the cores'), and it is a sender of
+//     its own (per-(thread, core) FIFO). Allocation faults strike its allocations; under PCT it
+//     has a priority like a core. A thread the program starts itself is refused there.
+// The run returns only after every external thread started in it has returned. After
+// app_stop, event_allocate from an external thread returns nullptr (counted as an allocation
+// failure) and its event_call is dropped (counted): a body must return once the application
+// has stopped (a loop of sends ends at the nullptr; a waiting loop also tests a flag of the
+// application's). In the simulator a body still running when its run is over (a hang, a step
+// limit, a failure, or a stopped run after max_steps) is left at its next lockstep call without
+// running further, as a failed check leaves a handler: objects in its frames are not destroyed.
+// An exception that leaves the body, or a failed LOCKSTEP_CHECK in it, ends the run as in a
+// handler. Misuse (ends the run): an empty body; more live external threads in a simulation
+// than its cores leave room for (cores + external threads at most 63). Throws
+// std::system_error when the system cannot start a thread.
+void external_thread_start(std::function<void()> body);
+// Lets others run: on the real backend the OS's turn (std::this_thread::yield); in the
+// simulator a point of the schedule (a body that waits for a flag calls it in its loop, so that
+// the cores can run meanwhile). Elsewhere nothing.
+void external_thread_yield() noexcept;
 
 namespace detail {
 // The failure path of LOCKSTEP_CHECK, in two calls. check_message copies the failure's text (the

@@ -18,7 +18,10 @@
 // Threading: run() must be called from the process's main thread — the thread that becomes
 // EAL's main lcore on the first call — and never from inside a run. Every lockstep API call
 // may be made from any lcore concurrently. Threads that are not lcores may allocate and call
-// events (they count as an external sender: per-pair FIFO holds per thread).
+// events (they count as an external sender: per-pair FIFO holds per thread); start them with
+// lockstep::external_thread_start, which the simulator runs too (it refuses a thread the program
+// starts itself), and run() joins them before it returns. After app_stop their allocations
+// return nullptr.
 //
 // Failures: a LOCKSTEP_CHECK failure or API misuse prints the message on stderr and aborts the
 // process (the running event cannot be abandoned on a real core).
@@ -78,7 +81,9 @@ inline constexpr int run_failed = -1;
 
 // Initializes DPDK EAL from opts.eal_args on the first call, starts one reactor per lcore, runs
 // `start` as an event on the main lcore's reactor, and returns the rc given to app_stop once
-// every reactor has stopped and every queued event has been dropped (counted in
+// every reactor has stopped, every external thread started in the run
+// (lockstep::external_thread_start) has returned — a body must end once the application has
+// stopped — and every queued event has been dropped (counted in
 // stats->dropped_events and returned to the pool). stats may be nullptr.
 //
 // SIGINT and SIGTERM are handled during the run (opts.shutdown_cb as an event on the main lcore;
