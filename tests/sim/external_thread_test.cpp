@@ -2,6 +2,8 @@
 // core sends events, stops the application, and is scheduled by the decision stream like a core
 // (its interleavings with the cores vary with the seed and replay with it); a thread the
 // program starts itself is refused with a message naming external_thread_start.
+#include "../../trace/format.hpp"
+
 #include <lockstep/external_thread.h>
 #include <lockstep/sim.hpp>
 
@@ -453,6 +455,14 @@ TEST(SimExternalThread, ATraceChangesNothingOfTheRun) {
   auto plain = opts(6);
   const auto r2 = run_stream(plain, &s2);
   EXPECT_EQ(r.trace_hash, r2.trace_hash);  // a trace changes nothing of the run
+  // The thread's allocations and calls are recorded as from no core, as the start event's.
+  uint32_t from_no_core = 0;
+  for (const auto& rec : r.trace->records)
+    if (rec.kind == lockstep::trace::kind::call && rec.core == lockstep::no_core)
+      ++from_no_core;
+  EXPECT_EQ(from_no_core, stream::n + 1);  // and the start event's
+  const std::string path = testing::TempDir() + "external_thread.trace";
+  EXPECT_TRUE(lockstep::sim::write_trace(r, path));
 }
 
 }  // namespace
