@@ -115,7 +115,8 @@ TEST(SimMisuse, CallsOutsideARunRefuseWithAMessage) {
 
 TEST(SimMisuse, AThreadTheProgramStartsIsNotPartOfTheSimulationAndIsToldSo) {
   // The real backend takes events from such threads (external senders); the simulator cannot
-  // schedule them, so it refuses them and says why, rather than "no run is executing".
+  // schedule them (only threads started with lockstep::external_thread_start), so it refuses
+  // them and says why, rather than "no run is executing".
   for (bool per_core : {false, true}) {
     lockstep::sim::options o;
     o.thread_per_core = per_core;
@@ -134,6 +135,7 @@ TEST(SimMisuse, AThreadTheProgramStartsIsNotPartOfTheSimulationAndIsToldSo) {
                        "the simulation's cores"),
               std::string::npos)
         << err;
+    EXPECT_NE(err.find("start it with lockstep::external_thread_start"), std::string::npos) << err;
   }
   // After the run, the plain message again.
   testing::internal::CaptureStderr();
