@@ -104,6 +104,14 @@ TEST(RealExternalThread, AfterAStopTheThreadsAllocationsFailAndItsSendsAreDroppe
   const int rc = lockstep::real::run(
       real_test::options(1023),
       [&] {
+        // Allocated first: the thread may empty the pool at once.
+        lockstep::event* stopper = lockstep::event_allocate(
+            lockstep::next_core(lockstep::first_core()),
+            [](void*, void*) {
+              std::this_thread::sleep_for(std::chrono::milliseconds(5));
+              lockstep::app_stop(3);
+            },
+            nullptr, nullptr);
         lockstep::external_thread_start([&] {
           const uint32_t target = lockstep::first_core();
           // An exhausted pool refills as the lcore runs the events; after the stop every
@@ -121,13 +129,7 @@ TEST(RealExternalThread, AfterAStopTheThreadsAllocationsFailAndItsSendsAreDroppe
           }
           returned.store(true, std::memory_order_release);
         });
-        lockstep::event_call(lockstep::event_allocate(
-            lockstep::next_core(lockstep::first_core()),
-            [](void*, void*) {
-              std::this_thread::sleep_for(std::chrono::milliseconds(5));
-              lockstep::app_stop(3);
-            },
-            nullptr, nullptr));
+        lockstep::event_call(stopper);
       },
       &stats);
   EXPECT_EQ(rc, 3);
