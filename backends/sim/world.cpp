@@ -474,12 +474,15 @@ void world::start_external_thread(std::function<void()> body) {
   // The sender bits (and holder indexes) between the cores' and external_sender_bit.
   const uint64_t slots = ((uint64_t{1} << external_sender_bit) - 1) & ~all_cores_;
   const uint64_t free = slots & ~external_alive_;
-  if (free == 0)
-    fail(("external_thread_start: too many external threads (a simulation of " +
-          std::to_string(cores_) + " cores runs at most " +
-          std::to_string(std::popcount(slots)) +
-          " at once: cores and live external threads share 63 sender slots)")
-             .c_str());
+  if (free == 0) {
+    // fail leaves this frame without unwinding it: what owns memory is the world's.
+    external_refused_ = std::move(body);
+    refusal_ = "external_thread_start: too many external threads (a simulation of " +
+               std::to_string(cores_) + " cores runs at most " +
+               std::to_string(std::popcount(slots)) +
+               " at once: cores and live external threads share 63 sender slots)";
+    fail(refusal_.c_str());
+  }
   const auto id = static_cast<uint32_t>(std::countr_zero(free));
   if (threads_ == nullptr) threads_ = std::make_unique<core_threads>(0, nullptr);
   threads_->add(id, [this, id] { external_thread_main(id); });  // may throw std::system_error

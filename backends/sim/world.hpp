@@ -246,6 +246,8 @@ class world final : public core::clock,
   uint32_t external_back_ = 0;    // the holder that handed the running external thread the baton
   bool external_running_ = false;  // an external thread holds the baton
   std::function<void()> external_body_[core_threads::max_holders];
+  std::function<void()> external_refused_;  // the body of a start refused as misuse
+  std::string refusal_;                     // its message
   // The plain loop (loop_as<true>) knows nothing of external threads: the first start ends it
   // (step_limit_ lowered to 0, kept in replan_limit_), and loop() goes on with loop_as<false>.
   bool plain_running_ = false;
