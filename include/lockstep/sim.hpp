@@ -2,7 +2,8 @@
 //
 // One thread steps every virtual core (or, with options.thread_per_core, one thread per core
 // with a baton, only one running at a time, for application code that keeps per-core state in
-// thread-local variables). Every nondeterministic choice (which core runs next,
+// thread-local variables). Threads started with lockstep::external_thread_start take part in the
+// baton too: each of their lockstep calls is a choice of the decision stream. Every nondeterministic choice (which core runs next,
 // which sender's queue a core reads next, how long an event takes, whether an allocation fails,
 // when a shutdown request arrives) is drawn from one decision stream seeded by options.seed, so
 // the same program + options + seed gives the same run, the same trace and the same trace_hash,
@@ -169,7 +170,9 @@ std::string format_decisions(const std::vector<uint64_t>& decisions);
 bool parse_decisions(const std::string& text, std::vector<uint64_t>* out, std::string* error);
 
 // The maximum number of simulated cores (the simulator keeps one bit per sender in a 64-bit
-// mask, and one sender is the outside world: shutdown requests, the start event).
+// mask, and one sender is the outside world: shutdown requests, the start event). Live external
+// threads (lockstep::external_thread_start) take the bits the cores leave: cores plus live
+// external threads are at most 63.
 inline constexpr uint32_t max_cores = 63;
 
 // The largest event pool a run accepts (options.event_pool_size).
