@@ -20,7 +20,7 @@ namespace lockstep::core {
 class event_pool {
  public:
   virtual ~event_pool() = default;
-  // An event in state free, or nullptr when the pool is exhausted (or a fault is injected).
+  // An event in state idle, or nullptr when the pool is exhausted (or a fault is injected).
   virtual event* get(uint32_t reactor) noexcept = 0;
   // Returns n events to the pool. Every event came from get() of this pool.
   virtual void put_bulk(uint32_t reactor, event* const* evs, uint32_t n) noexcept = 0;

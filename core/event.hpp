@@ -10,7 +10,9 @@ namespace lockstep {
 // Where an event is in its life. A state other than the expected one is misuse (called twice)
 // or a framework bug, and is checked on every transition.
 enum class event_state : uint16_t {
-  free = 0,        // in the pool (or ran, on its way back with its burst: see reactor::run_event)
+  idle = 0,        // not lent, queued or running: in the pool, or (stepped a whole iteration at
+                   // a time) ran and on its way back with its burst (see reactor::run_event);
+                   // a backend's own special events rest here between their runs
   allocated = 1,   // lent to the application by event_allocate
   queued = 2,      // handed over by event_call, waiting in the target's queue
   running = 3,     // its function is executing

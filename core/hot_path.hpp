@@ -314,9 +314,9 @@ void reactor::run_event(event* ev) noexcept {
   running_ = nullptr;
   // An event that ran leaves the running state at once, so that event_call on it is caught as
   // misuse from here on. Stepped per unit, it is done until its burst ends (the simulator's
-  // reports name that state); in a whole iteration it is free at once, which spares a second
+  // reports name that state); in a whole iteration it is idle at once, which spares a second
   // pass over the burst — it still reaches the pool only with its burst, in end_burst_as.
-  ev->state = per_unit ? event_state::done : event_state::free;
+  ev->state = per_unit ? event_state::done : event_state::idle;
   ++stats_.events_executed;
   return;
 threw:
@@ -333,18 +333,18 @@ concept has_put_one = requires(typename B::pool_type& p, uint32_t r, event* ev) 
 
 template <class B, bool per_unit>
 void reactor::end_burst_as() noexcept {
-  // The burst is over: its events go back to the pool, free (see run_event).
+  // The burst is over: its events go back to the pool, idle (see run_event).
   auto&& pool = B::pool(rt_.backend());
   if constexpr (per_unit && has_put_one<B>) {
     const uint32_t len = batch_len_;
     for (uint32_t i = 0; i < len; ++i) {
       event* ev = batch_[i];
-      ev->state = event_state::free;
+      ev->state = event_state::idle;
       pool.put_one(index_, ev);
     }
   } else {
     if constexpr (per_unit)
-      for (uint32_t i = 0; i < batch_len_; ++i) batch_[i]->state = event_state::free;
+      for (uint32_t i = 0; i < batch_len_; ++i) batch_[i]->state = event_state::idle;
     pool.put_bulk(index_, batch_, batch_len_);
   }
   batch_pos_ = batch_len_ = 0;

@@ -5,9 +5,10 @@
 
 namespace lockstep::core {
 
-// Reactor core ids are DPDK lcore ids (or 0..n-1 in the simulator); RTE_MAX_LCORE is 128 in
-// Debian's DPDK build, and no backend may address more.
-inline constexpr uint32_t max_core_id = 128;
+// How many core ids there are: a core id is below this (an exclusive bound). Reactor core ids
+// are DPDK lcore ids (or 0..n-1 in the simulator); RTE_MAX_LCORE is 128 in Debian's DPDK
+// build, and no backend may address more.
+inline constexpr uint32_t core_id_count = 128;
 
 // Events one reactor takes from its queue per iteration before it runs its pollers; SPDK uses 8
 // (SPDK_EVENT_BATCH_SIZE), so that a flood of events cannot starve pollers.

@@ -148,7 +148,7 @@ uint64_t reactor::drop_queued() noexcept {
   for (uint32_t i = 0; i < batch_len_; ++i) {
     // Events before batch_pos_ ran (or were running when a check failed); the rest never did.
     if (i >= batch_pos_) ++dropped;
-    batch_[i]->state = event_state::free;
+    batch_[i]->state = event_state::idle;
   }
   if (batch_len_ > 0) rt_.backend().pool->put_bulk(index_, batch_, batch_len_);
   batch_pos_ = batch_len_ = 0;
@@ -157,7 +157,7 @@ uint64_t reactor::drop_queued() noexcept {
   for (;;) {
     const uint32_t n = rt_.backend().queues->dequeue_burst(index_, burst, event_batch_max);
     if (n == 0) break;
-    for (uint32_t i = 0; i < n; ++i) burst[i]->state = event_state::free;
+    for (uint32_t i = 0; i < n; ++i) burst[i]->state = event_state::idle;
     rt_.backend().pool->put_bulk(index_, burst, n);
     dropped += n;
   }

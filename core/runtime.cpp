@@ -32,7 +32,7 @@ using detail::t_active_runtime;
 
 const char* state_misuse(event_state s) noexcept {
   switch (s) {
-    case event_state::free:
+    case event_state::idle:
       return "event_call: the event is not allocated (called again after it ran, or not from "
              "event_allocate)";
     case event_state::queued:
@@ -101,7 +101,7 @@ bool runtime::thread_scoped_running() noexcept {
 }
 
 uint32_t runtime::next_core(uint32_t core) const noexcept {
-  for (uint32_t c = core + 1; c < max_core_id && core != no_core; ++c)
+  for (uint32_t c = core + 1; c < core_id_count && core != no_core; ++c)
     if (index_of_core_[c] != no_core) return c;
   return no_core;
 }
@@ -136,8 +136,8 @@ poller* runtime::poller_register(poller_fn fn, void* arg, uint64_t period_us) no
                          "returning nullptr\n");
     return nullptr;
   }
-  constexpr uint64_t max_period_us = UINT64_MAX / 1000;
-  if (period_us > max_period_us) [[unlikely]]
+  constexpr uint64_t period_us_max = UINT64_MAX / 1000;
+  if (period_us > period_us_max) [[unlikely]]
     fail("poller_register: period_us is too large (the period in ns overflows 64 bits)");
   return reactors_[self]->add_poller(fn, arg, period_us * 1000);
 }

@@ -92,7 +92,7 @@ inline void set_current_reactor(uint32_t index, uint32_t core) noexcept {
 
 class runtime {
  public:
-  // core_ids: strictly increasing core ids (< max_core_id), one reactor each, indexed densely.
+  // core_ids: strictly increasing core ids (< core_id_count), one reactor each, indexed densely.
   runtime(const std::vector<uint32_t>& core_ids, const parts& p);
   ~runtime();
   runtime(const runtime&) = delete;
@@ -164,7 +164,7 @@ class runtime {
 
   reactor& at(uint32_t index) noexcept { return *reactors_[index]; }
   uint32_t reactor_of(uint32_t core) const noexcept {  // no_core when not a reactor core
-    return core < max_core_id ? index_of_core_[core] : no_core;
+    return core < core_id_count ? index_of_core_[core] : no_core;
   }
   uint32_t core_of(uint32_t index) const noexcept { return core_ids_[index]; }
   const parts& backend() const noexcept { return parts_; }
@@ -217,7 +217,7 @@ class runtime {
   parts parts_;
   hot_path hot_;
   std::vector<uint32_t> core_ids_;
-  uint32_t index_of_core_[max_core_id];
+  uint32_t index_of_core_[core_id_count];
   std::vector<std::unique_ptr<reactor>> reactors_;
   bool thread_scoped_ = false;  // activated with scope::thread and not deactivated yet
   std::atomic<bool> stopped_{false};

@@ -2,10 +2,10 @@
 
 namespace props {
 
-lockstep::sim::options gen_options(uint32_t min_cores, uint32_t max_cores) {
+lockstep::sim::options gen_options(uint32_t min_cores, uint32_t cores_max) {
   lockstep::sim::options o;
   o.seed = *rc::gen::arbitrary<uint64_t>();
-  o.cores = *rc::gen::inRange<uint32_t>(min_cores, max_cores + 1);
+  o.cores = *rc::gen::inRange<uint32_t>(min_cores, cores_max + 1);
   if (*rc::gen::arbitrary<bool>()) {
     o.strategy = lockstep::sim::strategy::pct;
     o.pct_depth = *rc::gen::inRange<uint32_t>(1, 5);

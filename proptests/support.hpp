@@ -15,8 +15,8 @@ namespace props {
 using runner = std::function<lockstep::sim::result(const lockstep::sim::options&)>;
 
 // Options with a generated seed, strategy (random or PCT with a generated depth) and core
-// count in [min_cores, max_cores]. Faults stay off: properties add the ones they are about.
-lockstep::sim::options gen_options(uint32_t min_cores, uint32_t max_cores);
+// count in [min_cores, cores_max]. Faults stay off: properties add the ones they are about.
+lockstep::sim::options gen_options(uint32_t min_cores, uint32_t cores_max);
 
 // The run behind `first` is deterministic: the same options give the same trace hash again,
 // its replay line parses back to options that give it too, and so does its decision log given

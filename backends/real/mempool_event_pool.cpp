@@ -16,7 +16,7 @@ namespace {
 // Every event starts zeroed and free: the reactor checks states on every transition.
 void init_event(rte_mempool*, void*, void* obj, unsigned) {
   auto* ev = new (obj) event{};
-  ev->state = event_state::free;
+  ev->state = event_state::idle;
 }
 
 }  // namespace

@@ -126,7 +126,7 @@ class pair_transport final : public core::transport {
   void settle() noexcept override;
 
  private:
-  static constexpr uint32_t mask_words_max = (core::max_core_id + 63) / 64;
+  static constexpr uint32_t mask_words_max = (core::core_id_count + 63) / 64;
   static_assert(mask_words_max == 2, "the masks below are two words");
 
   // Per (sender, target), touched only by the sender.
@@ -166,7 +166,7 @@ class pair_transport final : public core::transport {
   };
 
   static uint64_t bit(uint32_t i) noexcept { return uint64_t{1} << (i % 64); }
-  // The mask word of index i (i < max_core_id; the modulo tells the compiler so).
+  // The mask word of index i (i < core_id_count; the modulo tells the compiler so).
   static uint32_t word(uint32_t i) noexcept { return i / 64 % mask_words_max; }
 
   [[noreturn]] static void ring_full(uint32_t target) noexcept;

@@ -31,7 +31,7 @@ inline constexpr uint64_t ring_capacity_max =
 
 static_assert(ring_capacity_max <= RTE_RING_SZ_MASK, "a ring must hold the largest pool");
 static_assert(mempool_cache_max <= RTE_MEMPOOL_CACHE_MAX_SIZE);
-static_assert(RTE_MAX_LCORE <= core::max_core_id, "core ids are lcore ids");
+static_assert(RTE_MAX_LCORE <= core::core_id_count, "core ids are lcore ids");
 static_assert(RTE_MAX_LCORE < UINT16_MAX, "event::target and event::sender are 16 bits");
 
 constexpr uint32_t mempool_cache_size(uint32_t pool_size) noexcept {

@@ -71,7 +71,7 @@ void run_shutdown_request(void* ctx, void*) {
 void post_shutdown_request(run_context* c, int signo) noexcept {
   if (c->interrupted_by == 0) c->interrupted_by = signo;
   event* ev = &c->specials[shutdown_slot];
-  if (ev->state != event_state::free) return;  // one is queued or running: coalesce
+  if (ev->state != event_state::idle) return;  // one is queued or running: coalesce
   ev->state = event_state::queued;
   ev->sender = external_sender;
   ev->sent_ns = c->clk.now_ns(c->main_reactor);
@@ -221,7 +221,7 @@ int run_on_lcores(run_context& c, run_stats* stats) {
   for (event& ev : c.specials) {
     ev.arg1 = &c;
     ev.target = static_cast<uint16_t>(c.main_reactor);
-    ev.state = event_state::free;
+    ev.state = event_state::idle;
   }
   c.specials[start_slot].fn = run_start;
   c.specials[start_slot].name = "start";

@@ -151,9 +151,9 @@ bool parse_decisions(const std::string& text, std::vector<uint64_t>* out, std::s
       *error = "bad decision vector item '" + item + "'";
       return false;
     }
-    if (count > max_decisions - total) {
-      *error = "the decision vector holds more than " + std::to_string(max_decisions) +
-               " decisions (sim::max_decisions) at item '" + item + "'";
+    if (count > decisions_max - total) {
+      *error = "the decision vector holds more than " + std::to_string(decisions_max) +
+               " decisions (sim::decisions_max) at item '" + item + "'";
       return false;
     }
     total += count;

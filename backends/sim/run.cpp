@@ -9,14 +9,14 @@
 
 namespace lockstep::sim {
 
-static_assert(max_event_pool_size == core::event_pool_size_max);
+static_assert(event_pool_size_max == core::event_pool_size_max);
 
 std::string options_error(const options& opts) {
-  if (opts.cores == 0 || opts.cores > max_cores)
-    return "options.cores must be 1.." + std::to_string(max_cores) + " (got " +
+  if (opts.cores == 0 || opts.cores > cores_max)
+    return "options.cores must be 1.." + std::to_string(cores_max) + " (got " +
            std::to_string(opts.cores) + ")";
-  if (opts.event_pool_size == 0 || opts.event_pool_size > max_event_pool_size)
-    return "options.event_pool_size must be 1.." + std::to_string(max_event_pool_size) +
+  if (opts.event_pool_size == 0 || opts.event_pool_size > event_pool_size_max)
+    return "options.event_pool_size must be 1.." + std::to_string(event_pool_size_max) +
            " (got " + std::to_string(opts.event_pool_size) + ")";
   if (opts.alloc_fail_ppm > 1'000'000)
     return "options.alloc_fail_ppm must be at most 1000000 (got " +
@@ -36,11 +36,11 @@ std::string options_error(const options& opts) {
     return "options.strategy is not a strategy";
   if (opts.strategy == strategy::pct && opts.pct_depth == 0)
     return "options.pct_depth must be at least 1 for strategy pct";
-  if (opts.pct_depth > max_pct_depth)
-    return "options.pct_depth must be at most " + std::to_string(max_pct_depth) + " (got " +
+  if (opts.pct_depth > pct_depth_max)
+    return "options.pct_depth must be at most " + std::to_string(pct_depth_max) + " (got " +
            std::to_string(opts.pct_depth) + ")";
-  if (opts.decisions && opts.decisions->size() > max_decisions)
-    return "options.decisions may hold at most " + std::to_string(max_decisions) +
+  if (opts.decisions && opts.decisions->size() > decisions_max)
+    return "options.decisions may hold at most " + std::to_string(decisions_max) +
            " decisions (got " + std::to_string(opts.decisions->size()) + ")";
   // A run of no steps cannot run its start event: it would only ever report step_limit.
   if (opts.max_steps == 0) return "options.max_steps must be at least 1 (got 0)";
@@ -58,7 +58,7 @@ std::string invalid_options(const options& opts, const std::function<void()>& st
 
 }  // namespace
 
-static_assert(max_cores <= transport_max_cores);
+static_assert(cores_max <= transport_max_cores);
 
 const char* to_string(strategy s) noexcept {
   switch (s) {

@@ -79,7 +79,7 @@ class sim_pool final : public core::event_pool {
     if (fresh_ == size_) return nullptr;
     event* ev = &storage_[fresh_++];
     *ev = event{};
-    ev->state = event_state::free;
+    ev->state = event_state::idle;
     return ev;
   }
 

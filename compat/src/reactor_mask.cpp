@@ -9,7 +9,7 @@
 namespace lockstep::spdk_compat {
 namespace {
 
-bool parse_list(const char* text, bool (&selected)[core::max_core_id], std::string* error) {
+bool parse_list(const char* text, bool (&selected)[core::core_id_count], std::string* error) {
   const char* p = text;
   while (true) {
     auto number = [&](uint32_t* out) {
@@ -17,7 +17,7 @@ bool parse_list(const char* text, bool (&selected)[core::max_core_id], std::stri
       uint32_t v = 0;
       while (std::isdigit(static_cast<unsigned char>(*p))) {
         v = v * 10 + static_cast<uint32_t>(*p - '0');
-        if (v >= core::max_core_id) return false;
+        if (v >= core::core_id_count) return false;
         ++p;
       }
       *out = v;
@@ -26,7 +26,7 @@ bool parse_list(const char* text, bool (&selected)[core::max_core_id], std::stri
     uint32_t first = 0, last = 0;
     if (!number(&first)) {
       *error = "reactor mask '" + std::string(text) + "': expected an lcore number (0.." +
-               std::to_string(core::max_core_id - 1) + ") at '" + p + "'";
+               std::to_string(core::core_id_count - 1) + ") at '" + p + "'";
       return false;
     }
     last = first;
@@ -47,7 +47,7 @@ bool parse_list(const char* text, bool (&selected)[core::max_core_id], std::stri
   }
 }
 
-bool parse_hex(const char* text, bool (&selected)[core::max_core_id], std::string* error) {
+bool parse_hex(const char* text, bool (&selected)[core::core_id_count], std::string* error) {
   const char* digits = text;
   if (digits[0] == '0' && (digits[1] == 'x' || digits[1] == 'X')) digits += 2;
   const size_t n = std::strlen(digits);
@@ -72,10 +72,10 @@ bool parse_hex(const char* text, bool (&selected)[core::max_core_id], std::strin
     for (uint32_t bit = 0; bit < 4; ++bit) {
       if ((v & (1 << bit)) == 0) continue;
       const size_t core_id = i * 4 + bit;
-      if (core_id >= core::max_core_id) {
+      if (core_id >= core::core_id_count) {
         *error = "reactor mask '" + std::string(text) + "' selects lcore " +
                  std::to_string(core_id) + "; lcores are 0.." +
-                 std::to_string(core::max_core_id - 1);
+                 std::to_string(core::core_id_count - 1);
         return false;
       }
       selected[core_id] = true;
@@ -93,7 +93,7 @@ std::vector<uint32_t> parse_reactor_mask(const char* mask, std::string* error) {
     *error = "reactor mask is empty";
     return {};
   }
-  bool selected[core::max_core_id] = {};
+  bool selected[core::core_id_count] = {};
   bool ok = false;
   const size_t len = std::strlen(mask);
   if (mask[0] == '[') {
@@ -110,7 +110,7 @@ std::vector<uint32_t> parse_reactor_mask(const char* mask, std::string* error) {
   }
   if (!ok) return {};
   std::vector<uint32_t> cores;
-  for (uint32_t c = 0; c < core::max_core_id; ++c)
+  for (uint32_t c = 0; c < core::core_id_count; ++c)
     if (selected[c]) cores.push_back(c);
   if (cores.empty()) *error = "reactor mask '" + std::string(mask) + "' selects no lcore";
   return cores;

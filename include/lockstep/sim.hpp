@@ -141,8 +141,8 @@ struct result {
 result run(const options& opts, std::function<void()> start);
 
 // The first thing wrong with `opts` that makes run() refuse them (the message run() gives:
-// cores == 0 or > max_cores, event_pool_size 0 or > max_event_pool_size, a ppm above 1'000'000,
-// max_steps 0, pct_depth > max_pct_depth, more than max_decisions decisions, ...), or an empty string when run() accepts them. A program checks its options
+// cores == 0 or > cores_max, event_pool_size 0 or > event_pool_size_max, a ppm above 1'000'000,
+// max_steps 0, pct_depth > pct_depth_max, more than decisions_max decisions, ...), or an empty string when run() accepts them. A program checks its options
 // with it before it runs anything, so that a bad option is reported as bad usage rather than
 // as a failed run. parse_replay rejects a line whose options it refuses.
 std::string options_error(const options& opts);
@@ -165,7 +165,7 @@ std::string format_replay(const options& opts);
 bool parse_replay(const std::string& line, options* opts, std::string* error);
 
 // The run-length encoding of a decision vector used in replay lines ("[0*12,3,1]"), and back.
-// parse_decisions refuses a vector of more than max_decisions values before it expands it.
+// parse_decisions refuses a vector of more than decisions_max values before it expands it.
 std::string format_decisions(const std::vector<uint64_t>& decisions);
 bool parse_decisions(const std::string& text, std::vector<uint64_t>* out, std::string* error);
 
@@ -173,22 +173,29 @@ bool parse_decisions(const std::string& text, std::vector<uint64_t>* out, std::s
 // mask, and one sender is the outside world: shutdown requests, the start event). Live external
 // threads (lockstep::external_thread_start) take the bits the cores leave: cores plus live
 // external threads are at most 63.
-inline constexpr uint32_t max_cores = 63;
+inline constexpr uint32_t cores_max = 63;
 
 // The largest event pool a run accepts (options.event_pool_size).
-inline constexpr uint32_t max_event_pool_size = 1u << 24;
+inline constexpr uint32_t event_pool_size_max = 1u << 24;
 
 // The largest options.pct_depth a run accepts (the --pct-depth flag and replay lines alike).
 // PCT finds a bug of depth d with probability >= 1/(n * k^(d-1)) per run of k steps: past a
 // handful of change points that bound is no better than a random walk's, and 64 keeps every
 // run's change-point setup small.
-inline constexpr uint32_t max_pct_depth = 64;
+inline constexpr uint32_t pct_depth_max = 64;
 
 // The longest decision vector a run accepts (options.decisions, a replay line's decisions=):
 // 2^26 choices, 512 MiB. More than the decision log of a run of the default max_steps holds
 // (a step draws its core and its cost, and a few faults: the cross_core example draws 2.1 per
 // step, 3.2 with 1% allocation faults), and few enough that a run-length encoded line like [1*1000000000] is refused as
 // bad input rather than expanded until the memory runs out.
-inline constexpr uint64_t max_decisions = uint64_t{1} << 26;
+inline constexpr uint64_t decisions_max = uint64_t{1} << 26;
+
+// The limits' earlier names (the unit-last form above is the one used everywhere now).
+[[deprecated("use sim::cores_max")]] inline constexpr uint32_t max_cores = cores_max;
+[[deprecated("use sim::event_pool_size_max")]] inline constexpr uint32_t max_event_pool_size =
+    event_pool_size_max;
+[[deprecated("use sim::pct_depth_max")]] inline constexpr uint32_t max_pct_depth = pct_depth_max;
+[[deprecated("use sim::decisions_max")]] inline constexpr uint64_t max_decisions = decisions_max;
 
 }  // namespace lockstep::sim

@@ -1,6 +1,6 @@
 // Inputs that a run cannot survive are refused as bad input, before anything is allocated or
-// set up: decision vectors past sim::max_decisions (also when a short run-length encoded line
-// expands to them) and PCT depths past sim::max_pct_depth, by options_error, parse_decisions
+// set up: decision vectors past sim::decisions_max (also when a short run-length encoded line
+// expands to them) and PCT depths past sim::pct_depth_max, by options_error, parse_decisions
 // and parse_replay alike. And PCT's change points are placed as they always were (the same
 // steps for the same draws), in O(d log d).
 #include "../../backends/sim/core_picker.hpp"
@@ -25,15 +25,15 @@ std::string replay_with(const std::string& key_value) {
   return line;
 }
 
-// Claim: a run-length encoded vector longer than max_decisions is refused with the limit named,
+// Claim: a run-length encoded vector longer than decisions_max is refused with the limit named,
 // without expanding it (a line of 30 characters used to allocate gigabytes, or end in bad_alloc).
 TEST(SimInputLimits, ADecisionVectorPastTheLimitIsRefusedBeforeItIsExpanded) {
-  const std::string limit = std::to_string(lockstep::sim::max_decisions);
+  const std::string limit = std::to_string(lockstep::sim::decisions_max);
   std::vector<uint64_t> d;
   std::string error;
   for (const std::string& text : std::vector<std::string>{
            "[1*1000000000]", "[1*4294967296]", "[1*18446744073709551615]",
-        "[1*" + std::to_string(lockstep::sim::max_decisions + 1) + "]",
+        "[1*" + std::to_string(lockstep::sim::decisions_max + 1) + "]",
         "[0*40000000,1*40000000]"}) {
     error.clear();
     EXPECT_FALSE(lockstep::sim::parse_decisions(text, &d, &error)) << text;
@@ -54,7 +54,7 @@ TEST(SimInputLimits, ADecisionVectorPastTheLimitIsRefusedBeforeItIsExpanded) {
 // (512 MiB, once: the limit itself.)
 TEST(SimInputLimits, ARunRefusesADecisionVectorPastTheLimit) {
   lockstep::sim::options o;
-  o.decisions = std::vector<uint64_t>(lockstep::sim::max_decisions + 1, 0);
+  o.decisions = std::vector<uint64_t>(lockstep::sim::decisions_max + 1, 0);
   EXPECT_NE(lockstep::sim::options_error(o).find("options.decisions may hold at most"),
             std::string::npos);
   const auto r = lockstep::sim::run(o, [] { lockstep::app_stop(0); });
@@ -64,20 +64,20 @@ TEST(SimInputLimits, ARunRefusesADecisionVectorPastTheLimit) {
 }
 
 // Claim: one PCT depth limit for options, replay lines (and the --pct-depth flag, tests/explore):
-// max_pct_depth is accepted and runs, one more is refused with the limit named.
+// pct_depth_max is accepted and runs, one more is refused with the limit named.
 TEST(SimInputLimits, PctDepthIsLimitedAlikeInOptionsAndReplayLines) {
   lockstep::sim::options o;
   o.strategy = lockstep::sim::strategy::pct;
-  o.pct_depth = lockstep::sim::max_pct_depth;
+  o.pct_depth = lockstep::sim::pct_depth_max;
   EXPECT_EQ(lockstep::sim::options_error(o), "");
-  o.pct_horizon_steps = lockstep::sim::max_pct_depth / 2;  // more change points than steps
+  o.pct_horizon_steps = lockstep::sim::pct_depth_max / 2;  // more change points than steps
   const auto r = lockstep::sim::run(o, [] { lockstep::app_stop(0); });
   EXPECT_EQ(r.outcome, lockstep::sim::outcome::stopped) << r.failure;
-  for (uint32_t depth : {lockstep::sim::max_pct_depth + 1, 1'000'000u, UINT32_MAX}) {
+  for (uint32_t depth : {lockstep::sim::pct_depth_max + 1, 1'000'000u, UINT32_MAX}) {
     o.pct_depth = depth;
     EXPECT_NE(lockstep::sim::options_error(o).find(
                   "options.pct_depth must be at most " +
-                  std::to_string(lockstep::sim::max_pct_depth)),
+                  std::to_string(lockstep::sim::pct_depth_max)),
               std::string::npos)
         << depth;
     lockstep::sim::options parsed;

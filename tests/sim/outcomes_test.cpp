@@ -98,7 +98,7 @@ TEST(SimOutcomes, BadOptionsFailWithAMessageNamingThem) {
   std::vector<bad_case> cases(8);
   cases[0].o.cores = 0;
   cases[0].expected = "options.cores";
-  cases[1].o.cores = lockstep::sim::max_cores + 1;
+  cases[1].o.cores = lockstep::sim::cores_max + 1;
   cases[1].expected = "options.cores";
   cases[2].o.event_pool_size = 0;
   cases[2].expected = "options.event_pool_size";
@@ -111,7 +111,7 @@ TEST(SimOutcomes, BadOptionsFailWithAMessageNamingThem) {
   cases[5].expected = "options.pct_depth";
   cases[6].o.max_steps = 0;
   cases[6].expected = "options.max_steps";
-  cases[7].o.event_pool_size = lockstep::sim::max_event_pool_size + 1;
+  cases[7].o.event_pool_size = lockstep::sim::event_pool_size_max + 1;
   cases[7].expected = "options.event_pool_size";
   for (const auto& c : cases) {
     bool ran = false;
@@ -124,8 +124,8 @@ TEST(SimOutcomes, BadOptionsFailWithAMessageNamingThem) {
   }
   EXPECT_EQ(lockstep::sim::options_error({}), "");
   lockstep::sim::options largest;
-  largest.cores = lockstep::sim::max_cores;
-  largest.event_pool_size = lockstep::sim::max_event_pool_size;
+  largest.cores = lockstep::sim::cores_max;
+  largest.event_pool_size = lockstep::sim::event_pool_size_max;
   largest.max_steps = 1;
   EXPECT_EQ(lockstep::sim::options_error(largest), "");
   auto r = lockstep::sim::run({}, nullptr);
