@@ -76,6 +76,15 @@ constexpr bool is_step(kind k) noexcept {
   return k == kind::exec || k == kind::poller || k == kind::timer;
 }
 
+// Whether a kind's CORE may be `outside`: the simulator's start event and the shutdown request
+// are allocated and called there, a framework invariant can fail between steps, and a thread
+// that is not a reactor (lockstep::external_thread_start) allocates, calls, fails to allocate,
+// stops the application and fails checks there. Steps (exec, poller, timer) run on a core.
+constexpr bool may_be_outside(kind k) noexcept {
+  return k == kind::alloc || k == kind::alloc_failed || k == kind::call || k == kind::stop ||
+         k == kind::check_failed;
+}
+
 // One record. Field use by kind (unused fields keep their defaults):
 //   alloc             core, target, id, by, name, start_ns
 //   alloc_failed      core, target, by, name, reason, start_ns

@@ -367,11 +367,7 @@ class parser {
       r.target = 0;
       return r;
     }
-    // Only the simulator's start event and the shutdown request come from outside a core, and
-    // a framework invariant can fail between steps.
-    const bool outside_ok =
-        r.kind == kind::alloc || r.kind == kind::call || r.kind == kind::check_failed;
-    r.core = core(f[2], "CORE", outside_ok);
+    r.core = core(f[2], "CORE", may_be_outside(r.kind));
     r.start_ns = r.end_ns = number(f[3], is_step(r.kind) ? "START_NS" : "T_NS");
     switch (r.kind) {
       case kind::alloc:

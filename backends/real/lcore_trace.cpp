@@ -9,6 +9,18 @@
 #include <unordered_map>
 
 namespace lockstep::real {
+namespace {
+
+// merge()'s ordering: what the units placed so far allocated and called, whatever the causality
+// rules say of it (a call whose allocation a full lane lost still lets its execution follow it;
+// the rules then leave both out). Ordered containers: the merge must be reproducible.
+void note_placed(const trace::record& r, std::set<uint64_t>* allocated,
+                 std::set<uint64_t>* called) {
+  if (r.kind == trace::kind::alloc) allocated->insert(r.id);
+  if (r.kind == trace::kind::call) called->insert(r.id);
+}
+
+}  // namespace
 
 lcore_trace::lcore_trace(uint32_t reactors, const core::clock& clk) : clk_(clk) {
   for (uint32_t i = 0; i <= reactors; ++i) lanes_.push_back(std::make_unique<lane>());
@@ -164,8 +176,8 @@ trace::trace_log lcore_trace::merge(const std::string& options_line, int rc,
   }
   // Merge by time, but a unit waits until the calls of the events it runs and the allocations
   // of the events it calls have been placed (clocks of different lcores are read at different
-  // moments: time alone could put an execution before its call).
-  trace::causality placed;  // what the units placed so far allocated and called
+  // moments: time alone could put an execution before its call). See note_placed.
+  std::set<uint64_t> allocated, called;
   auto ready = [&](const unit& u) {
     const auto& recs = lanes_[u.lane]->records;
     std::set<uint64_t> own_allocs, own_calls;
@@ -173,11 +185,10 @@ trace::trace_log lcore_trace::merge(const std::string& options_line, int rc,
       const trace::record& r = recs[k].rec;
       if (r.kind == trace::kind::alloc) own_allocs.insert(r.id);
       if (r.kind == trace::kind::call) {
-        if (!placed.allocated(r.id) && own_allocs.count(r.id) == 0) return false;
+        if (allocated.count(r.id) == 0 && own_allocs.count(r.id) == 0) return false;
         own_calls.insert(r.id);
       }
-      if (r.kind == trace::kind::exec && !placed.called(r.id) &&
-          own_calls.count(r.id) == 0)
+      if (r.kind == trace::kind::exec && called.count(r.id) == 0 && own_calls.count(r.id) == 0)
         return false;
     }
     return true;
@@ -200,7 +211,7 @@ trace::trace_log lcore_trace::merge(const std::string& options_line, int rc,
     order.push_back(take);
     ++head[take->lane];
     for (size_t k = take->begin; k < take->end; ++k)
-      (void)placed.admit(lanes_[take->lane]->records[k].rec);
+      note_placed(lanes_[take->lane]->records[k].rec, &allocated, &called);
   }
 
   trace::trace_log log;

@@ -3,6 +3,7 @@
 // (its interleavings with the cores vary with the seed and replay with it); a thread the
 // program starts itself is refused with a message naming external_thread_start.
 #include "../../trace/format.hpp"
+#include "../../trace/reader.hpp"
 
 #include <lockstep/external_thread.h>
 #include <lockstep/sim.hpp>
@@ -463,6 +464,40 @@ TEST(SimExternalThread, ATraceChangesNothingOfTheRun) {
   EXPECT_EQ(from_no_core, stream::n + 1);  // and the start event's
   const std::string path = testing::TempDir() + "external_thread.trace";
   EXPECT_TRUE(lockstep::sim::write_trace(r, path));
+}
+
+void noop_handler(void*, void*) {}
+
+// Claim: the trace of an external thread that sends until the pool is empty (its allocation then
+// fails, from no core) and then stops the application itself (a stop from no core) is written
+// and read back by the trace reader, with those records from no core.
+TEST(SimExternalThread, ItsTraceReadsBackWithItsFailedAllocationAndItsStop) {
+  auto o = opts(3);
+  o.trace = true;
+  o.event_pool_size = 8;
+  const auto r = lockstep::sim::run(o, [] {
+    lockstep::external_thread_start([] {
+      while (lockstep::event* ev = lockstep::event_allocate(1, noop_handler, nullptr, nullptr))
+        lockstep::event_call(ev);
+      lockstep::app_stop(5);
+    });
+  });
+  ASSERT_EQ(r.outcome, outcome::stopped) << r.failure;
+  EXPECT_EQ(r.rc, 5);
+  const std::string path = testing::TempDir() + "external_thread_stop.trace";
+  ASSERT_TRUE(lockstep::sim::write_trace(r, path));
+  lockstep::trace::trace_log t;
+  std::string error;
+  ASSERT_TRUE(lockstep::trace::read_file(path, &t, &error)) << error;
+  std::remove(path.c_str());
+  uint32_t failed_outside = 0, stop_outside = 0;
+  for (const auto& rec : t.records) {
+    failed_outside += rec.kind == lockstep::trace::kind::alloc_failed &&
+                      rec.core == lockstep::trace::outside;
+    stop_outside += rec.kind == lockstep::trace::kind::stop && rec.core == lockstep::trace::outside;
+  }
+  EXPECT_GE(failed_outside, 1u);
+  EXPECT_EQ(stop_outside, 1u);
 }
 
 }  // namespace
