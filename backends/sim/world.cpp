@@ -64,7 +64,7 @@ constexpr int exit_stopped = 2;  // the run is over (core_threads::stop_all)
 
 world::world(const options& opts, std::function<void()> start)
     : opts_(opts),
-      start_(std::move(start)),
+      session_(std::move(start), opts.shutdown_cb),
       decisions_(opts_.seed, opts_.decisions ? &*opts_.decisions : nullptr,
                  opts_.record_decisions ? &decision_log_ : nullptr),
       faults_(draw_faults(opts_, decisions_)),
@@ -99,29 +99,10 @@ world::world(const options& opts, std::function<void()> start)
     trace_->options = format_replay(opts_);
     trace_->cores = opts_.cores;
   }
-  for (event* ev : {&start_event_, &shutdown_event_}) {
-    ev->arg1 = this;
-    ev->target = 0;
-    ev->state = event_state::allocated;
-  }
-  start_event_.fn = run_start;
-  start_event_.name = "start";
-  shutdown_event_.fn = run_shutdown_request;
-  shutdown_event_.name = "shutdown_request";
+  session_.bind(&start_event_, &shutdown_event_, 0);
 }
 
 world::~world() = default;
-
-void world::run_start(void* world_ptr, void*) { static_cast<world*>(world_ptr)->start_(); }
-
-void world::run_shutdown_request(void* world_ptr, void*) {
-  auto* w = static_cast<world*>(world_ptr);
-  if (w->opts_.shutdown_cb != nullptr) {
-    w->opts_.shutdown_cb();
-  } else {
-    app_stop(0);
-  }
-}
 
 result world::execute() {
   result r;
@@ -131,8 +112,7 @@ result world::execute() {
     r.replay = format_replay(opts_);
     return r;
   }
-  on_allocate(no_core, nullptr, &start_event_);
-  rt_->call(&start_event_);
+  core::session::send_start(*rt_, &start_event_);
   // A failed check leaves the running event through longjmp back here (or to the exit point
   // of the core's thread); everything the loop touches lives in this world, so nothing on the
   // abandoned frames owns memory.
@@ -151,21 +131,18 @@ result world::execute() {
   }
   // Before the queues are emptied: the diagnosis lists what they held.
   if (outcome_ == outcome::hang || outcome_ == outcome::step_limit) r.diagnosis = diagnose();
-  r.dropped_events = rt_->drop_queued();
-  r.leaked_events = pool_.in_use();
+  const core::session::totals totals = core::session::finish(*rt_, pool_);
   rt_->deactivate();
 
   r.outcome = outcome_;
   r.rc = outcome_ == outcome::stopped ? rt_->stop_rc() : 0;
   r.steps = steps_;
   r.virtual_ns = std::max(*std::max_element(time_ns_.begin(), time_ns_.end()), floor_ns_);
-  for (uint32_t i = 0; i < opts_.cores; ++i) {
-    const auto& c = rt_->at(i).counters();
-    r.events_executed += c.events_executed;
-    r.pollers_run += c.pollers_run;
-    r.alloc_failures += c.alloc_failures;
-  }
-  r.alloc_failures += rt_->external_alloc_failures();
+  r.events_executed = totals.events_executed;
+  r.pollers_run = totals.pollers_run;
+  r.alloc_failures = totals.alloc_failures;
+  r.dropped_events = totals.dropped_events;
+  r.leaked_events = totals.leaked_events;
   r.failure = failure_;
   mix(static_cast<uint64_t>(outcome_));
   mix(r.dropped_events);
@@ -579,6 +556,7 @@ void world::maybe_request_shutdown() noexcept {
   shutdown_requested_ = true;
   core::set_current_reactor(no_core, no_core);  // the request comes from outside the reactors
   mix(0x5348555444574E00ull ^ steps_);  // "SHUTDWN"
+  shutdown_event_.state = event_state::allocated;  // lent to the request, as by the pool
   on_allocate(no_core, nullptr, &shutdown_event_);
   rt_->call(&shutdown_event_);
   if (trace_) {

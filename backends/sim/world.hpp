@@ -18,6 +18,7 @@
 
 #include "../../core/hot_path.hpp"
 #include "../../core/runtime.hpp"
+#include "../../core/session.hpp"
 #include "core_picker.hpp"
 #include "core_threads.hpp"
 #include "decision_source.hpp"
@@ -188,11 +189,9 @@ class world final : public core::clock,
   // The names-table index of a function: `name` when the caller gave one, else the symbol of
   // `fn` (looked up once per function).
   uint32_t intern_name(const char* name, const void* fn);
-  static void run_start(void* world_ptr, void*);
-  static void run_shutdown_request(void* world_ptr, void*);
 
   options opts_;
-  std::function<void()> start_;
+  core::session session_;  // the start and shutdown events, the totals at the end
   std::vector<uint64_t> decision_log_;  // when opts_.record_decisions
   decision_source decisions_;
   fault_settings faults_;               // drawn first in swarm mode, so declared after decisions_
