@@ -16,10 +16,10 @@ void session::bind(event* start_ev, event* shutdown_ev, uint16_t target) noexcep
   shutdown_ev->name = "shutdown_request";
 }
 
-void session::send_start(runtime& rt, event* start_ev) noexcept {
-  start_ev->state = event_state::allocated;
-  if (observer* obs = rt.backend().obs) obs->on_allocate(no_core, nullptr, start_ev);
-  rt.call(start_ev);
+void session::send_from_outside(runtime& rt, event* ev) noexcept {
+  ev->state = event_state::allocated;
+  if (observer* obs = rt.backend().obs) obs->on_allocate(no_core, nullptr, ev);
+  rt.call(ev);
 }
 
 void session::run_start(void* self, void*) { static_cast<session*>(self)->start_(); }

@@ -27,9 +27,9 @@ class session {
   // a request gets through an exhausted pool — run the start and the shutdown request on
   // reactor `target`. Both are left idle.
   void bind(event* start_ev, event* shutdown_ev, uint16_t target) noexcept;
-  // Sends the start event from outside the reactors (an external sender): observed as an
-  // allocation, when the runtime has an observer, and called.
-  static void send_start(runtime& rt, event* start_ev) noexcept;
+  // Sends one of those events (idle) from outside the reactors, as an external sender: lent
+  // (observed as an allocation, when the runtime has an observer) and called.
+  static void send_from_outside(runtime& rt, event* ev) noexcept;
 
   struct totals {
     uint64_t events_executed = 0;

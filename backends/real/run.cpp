@@ -209,7 +209,7 @@ int run_on_lcores(run_context& c, run_stats* stats) {
 
   c.session.bind(&c.specials[start_slot], &c.specials[shutdown_slot],
                  static_cast<uint16_t>(c.main_reactor));
-  core::session::send_start(*c.rt, &c.specials[start_slot]);  // an external sender
+  core::session::send_from_outside(*c.rt, &c.specials[start_slot]);  // an external sender
 
   {
     const shutdown_signals signals;

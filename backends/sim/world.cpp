@@ -112,7 +112,7 @@ result world::execute() {
     r.replay = format_replay(opts_);
     return r;
   }
-  core::session::send_start(rt_, &start_event_);
+  core::session::send_from_outside(rt_, &start_event_);
   // A failed check leaves the running event through longjmp back here (or to the exit point
   // of the core's thread); everything the loop touches lives in this world, so nothing on the
   // abandoned frames owns memory.
@@ -547,9 +547,7 @@ void world::maybe_request_shutdown() noexcept {
   shutdown_requested_ = true;
   core::set_current_reactor(no_core, no_core);  // the request comes from outside the reactors
   mix(0x5348555444574E00ull ^ steps_);  // "SHUTDWN"
-  shutdown_event_.state = event_state::allocated;  // lent to the request, as by the pool
-  inst_.recorder.on_allocate(no_core, nullptr, &shutdown_event_);
-  rt_.call(&shutdown_event_);
+  core::session::send_from_outside(rt_, &shutdown_event_);
   if (inst_.recorder.tracing()) inst_.recorder.record_shutdown_request(&shutdown_event_);
 }
 
