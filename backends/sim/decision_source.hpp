@@ -55,7 +55,7 @@ class decision_source {
   }
 
  private:
-  static constexpr uint32_t block_words = 32;
+  static constexpr uint32_t block_words = 64;
   uint64_t word() noexcept {
     if (next_ == end_) [[unlikely]] refill();
     return *next_++;
