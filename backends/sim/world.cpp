@@ -292,6 +292,15 @@ void world::loop_as() {
       step_core<Plain>(static_cast<uint32_t>(decisions_.choose(cores_)));
       continue;
     }
+    if (Plain && busy < 256 && busy != 0 && (timer_cores_ & ~busy) == 0) [[likely]] {
+      // Up to 8 cores, some idle, none of them with timers: the runnable cores are the busy
+      // ones, and their count and the k-th of them are one entry of the byte table (what
+      // bits_set and pick_random read, without their tests for wider masks).
+      if (!inst_.clock.floor_valid()) inst_.clock.refresh_floor(running);
+      const detail::byte_bits& b = detail::byte_bits_table[busy];
+      step_core<Plain>(b.position[decisions_.choose(b.count)]);
+      continue;
+    }
     if (running != all_cores_) {
       // With no idle core holding timers, the runnable cores are the busy ones, and nothing
       // else is to do but bring the floor up to date when the core that held it has stepped
