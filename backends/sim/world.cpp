@@ -421,7 +421,7 @@ void world::step_core(uint32_t core) {
   uint64_t work = local_work_ & ~bit;
   if (r.has_local_work()) work |= bit;
   local_work_ = work;
-  if (r.has_timers() != ((timer_cores_ & bit) != 0)) [[unlikely]] timer_cores_ ^= bit;
+  if (r.take_timers_touched()) [[unlikely]] timer_cores_ = (timer_cores_ & ~bit) | (r.has_timers() ? bit : 0);
   if (!worked) [[unlikely]] {
     core::set_current_reactor(no_core, no_core);
     fail("framework invariant: a runnable core found nothing to do");
