@@ -86,6 +86,7 @@ bool reactor::run_due_timer() noexcept {
   timed_.pop_back();
   run_poller(p, step_kind::timer);
   if (p->state == poller_state::dead) {  // unregistered itself while running
+    timers_touched_ = true;
     delete p;
     return true;
   }
@@ -105,6 +106,7 @@ poller* reactor::add_poller(poller_fn fn, void* arg, uint64_t period_ns) noexcep
     timed_.push_back(p);
     std::push_heap(timed_.begin(), timed_.end(), later);
     ++timed_live_;
+    timers_touched_ = true;
   }
   return p;
 }
@@ -138,6 +140,7 @@ void reactor::prune_dead_timers() noexcept {
     std::pop_heap(timed_.begin(), timed_.end(), later);
     delete timed_.back();
     timed_.pop_back();
+    timers_touched_ = true;
   }
 }
 

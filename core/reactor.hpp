@@ -76,6 +76,14 @@ class alignas(64) reactor {
   // next_timer_ns is false. Only this reactor's own steps change it, so a backend may track it
   // per core after each step instead of asking every idle core.
   bool has_timers() const noexcept { return !timed_.empty(); }
+  // Whether has_timers() may have changed since the last call (one byte to test after a step,
+  // instead of comparing has_timers() with what the backend last saw): set where a timed
+  // poller is added or freed, cleared by this call.
+  bool take_timers_touched() noexcept {
+    if (!timers_touched_) [[likely]] return false;
+    timers_touched_ = false;
+    return true;
+  }
   // The earliest due time of a live timed poller; false when there is none.
   bool next_timer_ns(uint64_t* due_ns) noexcept;
 
@@ -165,6 +173,7 @@ class alignas(64) reactor {
   bool active_has_dead_ = false;
   std::vector<poller*> timed_;   // binary heap on (next_due_ns, seq): earliest first
   uint32_t timed_live_ = 0;
+  bool timers_touched_ = false;  // see take_timers_touched
   poller* running_poller_ = nullptr;
   uint64_t poller_seq_ = 0;
   uint64_t timer_round_ = 0;  // timer phases entered (see begin_timers)

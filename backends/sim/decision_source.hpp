@@ -34,11 +34,12 @@ class decision_source {
     // The common case (seeded, not logged) stays small enough to inline at every call site:
     // the generator's words come from a block made ahead (in registers, once per block), and
     // a choice is one load and one multiply (Lemire's multiply-and-reject, as prng::below).
-    // A source that is not plain keeps its block empty, so that the one test of the block's
-    // end sends it to choose_slow.
-    if (next_ == end_) [[unlikely]] return choose_slow(n);
+    // The block ends in a 0 that is never a word: its product's low half (0) is below n, so
+    // the one test of Lemire's rejection is also the test of the block's end (choose_low
+    // tells them apart by position). A source that is not plain keeps its block empty, so
+    // that its first read is that 0.
     const u128 m = static_cast<u128>(*next_++) * n;
-    if (static_cast<uint64_t>(m) < n) [[unlikely]] return below_slow(m, n);
+    if (static_cast<uint64_t>(m) < n) [[unlikely]] return choose_low(m, n);
     return static_cast<uint64_t>(m >> 64);
   }
   // Choices answered: the generator's words taken, less the ones a rejection threw away, plus
@@ -55,7 +56,7 @@ class decision_source {
   }
 
  private:
-  static constexpr uint32_t block_words = 32;
+  static constexpr uint32_t block_words = 64;
   uint64_t word() noexcept {
     if (next_ == end_) [[unlikely]] refill();
     return *next_++;
@@ -65,7 +66,16 @@ class decision_source {
     gen_.fill(block_, block_words);
     next_ = block_;
   }
-  [[gnu::noinline]] uint64_t choose_slow(uint64_t n) noexcept {
+  // A product whose low half is below n: the end of the block (its 0 read: next_ past end_),
+  // or a word that Lemire's method may reject.
+  [[gnu::noinline]] uint64_t choose_low(u128 m, uint64_t n) noexcept {
+    if (next_ > end_) {
+      next_ = end_;  // the 0 was not a word: not taken
+      return choose_slow(n);
+    }
+    return below_rejecting(m, n, [this] { return word(); });
+  }
+  uint64_t choose_slow(uint64_t n) noexcept {
     if (plain_) {
       refill();
       return choose(n);
@@ -82,10 +92,6 @@ class decision_source {
       m = static_cast<u128>(next_word()) * n;
     }
     return static_cast<uint64_t>(m >> 64);
-  }
-  // The rejection loop on the block's words (out of line: choose stays small).
-  [[gnu::noinline]] uint64_t below_slow(u128 m, uint64_t n) noexcept {
-    return below_rejecting(m, n, [this] { return word(); });
   }
   [[gnu::noinline]] uint64_t choose_vector_or_logged(uint64_t n) noexcept {
     uint64_t v = 0;
@@ -115,7 +121,8 @@ class decision_source {
   uint64_t words_before_ = 0 - uint64_t{block_words};  // words of the blocks before block_
   uint64_t rejected_ = 0;
   uint64_t answered_ = 0;   // choices answered by the vector
-  uint64_t block_[block_words];
+  // The words, and the 0 after them that marks the end (see choose).
+  uint64_t block_[block_words + 1] = {};
 };
 
 }  // namespace lockstep::sim

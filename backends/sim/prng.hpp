@@ -35,9 +35,11 @@ class prng {
   }
 
   // next() n times into out[0..n): the state in locals, so that it stays in registers (the
-  // stores to out could alias the state words otherwise).
+  // stores to out could alias the state words otherwise). Unrolled by 4: the loop's own test
+  // and pointer step were a fifth of a word's instructions.
   void fill(uint64_t* out, uint32_t n) noexcept {
     uint64_t s0 = s_[0], s1 = s_[1], s2 = s_[2], s3 = s_[3];
+#pragma GCC unroll 4
     for (uint32_t i = 0; i < n; ++i) {
       out[i] = rotl(s1 * 5, 7) * 9;
       const uint64_t t = s1 << 17;

@@ -11,8 +11,7 @@ sim_transport::sim_transport(uint32_t cores, decision_source& decisions,
     : cores_(cores),
       decisions_(decisions),
       clock_(clock),
-      queues_(new fifo[static_cast<size_t>(cores) * 64]),
-      senders_(new uint64_t[cores]()) {}
+      queues_(new fifo[static_cast<size_t>(cores) * 64]) {}
 
 uint32_t sim_transport::dequeue_drawn(uint32_t target, event** out, uint32_t max) noexcept {
   uint32_t n = 0;

@@ -109,7 +109,10 @@ class sim_transport final : public core::transport {
   decision_source& decisions_;
   sim_clock& clock_;
   std::unique_ptr<fifo[]> queues_;  // [target][sender bit]
-  std::unique_ptr<uint64_t[]> senders_;  // per target: a bit per sender with queued events
+  // Per target: a bit per sender with queued events. In the object (at most
+  // transport_max_cores targets), so that enqueue and dequeue_burst reach it without loading a
+  // pointer first.
+  uint64_t senders_[transport_max_cores] = {};
   uint64_t pending_targets_ = 0;         // bit t: senders_[t] != 0
 };
 

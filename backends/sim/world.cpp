@@ -262,10 +262,8 @@ void world::at_step_limit() noexcept {
 
 template <bool Plain>
 void world::loop_as() {
-  const bool shutdown_faults = faults_.shutdown_ppm != 0;
-  const bool stall_faults = faults_.stall_ppm != 0;
-  // Stalls need stall faults: a run without either fault tests one flag per step for both.
-  const bool loop_faults = shutdown_faults || stall_faults;
+  const bool shutdown_faults = faults_.shutdown_ppm != 0, stall_faults = faults_.stall_ppm != 0;
+  const bool loop_faults = shutdown_faults || stall_faults;  // (stalls need stall faults)
   for (;;) {
     // One test for both ends: on_stop lowers the limit to 0.
     if (steps_ >= step_limit_) [[unlikely]] {
@@ -292,6 +290,10 @@ void world::loop_as() {
       step_core<Plain>(static_cast<uint32_t>(decisions_.choose(cores_)));
       continue;
     }
+    if (Plain && busy < 256 && busy != 0 && (timer_cores_ & ~busy) == 0) [[likely]] {
+      step_busy_small(busy);  // (up to 8 cores, some idle, none with timers)
+      continue;
+    }
     if (running != all_cores_) {
       // With no idle core holding timers, the runnable cores are the busy ones, and nothing
       // else is to do but bring the floor up to date when the core that held it has stepped
@@ -316,12 +318,10 @@ void world::loop_as() {
     }
     // A stall holds a core back only while another can run (never a hang or a time jump).
     uint64_t candidates = runnable;
-    if (stalled != 0) [[unlikely]] {
-      const uint64_t eligible = runnable & ~stalled;
-      if (eligible != 0 && eligible != runnable) {
-        candidates = eligible;
-        count = bits_set(eligible);
-      }
+    if (const uint64_t eligible = runnable & ~stalled; stalled != 0 && eligible != 0 &&
+                                                        eligible != runnable) [[unlikely]] {
+      candidates = eligible;
+      count = bits_set(eligible);
     }
     if constexpr (Plain) {
       step_core<Plain>(picker_.pick_random(candidates, count));
@@ -329,6 +329,15 @@ void world::loop_as() {
       step_core<Plain>(picker_.pick(candidates, count, steps_));
     }
   }
+}
+
+void world::step_busy_small(uint64_t busy) {
+  // Up to 8 cores, some idle, none of them with timers: the runnable cores are the busy ones
+  // (none stalled: the plain loop), and their count and the k-th of them are one entry of the
+  // byte table (what bits_set and pick_random read, without their tests for wider masks).
+  if (!inst_.clock.floor_valid()) inst_.clock.refresh_floor(busy);
+  const detail::byte_bits& b = detail::byte_bits_table[busy];
+  step_core<true>(b.position[decisions_.choose(b.count)]);
 }
 
 void world::maybe_stall() noexcept {
@@ -412,7 +421,7 @@ void world::step_core(uint32_t core) {
   uint64_t work = local_work_ & ~bit;
   if (r.has_local_work()) work |= bit;
   local_work_ = work;
-  if (r.has_timers() != ((timer_cores_ & bit) != 0)) [[unlikely]] timer_cores_ ^= bit;
+  if (r.take_timers_touched()) [[unlikely]] timer_cores_ = (timer_cores_ & ~bit) | (r.has_timers() ? bit : 0);
   if (!worked) [[unlikely]] {
     core::set_current_reactor(no_core, no_core);
     fail("framework invariant: a runnable core found nothing to do");

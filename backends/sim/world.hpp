@@ -140,6 +140,8 @@ class world final : public core::scheduling, public core::external_gate {
   void drain_external() noexcept;
   template <bool Plain>
   [[gnu::always_inline]] inline void step_core(uint32_t core);
+  // The plain loop's step when up to 8 cores are busy, not all, and no idle one has timers.
+  [[gnu::always_inline]] inline void step_busy_small(uint64_t busy);
   void maybe_request_shutdown() noexcept;
   void maybe_stall() noexcept;
   uint64_t stalled_mask() const noexcept;
