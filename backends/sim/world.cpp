@@ -66,7 +66,7 @@ world::world(const options& opts, std::function<void()> start)
     : opts_(opts),
       start_(std::move(start)),
       decisions_(opts_.seed, opts_.decisions ? &*opts_.decisions : nullptr,
-                 opts_.record_decisions ? &decision_log_ : nullptr),
+                 opts_.record_decisions ? &decision_log_ : nullptr, opts_.steering.get()),
       faults_(draw_faults(opts_, decisions_)),
       time_ns_(opts.cores, 0),
       stalled_until_(opts.cores, 0),
@@ -456,10 +456,10 @@ void world::step_core(uint32_t core) {
   uint64_t cost_ns = 0;
   uint64_t id = 0;
   if (kind == core::reactor::step_kind::event) [[likely]] {
-    cost_ns = event_cost_min_ns + decisions_.choose(event_cost_span_ns);
+    cost_ns = event_cost_min_ns + decisions_.choose(event_cost_span_ns, choice::cost);
     id = r.last_event()->id;
   } else {
-    cost_ns = poller_cost_min_ns + decisions_.choose(poller_cost_span_ns);
+    cost_ns = poller_cost_min_ns + decisions_.choose(poller_cost_span_ns, choice::cost);
     id = r.last_poller_seq();
   }
   clock_ns = start_ns + cost_ns;
@@ -575,7 +575,7 @@ void world::drain_external() noexcept {
 }
 
 void world::maybe_request_shutdown() noexcept {
-  if (shutdown_requested_ || !decisions_.fault(faults_.shutdown_ppm)) return;
+  if (shutdown_requested_ || !decisions_.fault(faults_.shutdown_ppm, choice::shutdown)) return;
   shutdown_requested_ = true;
   core::set_current_reactor(no_core, no_core);  // the request comes from outside the reactors
   mix(0x5348555444574E00ull ^ steps_);  // "SHUTDWN"

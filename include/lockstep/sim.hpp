@@ -25,6 +25,10 @@ struct trace_log;
 
 namespace lockstep::sim {
 
+// Answers a run's choices in place of its decision stream (backends/sim/decision_source.hpp):
+// the replay of a recording made on the real backend (lockstep/recording.hpp) uses one.
+class decision_steering;
+
 enum class strategy { random, pct };
 enum class outcome { stopped, hang, step_limit, failed };
 
@@ -87,6 +91,10 @@ struct options {
   // up per-thread state the program's runner keeps (a log level, ...). Not carried by the
   // replay line: it belongs to the program, like shutdown_cb.
   std::function<void()> core_thread_setup;
+  // When set, answers every choice of the run instead of the seed or the decision vector (with
+  // record_decisions, result.decision_log then replays the run without it). Set by the replay of
+  // a recording (lockstep/recording.hpp); not carried by the replay line.
+  std::shared_ptr<decision_steering> steering;
 };
 
 // The fault settings a run actually used (equal to the options unless options.swarm).
