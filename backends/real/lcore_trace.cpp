@@ -149,6 +149,25 @@ void lcore_trace::shutdown_request(uint32_t reactor, event* ev) noexcept {
   append(reactor, r);
 }
 
+void lcore_trace::check_failed(uint32_t reactor, const core::reactor& re) noexcept {
+  raw r{};
+  r.rec.kind = trace::kind::check_failed;
+  r.rec.core = reactor;
+  r.rec.in = trace::failed_in::none;
+  r.rec.start_ns = r.rec.end_ns = lane_of(reactor).step_start_ns;
+  if (const event* ev = re.running_event()) {
+    r.rec.in = trace::failed_in::event;
+    r.rec.id = ev->id;
+    r.name_literal = ev->name;
+    r.fn = reinterpret_cast<const void*>(ev->fn);
+  } else if (const poller* p = re.running_poller()) {
+    r.rec.in = trace::failed_in::poller;
+    r.rec.id = p->seq;
+    r.fn = reinterpret_cast<const void*>(p->fn);
+  }
+  append(reactor, r);
+}
+
 trace::trace_log lcore_trace::merge(const std::string& options_line, int rc,
                                    std::string* warning) const {
   // A unit: the records of one step of one lane (with what happened just before it on that
@@ -247,7 +266,7 @@ trace::trace_log lcore_trace::merge(const std::string& options_line, int rc,
         continue;
       }
       if (rec.kind == trace::kind::alloc || rec.kind == trace::kind::alloc_failed ||
-          trace::is_step(rec.kind))
+          rec.kind == trace::kind::check_failed || trace::is_step(rec.kind))
         rec.name = intern(r);
       if (trace::is_step(rec.kind)) ++log.steps;
       log.virtual_ns = std::max(log.virtual_ns, rec.end_ns);

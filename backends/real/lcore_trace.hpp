@@ -55,6 +55,9 @@ class lcore_trace final : public core::observer {
   void end_step(uint32_t reactor, const core::reactor& r) noexcept;
   // The shutdown request `ev` was queued for `reactor` (between its steps, on its lcore).
   void shutdown_request(uint32_t reactor, event* ev) noexcept;
+  // A check failed (or a unit threw) in the step `reactor` is running (options::record): the
+  // record naming the running event or poller, as the simulator's.
+  void check_failed(uint32_t reactor, const core::reactor& r) noexcept;
 
   // After the run (every lcore joined): every lane merged into one log, headed by
   // `options_line` and app_stop's `rc`. *warning says what was left out, if anything.
