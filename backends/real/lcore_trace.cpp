@@ -22,7 +22,8 @@ void note_placed(const trace::record& r, std::set<uint64_t>* allocated,
 
 }  // namespace
 
-lcore_trace::lcore_trace(uint32_t reactors, const core::clock& clk) : clk_(clk) {
+lcore_trace::lcore_trace(uint32_t reactors, const core::clock& clk, bool step_times_only)
+    : clk_(clk), step_times_only_(step_times_only) {
   for (uint32_t i = 0; i <= reactors; ++i) lanes_.push_back(std::make_unique<lane>());
 }
 
@@ -56,7 +57,7 @@ void lcore_trace::on_allocate(uint32_t reactor, const event* by, event* ev) noex
   r.rec.target = ev->target;
   r.rec.id = ev->id;
   r.rec.by = by != nullptr ? by->id : 0;
-  r.rec.start_ns = r.rec.end_ns = clk_.now_ns(reactor);
+  r.rec.start_ns = r.rec.end_ns = point_ns(reactor);
   r.name_literal = ev->name;
   r.fn = reinterpret_cast<const void*>(ev->fn);
   append(reactor, r);
@@ -70,7 +71,7 @@ void lcore_trace::on_allocate_failed(uint32_t reactor, const event* by, uint32_t
   r.rec.core = reactor;
   r.rec.target = target_core;
   r.rec.by = by != nullptr ? by->id : 0;
-  r.rec.start_ns = r.rec.end_ns = clk_.now_ns(reactor);
+  r.rec.start_ns = r.rec.end_ns = point_ns(reactor);
   r.name_literal = name;
   r.fn = reinterpret_cast<const void*>(fn);
   append(reactor, r);
@@ -91,7 +92,7 @@ void lcore_trace::on_stop(uint32_t reactor, int rc) noexcept {
   r.rec.kind = trace::kind::stop;
   r.rec.core = reactor;
   r.rec.rc = rc;
-  r.rec.start_ns = r.rec.end_ns = clk_.now_ns(reactor);
+  r.rec.start_ns = r.rec.end_ns = point_ns(reactor);
   append(reactor, r);
 }
 
@@ -104,7 +105,7 @@ void lcore_trace::end_step(uint32_t reactor, const core::reactor& re) noexcept {
   raw r{};
   r.rec.core = reactor;
   r.rec.start_ns = l.step_start_ns;
-  r.rec.end_ns = clk_.now_ns(reactor);
+  r.rec.end_ns = step_times_only_ ? l.step_start_ns : clk_.now_ns(reactor);
   switch (re.last_step_kind()) {
     case core::reactor::step_kind::event: {
       const auto& info = re.last_event_info();

@@ -267,7 +267,8 @@ int run_on_lcores(run_context& c, run_stats* stats) {
   p.clk = &c.clk;
   p.sched = &c.sched;
   if (c.opts.trace || !c.opts.record.empty()) {
-    c.trace = std::make_unique<lcore_trace>(static_cast<uint32_t>(c.lcores.size()), c.clk);
+    c.trace = std::make_unique<lcore_trace>(static_cast<uint32_t>(c.lcores.size()), c.clk,
+                                            !c.opts.trace);
     p.obs = c.trace.get();
     if (!c.opts.record.empty()) c.sched.set_failure_hook(record_failure, &c);
   }
