@@ -350,13 +350,15 @@ recording_replay replay_recording(const std::string& path, const options& base,
   else if (out.divergence.empty() && rec.stopped && out.steered.outcome != outcome::stopped)
     out.divergence = std::string("the end: recorded app_stop, simulated ") +
                      to_string(out.steered.outcome);
-  // A name the program never ran in the steered run, up to the first divergence: the recording
-  // is of another program (or another build), not a schedule this one can take.
+  // An event function the program never allocated nor ran in the steered run, up to the first
+  // divergence (the steps before it matched, so the event was allocated in one of them): the
+  // recording is of another program (or another build), not a schedule this one can take. A
+  // poller's name says nothing: one that never came due is not named in the replay.
   if (!out.divergence.empty() && out.steered.trace) {
     const auto& names = out.steered.trace->names;
     for (size_t i = 0; i <= at && i < rec.steps.size(); ++i) {
       const step_view& s = rec.steps[i];
-      if (std::find(names.begin(), names.end(), s.name) != names.end()) continue;
+      if (!runs_event(s) || std::find(names.begin(), names.end(), s.name) != names.end()) continue;
       out.input_error = true;
       out.error = where(path, s) + ": the recording runs '" + s.name + "', a function this "
                   "program never ran in the replay: a recording of another program or build? "
