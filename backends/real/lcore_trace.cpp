@@ -97,11 +97,18 @@ void lcore_trace::on_stop(uint32_t reactor, int rc) noexcept {
 }
 
 void lcore_trace::begin_step(uint32_t reactor) noexcept {
-  lane_of(reactor).step_start_ns = clk_.now_ns(reactor);
+  if (!step_times_only_) lane_of(reactor).step_start_ns = clk_.now_ns(reactor);
 }
 
 void lcore_trace::end_step(uint32_t reactor, const core::reactor& re) noexcept {
   lane& l = lane_of(reactor);
+  if (step_times_only_ && re.last_step_kind() != core::reactor::step_kind::none) {
+    // The step's one clock read, once it has run (an idle pass reads none): the step and what
+    // happened in it get that time.
+    l.step_start_ns = clk_.now_ns(reactor);
+    for (size_t k = l.records.size(); k-- > 0 && l.records[k].local_step == l.step;)
+      l.records[k].rec.start_ns = l.records[k].rec.end_ns = l.step_start_ns;
+  }
   raw r{};
   r.rec.core = reactor;
   r.rec.start_ns = l.step_start_ns;

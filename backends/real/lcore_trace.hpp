@@ -33,7 +33,8 @@ inline constexpr size_t trace_lane_records_max = size_t{1} << 22;
 class lcore_trace final : public core::observer {
  public:
   // step_times_only (options::record without options::trace): the clock is read once per step,
-  // at its start; what happens within a step gets that time, and a step ends when it starts.
+  // when it has run (none for an idle pass); the step and what happened in it (and between it
+  // and the previous step) get that time: a step ends when it starts.
   // Reading the TSC is most of a record's cost (far more under virtualization, where it may
   // trap); the replay needs the order of the steps, not their lengths.
   lcore_trace(uint32_t reactors, const core::clock& clk, bool step_times_only = false);

@@ -20,7 +20,7 @@ enum class choice : uint8_t { other, core, sender, alloc_fault, shutdown, cost }
 // A steering answers the choices of a run instead of the vector or the generator (the replay
 // of a recording, backends/sim/recording_replay.hpp, makes the simulator do what the recording
 // says). `among`: for core and sender choices, the mask of the candidates (the answer k picks
-// its k-th set bit); else 0. The answer is taken modulo n and logged like any other, so that
+// its k-th set bit); for a cost choice, the virtual time the step started at; else 0. The answer is taken modulo n and logged like any other, so that
 // the log replays the run without the steering. Only choices among n > 1 reach it.
 class decision_steering {
  public:

@@ -165,6 +165,9 @@ class recording_steering final : public decision_steering {
       const step_view& s = rec.steps[i];
       if (runs_event(s)) execs_[s.core].insert(execs_[s.core].begin(), i);
     }
+    // When each step ended, in virtual time (the recording's time since the run began, as the
+    // simulator's): the cost that brings the core's clock there (as far as its span allows).
+    for (const step_view& s : rec.steps) done_ns_.push_back(s.end_ns);
     std::vector<size_t> seen(cores, 0);
     for (size_t i = 0; i < rec.steps.size(); ++i) {
       const uint32_t c = rec.steps[i].core;
@@ -196,12 +199,12 @@ class recording_steering final : public decision_steering {
       case choice::shutdown:
         return s != nullptr && s->shutdown_before ? n - 1 : 0;
       case choice::cost: {
-        // The recorded duration, within the simulator's range for the kind (events 40 ns and
-        // more, pollers 20 ns and more: the span n tells which).
+        // From the step's start (`among`) to when the recording has the core done with it,
+        // within the simulator's span (events cost 40 ns and more, pollers 20 ns and more).
         uint64_t v = 0;
         if (s != nullptr) {
-          const uint64_t least = n == event_cost_span ? 40 : 20;
-          const uint64_t d = s->end_ns > s->start_ns ? s->end_ns - s->start_ns : 0;
+          const uint64_t least = s->k == kind::exec ? 40 : 20;
+          const uint64_t d = done_ns_[step_] > among ? done_ns_[step_] - among : 0;
           v = d > least ? std::min(d - least, n - 1) : 0;
         }
         ++step_;
@@ -215,8 +218,8 @@ class recording_steering final : public decision_steering {
   }
 
  private:
-  static constexpr uint64_t event_cost_span = 160;  // world.hpp's event_cost_span_ns
   const run_view& rec_;
+  std::vector<uint64_t> done_ns_;           // per step: see the constructor
   std::vector<std::vector<size_t>> execs_;  // per core: its exec steps, in order
   std::vector<size_t> first_exec_;          // per step: its core's execs before it
   size_t step_ = 0;
@@ -307,6 +310,9 @@ options steered_options(const trace::trace_log& log, const run_view& rec, const 
     for (const bool f : s.allocs) o.alloc_fail_ppm = f ? 1 : o.alloc_fail_ppm;
     if (s.shutdown_before) o.shutdown_ppm = 1;
   }
+  // Timed pollers come due by virtual time: let it follow the recording's.
+  for (const step_view& s : rec.steps)
+    if (s.k == kind::timer) o.step_cost_span_ns = 1'000'000'000'000;
   o.event_pool_size = static_cast<uint32_t>(std::stoull(option_value(log.options, "event_pool_size")));
   o.max_steps = rec.steps.size() + 1000;
   o.trace = true;

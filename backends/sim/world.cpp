@@ -77,6 +77,8 @@ world::world(const options& opts, std::function<void()> start)
       picker_(opts, decisions_),
       all_cores_(opts.cores >= 64 ? ~uint64_t{0} : (uint64_t{1} << opts.cores) - 1),
       cores_(opts.cores),
+      event_span_ns_(opts.step_cost_span_ns != 0 ? opts.step_cost_span_ns : event_cost_span_ns),
+      poller_span_ns_(opts.step_cost_span_ns != 0 ? opts.step_cost_span_ns : poller_cost_span_ns),
       step_limit_(opts.max_steps),
       window_start_(opts.max_steps > diagnosis_window_steps
                         ? opts.max_steps - diagnosis_window_steps
@@ -456,10 +458,10 @@ void world::step_core(uint32_t core) {
   uint64_t cost_ns = 0;
   uint64_t id = 0;
   if (kind == core::reactor::step_kind::event) [[likely]] {
-    cost_ns = event_cost_min_ns + decisions_.choose(event_cost_span_ns, choice::cost);
+    cost_ns = event_cost_min_ns + decisions_.choose(event_span_ns_, choice::cost, start_ns);
     id = r.last_event()->id;
   } else {
-    cost_ns = poller_cost_min_ns + decisions_.choose(poller_cost_span_ns, choice::cost);
+    cost_ns = poller_cost_min_ns + decisions_.choose(poller_span_ns_, choice::cost, start_ns);
     id = r.last_poller_seq();
   }
   clock_ns = start_ns + cost_ns;

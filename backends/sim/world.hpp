@@ -218,6 +218,9 @@ class world final : public core::clock,
   uint64_t timer_cores_ = 0;
   uint64_t all_cores_ = 0;
   uint32_t cores_ = 0;
+  // The spans of step costs (options::step_cost_span_ns, else the defaults above).
+  uint64_t event_span_ns_ = event_cost_span_ns;
+  uint64_t poller_span_ns_ = poller_cost_span_ns;
   // The clock floor: every core's clock is at least floor_ns_ (time_ns_ may lag behind it, see
   // the top of this file). floor_valid_: floor_ns_ is also the least clock of the running
   // cores, as of now; a step of a core whose clock is at the floor clears it.

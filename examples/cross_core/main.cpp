@@ -146,14 +146,8 @@ int main(int argc, char** argv) {
       eal_args.assign(argv_ + i + 1, argv_ + argc_);
       return argc_ - i;
     }
-    if (arg == "--record") {
-      if (i + 1 >= argc_) {
-        *error = "--record needs a file";
-        return -1;
-      }
-      record = argv_[i + 1];
-      return 2;
-    }
+    if (arg == "--record")
+      return i + 1 < argc_ ? (record = argv_[i + 1], 2) : (*error = "--record needs a file", -1);
     if (arg != "--tasks") return 0;
     if (i + 1 >= argc_) {
       *error = "--tasks needs a value";

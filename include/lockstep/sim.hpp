@@ -95,6 +95,11 @@ struct options {
   // record_decisions, result.decision_log then replays the run without it). Set by the replay of
   // a recording (lockstep/recording.hpp); not carried by the replay line.
   std::shared_ptr<decision_steering> steering;
+  // When non-zero, a step's cost is drawn in [min, min + step_cost_span_ns) instead of the
+  // default spans (events 40 + 0..159 ns, pollers 20 + 0..79 ns): the replay of a recording sets
+  // it so that virtual time follows the recorded time between steps, as timed pollers need.
+  // At most 1000 s. Carried by the replay line when non-zero (step_cost_span_ns=N).
+  uint64_t step_cost_span_ns = 0;
 };
 
 // The fault settings a run actually used (equal to the options unless options.swarm).
