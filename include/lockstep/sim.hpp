@@ -168,7 +168,8 @@ bool write_trace(const result& r, const std::string& path);
 // The replay line encodes every option that shapes a run, with a format version:
 //   lockstep-replay/3 cores=4 seed=7 strategy=random pct_depth=3 ... decisions=-
 // Every key is required, except thread_per_core: written (as thread_per_core=1) only when on, and
-// read as off when absent, as every line written before the option existed means.
+// read as off when absent, as every line written before the option existed means; and
+// step_cost_span_ns, written only when non-zero and read as 0 when absent.
 // parse_replay fills `opts` from such a line (shutdown_cb, core_thread_setup and
 // record_decisions are not carried: they belong to the program, not to the schedule). A line of
 // another version, a missing or unknown key or a bad value (also a value that run() would refuse:
