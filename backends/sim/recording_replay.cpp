@@ -165,9 +165,17 @@ class recording_steering final : public decision_steering {
       const step_view& s = rec.steps[i];
       if (runs_event(s)) execs_[s.core].insert(execs_[s.core].begin(), i);
     }
-    // When each step ended, in virtual time (the recording's time since the run began, as the
-    // simulator's): the cost that brings the core's clock there (as far as its span allows).
+    // When each step's core is done with it, in virtual time (the recording's time since the
+    // run began, as the simulator's): when the core's next step started (the simulator looks
+    // at its timers when a step starts), or when this one ended for a core's last step. The
+    // cost of the step brings the core's clock there (as far as its span allows).
     for (const step_view& s : rec.steps) done_ns_.push_back(s.end_ns);
+    std::vector<size_t> last(cores, SIZE_MAX);
+    for (size_t i = 0; i < rec.steps.size(); ++i) {
+      const step_view& s = rec.steps[i];
+      if (last[s.core] != SIZE_MAX) done_ns_[last[s.core]] = s.start_ns;
+      last[s.core] = i;
+    }
     std::vector<size_t> seen(cores, 0);
     for (size_t i = 0; i < rec.steps.size(); ++i) {
       const uint32_t c = rec.steps[i].core;
