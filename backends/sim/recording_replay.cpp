@@ -292,10 +292,18 @@ std::string recording_error(const std::string& path, const trace::trace_log& log
   for (const step_view& s : rec.steps) {
     if (s.core >= log.cores || (s.sender != trace::outside && s.sender >= log.cores))
       return where(path, s) + ": a step on or from a core the recording does not have";
-    if (s.shutdown_before && s.core != 0)
-      return where(path, s) + ": the shutdown request went to reactor " +
-             std::to_string(s.core) + "; the simulator queues it for core 0 (make the main "
-             "lcore the first of the core list)";
+  }
+  // The shutdown request's event: queued for core 0 in the simulator (lookups only).
+  std::unordered_map<uint64_t, uint32_t> target_of;
+  for (const trace::record& r : log.records)
+    if (r.kind == kind::alloc) target_of[r.id] = r.target;
+  for (const trace::record& r : log.records) {
+    if (r.kind != kind::shutdown_request) continue;
+    const auto it = target_of.find(r.id);
+    if (it != target_of.end() && it->second != 0)
+      return path + ":" + std::to_string(r.line) + ": the shutdown request went to reactor " +
+             std::to_string(it->second) + "; the simulator queues it for core 0 (make the "
+             "main lcore the first of the core list)";
   }
   return {};
 }

@@ -1,10 +1,15 @@
 // sim::replay_recording, the library call (lockstep/recording.hpp), on a recording made on the
 // real backend (tests/record/data: order_bug --variant fixed --rounds 5 on lcores 0-1). The
 // program below is order_bug's, with its function names: the recording is of it.
+#include "cross_core_app.hpp"
+
 #include <lockstep/recording.hpp>
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
+#include <fstream>
+#include <sstream>
 #include <string>
 
 namespace {
@@ -95,6 +100,58 @@ TEST(RecordingReplay, AnotherProgramsRecordingIsAnInputError) {
   EXPECT_NE(rr.error.find("recorded by program 'order_bug', this is 'another_program'"),
             std::string::npos)
       << rr.error;
+}
+
+// A simulator run made into a recording (its trace, with a real backend's options line): the
+// steering reproduces any schedule of the simulator, with allocation failures, the shutdown
+// request, pollers and timers (cross_core's retry timers), step by step.
+TEST(RecordingReplay, SimulatedSchedulesWithFaultsReplayStepByStep) {
+  const std::string path = ::testing::TempDir() + "recording_replay_sim.rec";
+  uint64_t faults_seen = 0, shutdowns_seen = 0, timers_seen = 0;
+  for (uint64_t seed = 1; seed <= 30; ++seed) {
+    cross_core::config cfg;
+    cfg.tasks = 24;
+    auto run_app = [cfg](const lockstep::sim::options& o) {
+      cross_core::app a(cfg);
+      lockstep::sim::options with_cb = o;
+      with_cb.shutdown_cb = cross_core::app::shutdown_request;
+      return lockstep::sim::run(with_cb, [&a] { a.start(); });
+    };
+    lockstep::sim::options o;
+    o.cores = 3;
+    o.seed = seed;
+    o.alloc_fail_ppm = 30'000;
+    o.shutdown_ppm = 3'000;
+    o.trace = true;
+    const lockstep::sim::result made = run_app(o);
+    ASSERT_TRUE(made.trace);
+    ASSERT_TRUE(lockstep::sim::write_trace(made, path));
+    // The options line of a recording made on lcores 0-2 with a pool of 4096 events.
+    std::ifstream in(path);
+    std::stringstream text;
+    text << in.rdbuf();
+    in.close();
+    std::string t = text.str();
+    const size_t at = t.find("\noptions ") + 9, end = t.find('\n', at);
+    t.replace(at, end - at, "real-backend lcores=0,1,2 event_pool_size=4096 record=1");
+    std::ofstream(path) << t;
+    faults_seen += made.alloc_failures;
+    shutdowns_seen += t.find("\nshutdown_request ") != std::string::npos ? 1 : 0;
+    timers_seen += t.find("\ntimer ") != std::string::npos ? 1 : 0;
+
+    const auto rr = lockstep::sim::replay_recording(path, {}, "", run_app);
+    ASSERT_FALSE(rr.input_error) << "seed " << seed << ": " << rr.error;
+    ASSERT_TRUE(rr.matched) << "seed " << seed << ": " << rr.divergence;
+    EXPECT_EQ(rr.steered.outcome, made.outcome) << "seed " << seed;
+    EXPECT_EQ(rr.steered.steps, made.steps) << "seed " << seed;
+    EXPECT_EQ(rr.steered.events_executed, made.events_executed) << "seed " << seed;
+    EXPECT_EQ(rr.steered.alloc_failures, made.alloc_failures) << "seed " << seed;
+    EXPECT_EQ(rr.steered.failure, made.failure) << "seed " << seed;
+  }
+  std::remove(path.c_str());
+  EXPECT_GT(faults_seen, 0u);     // the seeds exercised failed allocations
+  EXPECT_GT(shutdowns_seen, 0u);  // the shutdown request
+  EXPECT_GT(timers_seen, 0u);     // and timed pollers
 }
 
 }  // namespace
