@@ -248,7 +248,9 @@ void world::loop(uint32_t resume) {
   }
   if (!window_started_) {
     const bool loop_faults = faults_.shutdown_ppm != 0 || faults_.stall_ppm != 0;
-    if (!threads_ && !loop_faults && picker_.random_only() && !trace_) {
+    // (The plain loop's steps cost the default spans: options::step_cost_span_ns is not plain.)
+    if (!threads_ && !loop_faults && picker_.random_only() && !trace_ &&
+        opts_.step_cost_span_ns == 0) {
       plain_running_ = true;
       loop_as<true>();
       plain_running_ = false;
@@ -458,10 +460,12 @@ void world::step_core(uint32_t core) {
   uint64_t cost_ns = 0;
   uint64_t id = 0;
   if (kind == core::reactor::step_kind::event) [[likely]] {
-    cost_ns = event_cost_min_ns + decisions_.choose(event_span_ns_, choice::cost, start_ns);
+    cost_ns = event_cost_min_ns + decisions_.choose(Plain ? event_cost_span_ns : event_span_ns_,
+                                                    choice::cost, start_ns);
     id = r.last_event()->id;
   } else {
-    cost_ns = poller_cost_min_ns + decisions_.choose(poller_span_ns_, choice::cost, start_ns);
+    cost_ns = poller_cost_min_ns + decisions_.choose(Plain ? poller_cost_span_ns : poller_span_ns_,
+                                                     choice::cost, start_ns);
     id = r.last_poller_seq();
   }
   clock_ns = start_ns + cost_ns;

@@ -137,8 +137,8 @@ class world final : public core::clock,
   void describe_window(std::vector<std::string>* lines);
   void describe_losses(std::vector<std::string>* lines);
   // The loop, as loop() runs it. Plain: a run without loop faults (shutdown requests, stalls),
-  // under the random strategy, without a trace and without thread_per_core, whose steps skip
-  // the tests of all four and pick in line when every core runs.
+  // under the random strategy, without a trace and without thread_per_core, with the default
+  // step costs, whose steps skip the tests of all four and pick in line when every core runs.
   template <bool Plain>
   [[gnu::flatten]] void loop_as();
   // thread_per_core: the body of core `core`'s thread (core_threads' entry), and the end of

@@ -147,6 +147,9 @@ TEST(RecordingReplay, SimulatedSchedulesWithFaultsReplayStepByStep) {
     EXPECT_EQ(rr.steered.events_executed, made.events_executed) << "seed " << seed;
     EXPECT_EQ(rr.steered.alloc_failures, made.alloc_failures) << "seed " << seed;
     EXPECT_EQ(rr.steered.failure, made.failure) << "seed " << seed;
+    // The derived options (no steering, no trace) replay the steered run.
+    EXPECT_FALSE(rr.derived.trace);
+    EXPECT_EQ(run_app(rr.derived).trace_hash, rr.steered.trace_hash) << "seed " << seed;
   }
   std::remove(path.c_str());
   EXPECT_GT(faults_seen, 0u);     // the seeds exercised failed allocations
