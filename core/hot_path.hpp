@@ -1,13 +1,32 @@
-// The hot path — event_allocate, event_call and reactor::step — written once, as templates
-// over the types of a backend's parts.
+// The join between core/ and a backend, and the hot path written once: event_allocate,
+// event_call and the reactor's iteration, as templates over B, a backend_types<...> naming
+// the concrete types of a backend's parts.
 //
-// core/backend.hpp's interfaces stay the contracts. A backend whose parts are final classes
-// names them in a backend_types<...> and gives its runtime hot_path_for<those types>(); its
-// reactors' loop calls reactor::step_as<those types>(). Every call into the backend on the way
-// then goes to the concrete class directly (the compiler inlines it), and the public API
-// reaches the backend through one indirect call per API call instead of several virtual ones.
-// With generic_backend (the abstract interfaces themselves) the same code makes virtual calls:
-// that is what a runtime uses until its backend sets its own, and what reactor::step() is.
+// One mechanism: a backend describes itself once, as B — its parts' final classes and the
+// optional capabilities listed below — and core/ instantiates its hot path on B:
+// - the API's path: hot_path_for<B>() makes the runtime's hot_path (runtime.hpp), the one
+//   indirect call an API call makes (event_allocate/event_call -> allocate_as<B>/call_as<B>);
+// - the reactor's loop: the backend's loop calls reactor::step_as<B> (one unit: the
+//   simulator, a traced DPDK run) or reactor::run_iteration_as<B> (one whole iteration: the
+//   DPDK loop), both generated from the one body reactor::iterate<B, per_unit>.
+// Every call into the backend on those paths goes to the concrete class directly (inlined).
+// core/backend.hpp's abstract interfaces are the contracts the parts implement, and the way
+// core's cold paths reach them (a failure, a stop, a timer's clock read, draining at the end):
+// a virtual call where it does not matter.
+// Why a table of two function pointers rather than a runtime templated on B throughout: the
+// API (api.cpp) is compiled once, without knowing the backend, so one indirect call there is
+// unavoidable; a function pointer loaded from the runtime is that call with no vtable load on
+// the way, and it lets one backend pick between two B's at run time (the simulator's
+// fault-free pool path); a runtime templated on B would add nothing on the hot path but a type
+// per backend to every cold function.
+//
+// The optional capabilities a B may declare (each saves work on the simulator's or the DPDK
+// backend's path; leaving one out is always correct):
+// - keeps_event_info (flag, default true): reactor::last_event_info() is kept per unit;
+// - observer_always (flag, default false): every runtime of B has an observer (no null test);
+// - has_cached_get (pool method get_cached): a call-free common case for event_allocate;
+// - has_split_observer (observer methods note_*/record_*): the observer's record out of line;
+// - has_put_one (pool method put_one): a burst stepped per unit is freed in one pass.
 #pragma once
 
 #include "backend.hpp"
@@ -50,6 +69,8 @@ struct backend_types {
   static Observer* obs(const parts& p) noexcept { return static_cast<Observer*>(p.obs); }
 };
 
+// The abstract interfaces themselves (virtual calls): what a runtime uses until its backend
+// sets its own hot path.
 using generic_backend = backend_types<event_pool, transport, clock, observer>;
 
 // A pool whose get has a call-free common case offers it as get_cached(reactor): an event or
@@ -74,6 +95,14 @@ concept has_split_observer = requires(typename B::observer_type& o, event* ev, u
   { o.note_call(ev) } -> std::same_as<bool>;
   o.record_allocate(r, static_cast<const event*>(ev), ev);
   o.record_call(r, static_cast<const event*>(ev));
+};
+
+// A pool whose put of one event is as cheap as a step of its put_bulk offers it as
+// put_one(reactor, ev) (put_bulk(r, evs, n) being put_one of evs[0..n) in order): a burst
+// stepped per unit is then freed and returned in one pass instead of two.
+template <class B>
+concept has_put_one = requires(typename B::pool_type& p, uint32_t r, event* ev) {
+  p.put_one(r, ev);
 };
 
 template <class B>
@@ -184,44 +213,108 @@ hot_path hot_path_for() noexcept {
   return hot_path{&runtime::allocate_as<B>, &runtime::call_as<B>};
 }
 
-template <class B>
-bool reactor::step_as() noexcept {
-  // The common step of a loaded reactor: the next event of the burst in progress.
-  if (batch_pos_ < batch_len_) [[likely]] return run_event_as<B>();
-  // Without pollers the poller and timer phases have nothing to visit: a finished burst leads
-  // straight to the next one (the walk below would get there after three empty hops). Taken
-  // here rather than through the walk, whose switch costs more than the take on short bursts;
-  // with nothing queued the walk below starts with this burst taken, as its own take would
-  // have left it, and ends idle.
-  if (phase_ == phase::events && active_.empty() && timed_.empty()) [[likely]] {
-    burst_taken_ = true;
-    if (take_burst_as<B>() > 0) [[likely]] return run_event_as<B>();
-  }
-  // Four phase changes visit every phase once from wherever the last step left off, and start
-  // a new iteration (a new burst) on the way: nothing found by then means idle.
-  for (int hops = 0; hops < 4; ++hops) {
-    switch (phase_) {
-      case phase::events:
-        if (batch_pos_ < batch_len_) return run_event_as<B>();
-        if (!burst_taken_) {
-          burst_taken_ = true;
-          if (take_burst_as<B>() > 0) return run_event_as<B>();
-        }
-        begin_pollers();
-        break;
-      case phase::pollers:
-        if (poller* p = next_active_poller()) return run_poller(p, step_kind::poller);
-        end_pollers();
-        break;
-      case phase::timers:
-        if (has_timers() && run_due_timer()) return true;
-        phase_ = phase::events;
-        burst_taken_ = false;
-        break;
+// The iteration, written once: a burst of events, then every active poller once, then the due
+// timed pollers. per_unit (step_as, the simulator and a traced DPDK run) returns after each
+// unit and resumes where the last call left off — the phase in phase_, the burst in
+// batch_pos_/batch_len_, the poller walk in poll_pos_ — each `if constexpr (per_unit) return`
+// below is such a point; whole (run_iteration_as, the DPDK loop without a trace) runs the
+// same phases through to the end of the iteration without returning between units, reads the
+// stop flag after every unit (a reactor stops after the unit it is running; what is left of
+// the burst then stays in batch_ for drop_queued, which counts it as dropped), and flushes the
+// transport after the burst (before its events go back to the pool: the receivers need them
+// sooner) and before it returns. The two differ only where marked; proptests/iteration_props
+// checks that they run the same units in the same order.
+template <class B, bool per_unit>
+inline bool reactor::iterate() noexcept {
+  // Locals, so that they stay in registers across the units' calls (members are reloaded
+  // after every call).
+  runtime& rt = rt_;
+  // Whole only (loaded here, per unit it would be loaded on every step for nothing).
+  [[maybe_unused]] auto* const queues = per_unit ? nullptr : &B::queues(rt.backend());
+  bool worked = false;  // whole: a unit ran
+  [[maybe_unused]] int hops = 0;  // per unit: phase changes made without finding a unit
+  if constexpr (per_unit) {
+    // The common step of a loaded reactor: the next event of the burst in progress.
+    if (batch_pos_ < batch_len_) [[likely]] return run_event_as<B>();
+    // Without pollers the poller and timer phases have nothing to visit: a finished burst
+    // leads straight to the next one (the walk below would get there after three empty hops).
+    // Taken here rather than through the walk, whose branches cost more than the take on short
+    // bursts; with nothing queued the walk below starts with this burst taken, as its own take
+    // would have left it, and ends idle.
+    if (phase_ == phase::events && active_.empty() && timed_.empty()) [[likely]] {
+      burst_taken_ = true;
+      if (take_burst_as<B>() > 0) [[likely]] return run_event_as<B>();
     }
   }
+  // Per unit, from wherever the last step left off, four phase changes visit every phase once
+  // and start a new iteration (a new burst) on the way: nothing found by then means idle.
+  if (per_unit && phase_ == phase::pollers) goto pollers;
+  if (per_unit && phase_ == phase::timers) goto timers;
+events:
+  if constexpr (per_unit) {
+    if (batch_pos_ < batch_len_) return run_event_as<B>();
+    if (!burst_taken_) {
+      burst_taken_ = true;
+      if (take_burst_as<B>() > 0) return run_event_as<B>();
+    }
+  } else if (const uint32_t len = take_burst_as<B>(); len > 0) {
+    worked = true;
+    // batch_pos_ is written back only when the loop stops early.
+    for (uint32_t pos = 0; pos < len;) {
+      run_event<false>(batch_[pos++]);
+      if (rt.stop_requested()) [[unlikely]] {
+        batch_pos_ = pos;
+        queues->flush(index_);
+        return true;
+      }
+    }
+    queues->flush(index_);
+    end_burst_as<B, false>();
+  }
+  // Events -> pollers. Whole: a reactor without pollers goes straight to the timers.
+  if (per_unit || !active_.empty()) {
+    begin_pollers();
+    if (per_unit && ++hops == 4) goto idle;
+pollers:
+    while (poller* p = next_active_poller()) {
+      if constexpr (per_unit) {
+        return run_poller(p, step_kind::poller);
+      } else {
+        worked = true;
+        run_poller(p, step_kind::poller);
+        if (rt.stop_requested()) [[unlikely]] {
+          queues->flush(index_);
+          return true;
+        }
+      }
+    }
+    end_pollers();  // pollers -> timers
+  } else {
+    begin_timers();
+  }
+  if (per_unit && ++hops == 4) goto idle;
+timers:
+  // has_timers in line: most reactors have no timed poller, and run_due_timer is a call.
+  while (has_timers() && run_due_timer()) {
+    if constexpr (per_unit) return true;
+    worked = true;
+    if (rt.stop_requested()) [[unlikely]] break;
+  }
+  phase_ = phase::events;  // timers -> events: the next iteration
+  if constexpr (!per_unit) {
+    queues->flush(index_);
+    return worked;
+  }
+  burst_taken_ = false;
+  if (++hops < 4) goto events;
+idle:
   last_kind_ = step_kind::none;
   return false;
+}
+
+template <class B>
+bool reactor::step_as() noexcept {
+  return iterate<B, true>();
 }
 
 // Flattened: the pieces it shares with step_as (take_burst_as, end_burst_as and the backend's
@@ -229,52 +322,7 @@ bool reactor::step_as() noexcept {
 // prologues cost more than their bodies on a burst of a few events.
 template <class B>
 [[gnu::flatten]] bool reactor::run_iteration_as() noexcept {
-  // The same pieces as step_as, in the same order, without returning between units: the
-  // phase machine is walked once per iteration instead of once per unit. The stop flag is
-  // read after every unit, since a reactor stops after the unit it is running; what is left of
-  // the burst then stays in batch_ for drop_queued, which counts it as dropped. Events the
-  // units sent to other reactors are flushed after the burst (before its events go back to the
-  // pool: the receivers need them sooner) and before returning.
-  // Locals, so that they stay in registers across the events' calls (members are reloaded
-  // after every call); batch_pos_ is written back only when the loop stops early.
-  runtime& rt = rt_;
-  auto& queues = B::queues(rt.backend());
-  bool worked = false;
-  if (const uint32_t len = take_burst_as<B>(); len > 0) {
-    worked = true;
-    for (uint32_t pos = 0; pos < len;) {
-      run_event<false>(batch_[pos++]);
-      if (rt.stop_requested()) [[unlikely]] {
-        batch_pos_ = pos;
-        queues.flush(index_);
-        return true;
-      }
-    }
-    queues.flush(index_);
-    end_burst_as<B, false>();
-  }
-  if (!active_.empty()) {
-    begin_pollers();
-    while (poller* p = next_active_poller()) {
-      worked = true;
-      run_poller(p, step_kind::poller);
-      if (rt.stop_requested()) [[unlikely]] {
-        queues.flush(index_);
-        return true;
-      }
-    }
-    end_pollers();
-  } else {
-    begin_timers();
-  }
-  // has_timers in line: most reactors have no timed poller, and run_due_timer is a call.
-  while (has_timers() && run_due_timer()) {
-    worked = true;
-    if (rt.stop_requested()) [[unlikely]] break;
-  }
-  phase_ = phase::events;
-  queues.flush(index_);
-  return worked;
+  return iterate<B, false>();
 }
 
 template <class B>
@@ -322,14 +370,6 @@ void reactor::run_event(event* ev) noexcept {
 threw:
   running_unit_threw();
 }
-
-// A pool whose put of one event is as cheap as a step of its put_bulk offers it as
-// put_one(reactor, ev) (put_bulk(r, evs, n) being put_one of evs[0..n) in order): a burst
-// stepped per unit is then freed and returned in one pass instead of two.
-template <class B>
-concept has_put_one = requires(typename B::pool_type& p, uint32_t r, event* ev) {
-  p.put_one(r, ev);
-};
 
 template <class B, bool per_unit>
 void reactor::end_burst_as() noexcept {

@@ -40,8 +40,6 @@ bool reactor::next_timer_ns(uint64_t* due_ns) noexcept {
   return true;
 }
 
-bool reactor::step() noexcept { return step_as<generic_backend>(); }
-
 void reactor::running_unit_threw() noexcept {
   const char* text =
       running_ != nullptr

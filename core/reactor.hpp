@@ -1,9 +1,11 @@
 // One reactor: the per-core loop of SPDK's event framework, decomposed into steps.
 //
 // An iteration runs up to event_batch_max queued events (one burst from the transport), then
-// every active poller once, then the timed pollers that are due on the backend clock. step()
-// performs exactly one unit of that iteration — one event or one poller call — so that a
-// multi-threaded backend can loop on it and the simulator can interleave cores between units.
+// every active poller once, then the timed pollers that are due on the backend clock. The
+// iteration is written once (reactor::iterate, hot_path.hpp) and generated twice: step_as
+// performs exactly one unit of it — one event or one poller call — so that the simulator can
+// interleave cores between units (and a trace record each unit); run_iteration_as performs a
+// whole one, for a multi-threaded backend whose loop does nothing between units.
 // Threading: a reactor is only touched by the thread that runs it (its pollers too).
 #pragma once
 
@@ -44,23 +46,25 @@ class alignas(64) reactor {
   reactor(const reactor&) = delete;
   reactor& operator=(const reactor&) = delete;
 
+  // Both entry points below are the one iteration body, reactor::iterate (hot_path.hpp),
+  // generated per unit or whole; B is the backend (a backend_types<...>, hot_path.hpp) whose
+  // concrete parts it calls.
   // Performs one unit of work. Returns false when a whole iteration found nothing to do.
-  bool step() noexcept;
-  // The same, calling the backend's parts as the concrete types of B (hot_path.hpp).
   template <class B>
   bool step_as() noexcept;
 
   // Runs one whole iteration — a burst of events back to back, then every active poller once,
-  // then the due timed pollers — calling the backend's parts as the concrete types of B, and
-  // returns whether anything ran. It stops after the unit it is running once the runtime's stop
-  // was requested (the rest of the burst is then dropped by drop_queued). For a
-  // multi-threaded backend whose loop does nothing between units; last_step_kind and
-  // last_event are not kept up to date by it (a per-unit trace steps with step_as). A reactor
-  // is driven either by step_as or by run_iteration_as, not both.
+  // then the due timed pollers — and returns whether anything ran. It stops after the unit it
+  // is running once the runtime's stop was requested (the rest of the burst is then dropped by
+  // drop_queued). For a multi-threaded backend whose loop does nothing between units;
+  // last_step_kind and last_event are not kept up to date by it (a per-unit trace steps with
+  // step_as). A reactor is driven either by step_as or by run_iteration_as, not both. Runs
+  // the same units in the same order as step_as called until it returns false
+  // (proptests/iteration_props.cpp).
   template <class B>
   bool run_iteration_as() noexcept;
 
-  // Queued events (in the current burst or in the transport) or an active poller: step() will
+  // Queued events (in the current burst or in the transport) or an active poller: step_as will
   // do something without time passing.
   bool has_work() const noexcept;
   // The part of has_work() that lives in the reactor itself (a burst in progress, an active
@@ -109,7 +113,11 @@ class alignas(64) reactor {
  private:
   enum class phase : uint8_t { events, pollers, timers };
 
-  // The pieces step_as and run_iteration_as share (hot_path.hpp).
+  // The iteration, written once (hot_path.hpp): per_unit, one unit from where the last call
+  // left off (step_as); otherwise one whole iteration (run_iteration_as).
+  template <class B, bool per_unit>
+  bool iterate() noexcept;
+  // Its pieces (hot_path.hpp).
   template <class B>
   uint32_t take_burst_as() noexcept;
   template <class B>

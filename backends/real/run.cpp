@@ -10,6 +10,7 @@
 
 #include "../../core/hot_path.hpp"
 #include "../../core/runtime.hpp"
+#include "../../core/session.hpp"
 #include "../../trace/program_name.hpp"
 
 #include <lockstep/real.hpp>
@@ -38,8 +39,10 @@ constexpr uint32_t shutdown_slot = 1;
 // Everything one run touches. Members are destroyed in reverse order: the runtime (which
 // refers to the parts) before the pool and the rings.
 struct run_context {
+  run_context(const options& o, std::function<void()> start)
+      : opts(o), session(std::move(start), o.shutdown_cb) {}
   options opts;
-  std::function<void()> start;
+  core::session session;  // the start and shutdown events, the totals at the end
   event specials[backend_events] = {};  // the backend's own events: start, shutdown request
   std::vector<uint32_t> lcores;         // reactor index -> lcore id
   uint32_t main_reactor = 0;
@@ -63,17 +66,6 @@ struct run_context {
   std::atomic<uint32_t> parked{0};
   std::atomic<bool> failing{false};
 };
-
-void run_start(void* ctx, void*) { static_cast<run_context*>(ctx)->start(); }
-
-void run_shutdown_request(void* ctx, void*) {
-  auto* c = static_cast<run_context*>(ctx);
-  if (c->opts.shutdown_cb != nullptr) {
-    c->opts.shutdown_cb();
-  } else {
-    app_stop(0);
-  }
-}
 
 // On the main lcore: a signal arrived; queue the shutdown request event (never allocated from
 // the pool, so that a request gets through an exhausted pool).
@@ -223,18 +215,15 @@ int finish_run(run_context& c, run_stats* stats) {
   // they sent meanwhile is queued, and dropped below with the rest.
   c.sched.join_external_threads();
 
+  const core::session::totals t = core::session::finish(*c.rt, *c.pool);
+  c.rt->deactivate();
   run_stats s;
   s.lcores = reactors;
-  for (uint32_t i = 0; i < reactors; ++i) {
-    const auto& counters = c.rt->at(i).counters();
-    s.events_executed += counters.events_executed;
-    s.alloc_failures += counters.alloc_failures;
-    s.pollers_run += counters.pollers_run;
-  }
-  s.alloc_failures += c.rt->external_alloc_failures();
-  s.dropped_events = c.rt->drop_queued();
-  s.leaked_events = c.pool->in_use();
-  c.rt->deactivate();
+  s.events_executed = t.events_executed;
+  s.alloc_failures = t.alloc_failures;
+  s.pollers_run = t.pollers_run;
+  s.dropped_events = t.dropped_events;
+  s.leaked_events = t.leaked_events;
   if (stats != nullptr) *stats = s;
   if (c.trace) write_trace(c);
   return c.rt->stop_rc();
@@ -277,18 +266,9 @@ int run_on_lcores(run_context& c, run_stats* stats) {
   if (!c.rt->activate(core::runtime::scope::process))
     return refuse(stats, "another run is executing (runs do not nest)");
 
-  for (event& ev : c.specials) {
-    ev.arg1 = &c;
-    ev.target = static_cast<uint16_t>(c.main_reactor);
-    ev.state = event_state::idle;
-  }
-  c.specials[start_slot].fn = run_start;
-  c.specials[start_slot].name = "start";
-  c.specials[shutdown_slot].fn = run_shutdown_request;
-  c.specials[shutdown_slot].name = "shutdown_request";
-  c.specials[start_slot].state = event_state::allocated;
-  if (c.trace) c.trace->on_allocate(no_core, nullptr, &c.specials[start_slot]);
-  c.rt->call(&c.specials[start_slot]);  // from outside any reactor: an external sender
+  c.session.bind(&c.specials[start_slot], &c.specials[shutdown_slot],
+                 static_cast<uint16_t>(c.main_reactor));
+  core::session::send_from_outside(*c.rt, &c.specials[start_slot]);  // an external sender
 
   {
     const shutdown_signals signals;
@@ -327,9 +307,7 @@ int run(const options& opts, std::function<void()> start, run_stats* stats) {
   if (rte_lcore_id() != rte_get_main_lcore())
     return refuse(stats, "run must be called from the thread that first called it (EAL's main lcore)");
 
-  auto c = std::make_unique<run_context>();
-  c->opts = opts;
-  c->start = std::move(start);
+  auto c = std::make_unique<run_context>(opts, std::move(start));
   const int rc = run_on_lcores(*c, stats);
   if (stats != nullptr && stats->lcores != 0) stats->interrupted_by = c->interrupted_by;
   return rc;

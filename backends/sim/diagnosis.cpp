@@ -70,7 +70,7 @@ std::string plural(uint64_t n, const char* one, const char* many) {
 }  // namespace
 
 std::string world::holdings(uint32_t c) {
-  const core::reactor& r = *reactors_[c];
+  const core::reactor& r = rt_.at(c);
   tally queued;
   uint32_t left = 0;
   event* const* burst = r.burst_left(&left);
@@ -87,7 +87,7 @@ std::string world::holdings(uint32_t c) {
     return a->next_due_ns != b->next_due_ns ? a->next_due_ns < b->next_due_ns : a->seq < b->seq;
   });
   std::string timers;
-  const uint64_t now = now_ns(c);
+  const uint64_t now = inst_.clock.now_ns(c);
   for (const poller* p : timed) {
     timers += (timers.empty() ? "" : ", ") + poller_name(p) + " every " +
               std::to_string(p->period_ns) + " ns, " +
@@ -109,14 +109,15 @@ void world::describe_window(std::vector<std::string>* lines) {
   std::vector<tally> ran(cores_);
   tally overall;  // "event f on core c" -> steps
   static const std::vector<trace_record> no_records;
-  for (const trace_record& rec : trace_ ? trace_->records : no_records) {
+  const auto& log = inst_.recorder.trace();
+  for (const trace_record& rec : log ? log->records : no_records) {
     if (rec.step < window_start_ || rec.core >= cores_) continue;
     const char* what = rec.kind == record_kind::exec  ? "event "
                        : rec.kind == record_kind::poller ? "poller "
                        : rec.kind == record_kind::timer  ? "timed poller "
                                                          : nullptr;
     if (what == nullptr) continue;
-    const std::string name = what + trace_->names[rec.name];
+    const std::string name = what + log->names[rec.name];
     ran[rec.core].add(name);
     overall.add(name + " on core " + std::to_string(rec.core));
   }
@@ -146,7 +147,7 @@ void world::describe_losses(std::vector<std::string>* lines) {
   std::string failures;
   uint64_t failed_allocations = 0;
   for (uint32_t c = 0; c < cores_; ++c) {
-    const uint64_t n = reactors_[c]->counters().alloc_failures;
+    const uint64_t n = rt_.at(c).counters().alloc_failures;
     if (n == 0) continue;
     failed_allocations += n;
     failures += (failures.empty() ? "" : ", ") + ("core " + std::to_string(c) + " x") +
@@ -166,7 +167,7 @@ std::string world::diagnose() {
     anything |= !held[c].empty();
   }
   if (outcome_ == outcome::step_limit) {
-    lines.push_back(rt_->stop_requested()
+    lines.push_back(rt_.stop_requested()
                         ? "app_stop was called, but an external thread did not return within "
                           "max_steps (" + std::to_string(opts_.max_steps) + " steps)"
                         : "no app_stop within max_steps (" + std::to_string(opts_.max_steps) +

@@ -7,10 +7,10 @@
 namespace lockstep::sim {
 
 sim_transport::sim_transport(uint32_t cores, decision_source& decisions,
-                             std::vector<uint64_t>& core_time_ns)
+                             sim_clock& clock)
     : cores_(cores),
       decisions_(decisions),
-      core_time_ns_(core_time_ns),
+      clock_(clock),
       queues_(new fifo[static_cast<size_t>(cores) * 64]),
       senders_(new uint64_t[cores]()) {}
 
@@ -32,7 +32,7 @@ uint32_t sim_transport::dequeue_drawn(uint32_t target, event** out, uint32_t max
       if (senders == 0) pending_targets_ &= ~(uint64_t{1} << target);
     }
     // A message cannot arrive before it left.
-    if (core_time_ns_[target] < ev->sent_ns) core_time_ns_[target] = ev->sent_ns;
+    if (clock_.core_ns(target) < ev->sent_ns) clock_.deliver(target, ev->sent_ns);
     out[n++] = ev;
   }
   return n;

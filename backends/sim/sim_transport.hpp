@@ -5,6 +5,7 @@
 
 #include "../../core/backend.hpp"
 #include "decision_source.hpp"
+#include "sim_clock.hpp"
 
 #include <bit>
 #include <cstdint>
@@ -21,9 +22,9 @@ inline constexpr uint32_t external_sender_bit = 63;
 
 class sim_transport final : public core::transport {
  public:
-  // core_time_ns: the per-core virtual clocks; a delivered event moves its target's clock up to
-  // the time it was sent (a message cannot arrive before it left).
-  sim_transport(uint32_t cores, decision_source& decisions, std::vector<uint64_t>& core_time_ns);
+  // clock: the per-core virtual clocks (their owner); a delivered event moves its target's clock
+  // up to the time it was sent (a message cannot arrive before it left), through the clock.
+  sim_transport(uint32_t cores, decision_source& decisions, sim_clock& clock);
 
   // Inline: core's hot path calls it on the concrete transport (hot_path.hpp).
   void enqueue(uint32_t sender, uint32_t target, event* ev) noexcept override {
@@ -83,7 +84,7 @@ class sim_transport final : public core::transport {
   // The burst from the one sender with queued events (max > 0); the rest stays queued.
   uint32_t dequeue_one_sender(uint32_t target, event** out, uint32_t max) noexcept {
     fifo& q = pair(static_cast<uint32_t>(std::countr_zero(senders_[target])), target);
-    uint64_t clock_ns = core_time_ns_[target];
+    uint64_t clock_ns = clock_.core_ns(target);
     uint32_t n = 0;
     event* ev = q.head;
     do {
@@ -98,7 +99,7 @@ class sim_transport final : public core::transport {
       pending_targets_ &= ~(uint64_t{1} << target);
     }
     // A message cannot arrive before it left: the target's clock moves up to the latest send.
-    core_time_ns_[target] = clock_ns;
+    clock_.deliver(target, clock_ns);
     return n;
   }
   uint32_t dequeue_drawn(uint32_t target, event** out, uint32_t max) noexcept;
@@ -106,7 +107,7 @@ class sim_transport final : public core::transport {
   uint32_t cores_;
   uint32_t external_bit_ = external_sender_bit;
   decision_source& decisions_;
-  std::vector<uint64_t>& core_time_ns_;
+  sim_clock& clock_;
   std::unique_ptr<fifo[]> queues_;  // [target][sender bit]
   std::unique_ptr<uint64_t[]> senders_;  // per target: a bit per sender with queued events
   uint64_t pending_targets_ = 0;         // bit t: senders_[t] != 0

@@ -1,6 +1,5 @@
 #include "world.hpp"
 
-#include "../../trace/function_names.hpp"
 #include "bits.hpp"
 #include "../../core/uncaught_exception.hpp"
 
@@ -62,19 +61,31 @@ constexpr int exit_stopped = 2;  // the run is over (core_threads::stop_all)
 
 }  // namespace
 
+static core::parts world_parts(sim_pool& pool, sim_transport& queues, sim_instruments& inst,
+                               core::scheduling& sched) {
+  core::parts p;
+  p.pool = &pool;
+  p.queues = &queues;
+  p.clk = &inst;
+  p.sched = &sched;
+  p.obs = &inst;
+  return p;
+}
+
 world::world(const options& opts, std::function<void()> start)
     : opts_(opts),
-      start_(std::move(start)),
+      session_(std::move(start), opts.shutdown_cb),
       decisions_(opts_.seed, opts_.decisions ? &*opts_.decisions : nullptr,
                  opts_.record_decisions ? &decision_log_ : nullptr, opts_.steering.get()),
       faults_(draw_faults(opts_, decisions_)),
-      time_ns_(opts.cores, 0),
+      inst_(opts.cores, steps_),
       stalled_until_(opts.cores, 0),
       jitter_due_ns_(opts.cores, UINT64_MAX),
       jitter_ns_(opts.cores, 0),
       pool_(opts.event_pool_size, {faults_.alloc_fail_ppm, opts.alloc_fail_nth}, decisions_),
-      transport_(opts.cores, decisions_, time_ns_),
+      transport_(opts.cores, decisions_, inst_.clock),
       picker_(opts, decisions_),
+      rt_(dense_core_ids(opts.cores), world_parts(pool_, transport_, inst_, *this)),
       all_cores_(opts.cores >= 64 ? ~uint64_t{0} : (uint64_t{1} << opts.cores) - 1),
       cores_(opts.cores),
       event_span_ns_(opts.step_cost_span_ns != 0 ? opts.step_cost_span_ns : event_cost_span_ns),
@@ -86,55 +97,24 @@ world::world(const options& opts, std::function<void()> start)
   // sim::run's default; the replay line (result.replay) says which was used.
   opts_.thread_per_core = opts_.thread_per_core.value_or(false);
   thread_per_core_ = *opts_.thread_per_core;
-  core::parts p;
-  p.pool = &pool_;
-  p.queues = &transport_;
-  p.clk = this;
-  p.sched = this;
-  p.obs = this;
-  rt_ = std::make_unique<core::runtime>(dense_core_ids(opts.cores), p);
-  rt_->use_hot_path(pool_.faulty() ? core::hot_path_for<world_types>()
-                                    : core::hot_path_for<fault_free_types>());
-  for (uint32_t c = 0; c < opts.cores; ++c) reactors_.push_back(&rt_->at(c));
-  if (opts_.trace) {
-    trace_ = std::make_shared<trace_log>();
-    trace_->options = format_replay(opts_);
-    trace_->cores = opts_.cores;
-  }
-  for (event* ev : {&start_event_, &shutdown_event_}) {
-    ev->arg1 = this;
-    ev->target = 0;
-    ev->state = event_state::allocated;
-  }
-  start_event_.fn = run_start;
-  start_event_.name = "start";
-  shutdown_event_.fn = run_shutdown_request;
-  shutdown_event_.name = "shutdown_request";
+  inst_.recorder.attach(rt_);
+  rt_.use_hot_path(pool_.faulty() ? core::hot_path_for<world_types>()
+                                  : core::hot_path_for<fault_free_types>());
+  if (opts_.trace) inst_.recorder.start_trace(opts_.cores, format_replay(opts_));
+  session_.bind(&start_event_, &shutdown_event_, 0);
 }
 
 world::~world() = default;
 
-void world::run_start(void* world_ptr, void*) { static_cast<world*>(world_ptr)->start_(); }
-
-void world::run_shutdown_request(void* world_ptr, void*) {
-  auto* w = static_cast<world*>(world_ptr);
-  if (w->opts_.shutdown_cb != nullptr) {
-    w->opts_.shutdown_cb();
-  } else {
-    app_stop(0);
-  }
-}
-
 result world::execute() {
   result r;
-  if (!rt_->activate(core::runtime::scope::thread)) {
+  if (!rt_.activate(core::runtime::scope::thread)) {
     r.outcome = outcome::failed;
     r.failure = "sim::run: another run is executing in this process (runs do not nest)";
     r.replay = format_replay(opts_);
     return r;
   }
-  on_allocate(no_core, nullptr, &start_event_);
-  rt_->call(&start_event_);
+  core::session::send_from_outside(rt_, &start_event_);
   // A failed check leaves the running event through longjmp back here (or to the exit point
   // of the core's thread); everything the loop touches lives in this world, so nothing on the
   // abandoned frames owns memory.
@@ -153,39 +133,37 @@ result world::execute() {
   }
   // Before the queues are emptied: the diagnosis lists what they held.
   if (outcome_ == outcome::hang || outcome_ == outcome::step_limit) r.diagnosis = diagnose();
-  r.dropped_events = rt_->drop_queued();
-  r.leaked_events = pool_.in_use();
-  rt_->deactivate();
+  const core::session::totals totals = core::session::finish(rt_, pool_);
+  rt_.deactivate();
 
   r.outcome = outcome_;
-  r.rc = outcome_ == outcome::stopped ? rt_->stop_rc() : 0;
+  r.rc = outcome_ == outcome::stopped ? rt_.stop_rc() : 0;
   r.steps = steps_;
-  r.virtual_ns = std::max(*std::max_element(time_ns_.begin(), time_ns_.end()), floor_ns_);
-  for (uint32_t i = 0; i < opts_.cores; ++i) {
-    const auto& c = rt_->at(i).counters();
-    r.events_executed += c.events_executed;
-    r.pollers_run += c.pollers_run;
-    r.alloc_failures += c.alloc_failures;
-  }
-  r.alloc_failures += rt_->external_alloc_failures();
+  r.virtual_ns = inst_.clock.latest_ns();
+  r.events_executed = totals.events_executed;
+  r.pollers_run = totals.pollers_run;
+  r.alloc_failures = totals.alloc_failures;
+  r.dropped_events = totals.dropped_events;
+  r.leaked_events = totals.leaked_events;
   r.failure = failure_;
   mix(static_cast<uint64_t>(outcome_));
   mix(r.dropped_events);
-  r.trace_hash = hash_;
+  r.trace_hash = inst_.recorder.hash();
   r.decisions = decisions_.draws();
   r.decision_log = std::move(decision_log_);
   r.faults = faults_;
   r.stalls = stalls_;
   r.core_thread_switches = core_thread_switches_;
   r.replay = format_replay(opts_);
-  if (opts_.trace) {  // (a trace_ of the diagnosis window alone is not the run's trace)
-    trace_->outcome = to_string(r.outcome);
-    trace_->rc = r.rc;
-    trace_->steps = r.steps;
-    trace_->virtual_ns = r.virtual_ns;
-    trace_->trace_hash = r.trace_hash;
-    trace_->failure = r.failure;
-    r.trace = trace_;
+  if (opts_.trace) {  // (a trace of the diagnosis window alone is not the run's trace)
+    trace_log* log = inst_.recorder.trace().get();
+    log->outcome = to_string(r.outcome);
+    log->rc = r.rc;
+    log->steps = r.steps;
+    log->virtual_ns = r.virtual_ns;
+    log->trace_hash = r.trace_hash;
+    log->failure = r.failure;
+    r.trace = inst_.recorder.trace();
   }
   return r;
 }
@@ -208,7 +186,7 @@ void world::execute_on_core_threads() {
 }
 
 void world::core_thread_main(uint32_t core) {
-  rt_->enter_thread();
+  rt_.enter_thread();
   // Every local below is set before setjmp and not changed after it.
   const int how = setjmp(threads_->exit_point(core));
   if (how == 0) {
@@ -221,7 +199,7 @@ void world::core_thread_main(uint32_t core) {
     ++steps_;  // the step that failed
   }
   core::set_current_reactor(no_core, no_core);
-  rt_->leave_thread();
+  rt_.leave_thread();
   if (how != exit_stopped) threads_->give(core_threads::run_thread);
 }
 
@@ -249,7 +227,7 @@ void world::loop(uint32_t resume) {
   if (!window_started_) {
     const bool loop_faults = faults_.shutdown_ppm != 0 || faults_.stall_ppm != 0;
     // (The plain loop's steps cost the default spans: options::step_cost_span_ns is not plain.)
-    if (!threads_ && !loop_faults && picker_.random_only() && !trace_ &&
+    if (!threads_ && !loop_faults && picker_.random_only() && !inst_.recorder.tracing() &&
         opts_.step_cost_span_ns == 0) {
       plain_running_ = true;
       loop_as<true>();
@@ -264,10 +242,7 @@ void world::loop(uint32_t resume) {
     // Ended before the window, or another core thread's frame has already started it.
     if (!window_reached_ || window_started_) return;
     window_started_ = true;
-    if (!trace_) {
-      trace_ = std::make_shared<trace_log>();
-      trace_->cores = opts_.cores;
-    }
+    inst_.recorder.start_trace(opts_.cores, "");
     step_limit_ = opts_.max_steps;
   }
   loop_as<false>();
@@ -279,7 +254,7 @@ void world::at_step_limit() noexcept {
     step_limit_ = replan_limit_;
     return;
   }
-  if (rt_->stop_requested()) {
+  if (rt_.stop_requested()) {
     outcome_ = outcome::stopped;
     if (external_alive_ != 0) [[unlikely]] drain_external();
   } else if (steps_ < opts_.max_steps) {
@@ -308,15 +283,15 @@ void world::loop_as() {
       if (stall_faults) maybe_stall();
       stalled = stalled_mask();  // nothing between here and the pick changes it
       // A core that stalls leaves the running cores without a step, maybe with the floor.
-      if (stalled != 0) floor_valid_ = false;
+      if (stalled != 0) inst_.clock.invalidate_floor();
     }
-    // Busy: reactor::has_work() of every core, from the two masks. When every core is busy and
-    // none is stalled, no clock moves up and no timer is looked at.
+    // Busy: reactor::has_work() of every core, from the two masks (the floor checked in debug).
     const uint64_t busy = local_work_ | transport_.pending_mask();
     const uint64_t running = busy & ~stalled;
+    inst_.clock.check_floor(running);
     uint32_t count = cores_;
     uint64_t runnable = busy;
-    if (Plain && running == all_cores_) [[likely]] {
+    if (Plain && running == all_cores_) [[likely]] {  // no clock moves, no timer is looked at
       // Every core runs, none stalled: the k-th runnable core is core k (pick_random's draw).
       step_core<Plain>(static_cast<uint32_t>(decisions_.choose(cores_)));
       continue;
@@ -326,7 +301,7 @@ void world::loop_as() {
       // else is to do but bring the floor up to date when the core that held it has stepped
       // (in line: that is one step in six at 4 cores, and runnable_cores is a call).
       if (running != 0 && (timer_cores_ & ~busy) == 0) {
-        if (!floor_valid_) refresh_floor(running);
+        if (!inst_.clock.floor_valid()) inst_.clock.refresh_floor(running);
         count = bits_set(busy);
       } else {
         runnable = runnable_cores(busy, running, &count);
@@ -393,18 +368,18 @@ uint64_t world::runnable_cores(uint64_t busy, uint64_t running, uint32_t* count)
   // A stalled core waits like an idle one: its clock follows the cores that do run. The floor
   // is recomputed only after the core that held it has stepped (or stalled).
   if (running == 0) {
-    floor_valid_ = false;  // no core runs: no clock to follow, the floor stays where it was
-  } else if (!floor_valid_) {
-    refresh_floor(running);
+    // No core runs: no clock to follow, the floor stays where it was.
+    inst_.clock.invalidate_floor();
+  } else if (!inst_.clock.floor_valid()) {
+    inst_.clock.refresh_floor(running);
   }
   uint64_t runnable = busy;
   // The idle cores with timers, in increasing order (wake_ns may draw a decision).
   for (uint64_t rest = timer_cores_ & ~busy; rest != 0; rest &= rest - 1) {
     const auto c = static_cast<uint32_t>(std::countr_zero(rest));
-    uint64_t& t = time_ns_[c];
-    if (t < floor_ns_) t = floor_ns_;
+    const uint64_t t = inst_.clock.raise_to_floor(c);
     uint64_t due_ns = 0;
-    if (reactors_[c]->next_timer_ns(&due_ns) && wake_ns(c, due_ns) <= t)
+    if (rt_.at(c).next_timer_ns(&due_ns) && wake_ns(c, due_ns) <= t)
       runnable |= uint64_t{1} << c;
   }
   *count = bits_set(runnable);
@@ -415,12 +390,10 @@ bool world::jump_to_next_timer() noexcept {
   uint64_t next_ns = UINT64_MAX;
   for (uint32_t c = 0; c < opts_.cores; ++c) {
     uint64_t due_ns = 0;
-    if (reactors_[c]->next_timer_ns(&due_ns)) next_ns = std::min(next_ns, wake_ns(c, due_ns));
+    if (rt_.at(c).next_timer_ns(&due_ns)) next_ns = std::min(next_ns, wake_ns(c, due_ns));
   }
   if (next_ns == UINT64_MAX) return false;
-  next_ns = std::max(next_ns, floor_ns_);
-  for (uint64_t& t : time_ns_) t = std::max(t, next_ns);
-  floor_valid_ = false;
+  inst_.clock.jump_to(next_ns);
   return true;
 }
 
@@ -431,14 +404,8 @@ void world::step_core(uint32_t core) {
   if (!Plain && thread_per_core_ && core != threads_->holder()) [[unlikely]]
     core = pass_baton(core);
   core::set_current_reactor(core, core);  // core ids are the reactor indexes (dense_core_ids)
-  core::reactor& r = *reactors_[core];
-  uint64_t& clock_ns = time_ns_[core];
-  // The clock comes up to the floor before anything reads it; a core at the floor may be the
-  // one that holds it, and its clock moves on now. (Without branches: which core steps is
-  // drawn.)
-  const bool at_floor = clock_ns <= floor_ns_;
-  clock_ns = at_floor ? floor_ns_ : clock_ns;
-  floor_valid_ = floor_valid_ & !at_floor;
+  core::reactor& r = rt_.at(core);
+  sim_clock::step clock = inst_.clock.begin_step(core);
   const bool worked = r.step_as<step_types>();
   // The current reactor stays set until the next step sets its own: world code between steps
   // that acts as no core (a shutdown request, a failure of the loop itself) resets it first.
@@ -455,7 +422,7 @@ void world::step_core(uint32_t core) {
     fail("framework invariant: a runnable core found nothing to do");
   }
   const auto kind = r.last_step_kind();
-  const uint64_t start_ns = clock_ns;
+  const uint64_t start_ns = clock.start_ns();
   // An event's step in line, a poller's apart (as ?: the event's was the jump out and back).
   uint64_t cost_ns = 0;
   uint64_t id = 0;
@@ -468,11 +435,12 @@ void world::step_core(uint32_t core) {
                                                      choice::cost, start_ns);
     id = r.last_poller_seq();
   }
-  clock_ns = start_ns + cost_ns;
+  clock.end(start_ns + cost_ns);
   mix((static_cast<uint64_t>(kind) << 56) | (uint64_t{core} << 48) | id);
   mix(start_ns);
   mix(cost_ns);
-  if (!Plain && trace_) [[unlikely]] record_step(r, kind, core, id, start_ns, cost_ns);
+  if (!Plain && inst_.recorder.tracing()) [[unlikely]]
+    inst_.recorder.record_step(r, kind, core, id, start_ns, cost_ns);
   ++steps_;
 }
 
@@ -523,13 +491,13 @@ void world::step_external(uint32_t id) {
   mix(0x4558540000000000ull ^ (uint64_t{id} << 40) ^ steps_);  // "EXT"
   ++steps_;
   external_back_ = threads_->holder();
-  external_running_ = true;
+  inst_.clock.set_external_running(true);
   transport_.set_external_bit(id);
   // The thread runs until its next lockstep call, its return or its failure; each gives the
   // baton back here.
   threads_->pass(id);
   transport_.set_external_bit(external_sender_bit);
-  external_running_ = false;
+  inst_.clock.set_external_running(false);
 }
 
 core::runtime* world::enter() noexcept {
@@ -537,7 +505,7 @@ core::runtime* world::enter() noexcept {
   threads_->pass(external_back_);
   // Picked again (step_external), or the run is over: then the body is left here.
   if (threads_->stopping()) std::longjmp(threads_->exit_point(me), exit_stopped);
-  return rt_.get();
+  return &rt_;
 }
 
 void world::external_thread_main(uint32_t id) {
@@ -585,144 +553,21 @@ void world::maybe_request_shutdown() noexcept {
   shutdown_requested_ = true;
   core::set_current_reactor(no_core, no_core);  // the request comes from outside the reactors
   mix(0x5348555444574E00ull ^ steps_);  // "SHUTDWN"
-  on_allocate(no_core, nullptr, &shutdown_event_);
-  rt_->call(&shutdown_event_);
-  if (trace_) {
-    trace_record rec{};
-    rec.kind = record_kind::shutdown_request;
-    rec.target = 0;
-    rec.id = shutdown_event_.id;
-    rec.start_ns = rec.end_ns = now_ns(0);
-    record(rec);
-  }
+  core::session::send_from_outside(rt_, &shutdown_event_);
+  if (inst_.recorder.tracing()) inst_.recorder.record_shutdown_request(&shutdown_event_);
 }
 
 void world::fail(const char* message) noexcept {
   failure_ = message;
   const uint32_t core = core::current_reactor();  // the stepping core, or no_core
-  const uint64_t t = core == no_core ? 0 : time_ns_[core];
+  const uint64_t t = core == no_core ? 0 : inst_.clock.core_ns(core);
   mix(0x4641494C00000000ull ^ steps_);  // "FAIL"
-  if (trace_) {
-    // The failing step never finishes, so no execute record follows: this record names what
-    // was running instead.
-    trace_record rec{};
-    rec.kind = record_kind::check_failed;
-    rec.core = core;
-    rec.start_ns = rec.end_ns = t;
-    rec.in = failed_in::none;
-    if (core != no_core) {
-      const core::reactor& r = rt_->at(core);
-      if (const event* ev = r.running_event()) {
-        rec.in = failed_in::event;
-        rec.id = ev->id;
-        rec.name = intern_name(ev->name, reinterpret_cast<const void*>(ev->fn));
-      } else if (const poller* p = r.running_poller()) {
-        rec.in = failed_in::poller;
-        rec.id = p->seq;
-        rec.name = intern_name(nullptr, reinterpret_cast<const void*>(p->fn));
-      }
-    }
-    record(rec);
-  }
+  if (inst_.recorder.tracing()) inst_.recorder.record_failure(core, t);
   if (threads_ != nullptr && threads_->holder() != core_threads::run_thread)
     std::longjmp(threads_->exit_point(threads_->holder()), exit_failed);
   std::longjmp(on_failure_, 1);
 }
 
 void world::on_stop(int /*rc*/) noexcept { step_limit_ = replan_limit_ = 0; }
-
-trace_record world::point_record(record_kind kind, uint32_t reactor, uint32_t target,
-                                 const event* by) const noexcept {
-  trace_record rec{};
-  rec.kind = kind;
-  rec.core = reactor;
-  rec.target = target;
-  rec.by = by != nullptr ? by->id : 0;
-  rec.start_ns = rec.end_ns = now_ns(reactor);
-  return rec;
-}
-
-void world::record_step(const core::reactor& r, core::reactor::step_kind kind, uint32_t core,
-                        uint64_t id, uint64_t start_ns, uint64_t cost_ns) {
-  trace_record rec{};
-  rec.core = core;
-  rec.id = id;
-  rec.start_ns = start_ns;
-  rec.end_ns = start_ns + cost_ns;
-  switch (kind) {
-    case core::reactor::step_kind::event: {
-      const event* ev = r.last_event();
-      rec.kind = record_kind::exec;
-      rec.sender = ev->sender == external_sender ? no_core : ev->sender;
-      rec.name = intern_name(ev->name, reinterpret_cast<const void*>(ev->fn));
-      record(rec);
-      break;
-    }
-    case core::reactor::step_kind::poller:
-    case core::reactor::step_kind::timer:
-      rec.kind = kind == core::reactor::step_kind::poller ? record_kind::poller
-                                                          : record_kind::timer;
-      rec.name = intern_name(nullptr, reinterpret_cast<const void*>(r.last_poller_fn()));
-      record(rec);
-      break;
-    case core::reactor::step_kind::none:
-      break;
-  }
-}
-
-void world::record_allocate(uint32_t reactor, const event* by, const event* ev) {
-  trace_record rec = point_record(record_kind::alloc, reactor, ev->target, by);
-  rec.id = ev->id;
-  rec.name = intern_name(ev->name, reinterpret_cast<const void*>(ev->fn));
-  record(rec);
-}
-
-void world::on_allocate_failed(uint32_t reactor, const event* by, uint32_t target_core,
-                               event_fn fn, const char* name, bool invalid_core) noexcept {
-  mix(0xA110CFA100000000ull ^ (uint64_t{target_core} << 8) ^ reactor);
-  if (trace_) {
-    trace_record rec = point_record(record_kind::alloc_failed, reactor, target_core, by);
-    rec.reason = invalid_core ? alloc_reason::not_a_core : alloc_reason::no_event;
-    rec.name = intern_name(name, reinterpret_cast<const void*>(fn));
-    record(rec);
-  }
-}
-
-void world::record_call(uint32_t reactor, const event* ev) {
-  const event* by = reactor == no_core ? nullptr : rt_->at(reactor).running_event();
-  trace_record rec = point_record(record_kind::call, reactor, ev->target, by);
-  rec.id = ev->id;
-  record(rec);
-}
-
-void world::on_stop(uint32_t reactor, int rc) noexcept {
-  mix(0x5709000000000000ull ^ static_cast<uint32_t>(rc));
-  if (trace_) {
-    trace_record rec{};
-    rec.kind = record_kind::stop;
-    rec.core = reactor;
-    rec.rc = rc;
-    rec.start_ns = rec.end_ns = now_ns(reactor);
-    record(rec);
-  }
-}
-
-void world::record(const trace_record& r) {
-  trace_->records.push_back(r);
-  trace_->records.back().step = steps_;
-}
-
-uint32_t world::intern_name(const char* name, const void* fn) {
-  const void* key = name != nullptr ? static_cast<const void*>(name) : fn;
-  auto [it, inserted] = name_of_key_.try_emplace(key, 0);
-  if (inserted) {
-    std::string text = trace::traced_name(name, fn);
-    auto [at, fresh] =
-        index_of_name_.try_emplace(std::move(text), static_cast<uint32_t>(trace_->names.size()));
-    if (fresh) trace_->names.push_back(at->first);
-    it->second = at->second;
-  }
-  return it->second;
-}
 
 }  // namespace lockstep::sim

@@ -1,29 +1,22 @@
-// One simulation: the virtual cores, their clocks and queues, the decision stream, and the
-// loop that steps them. A world owns everything a run touches, so that runs never share
-// state; sim::run builds one per call.
-//
-// Virtual time: every core has its own clock. A step advances the stepping core's clock by the
-// step's cost; a delivered event moves its target's clock up to its send time; an idle core's
-// clock follows the least advanced busy core (it waits while others work), so its timers fire
-// in step with the rest of the machine; when no core has work, every clock jumps to the next
-// timer.
-//
-// The raising of idle clocks is lazy: the loop keeps the clock floor (the least advanced
-// running core's clock) as a high-water mark, and a core's clock is max(time_ns_[core],
-// floor): time_ns_ is brought up to the floor only where a clock is read (a step, a timer
-// check). That equals raising every idle clock at every step, because the floor never goes
-// down, without a pass over the idle cores per step; and the floor is recomputed only after
-// the core that held it has stepped, since no other step can lower it.
+// One simulation: the loop that steps the virtual cores, composing the parts that each own one
+// thing — the clock (sim_clock.hpp: virtual time, its one writer), the recorder
+// (sim_recorder.hpp: the trace hash and the trace), the pool, the per-pair transport, the
+// decision stream, the core picker and the session (core/session.hpp: start, shutdown,
+// totals) — and handling a run's failures (the scheduling interface) and external threads.
+// The clock and the recorder face core/ as one object, sim_instruments (below). A world owns
+// everything a run touches, so that runs never share state; sim::run builds one per call.
 #pragma once
 
 #include "../../core/hot_path.hpp"
 #include "../../core/runtime.hpp"
+#include "../../core/session.hpp"
 #include "core_picker.hpp"
 #include "core_threads.hpp"
 #include "decision_source.hpp"
+#include "sim_clock.hpp"
 #include "sim_pool.hpp"
+#include "sim_recorder.hpp"
 #include "sim_transport.hpp"
-#include "../../trace/format.hpp"
 
 #include <lockstep/sim.hpp>
 
@@ -33,16 +26,9 @@
 #include <functional>
 #include <memory>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 namespace lockstep::sim {
-
-using trace::alloc_reason;
-using trace::failed_in;
-using record_kind = trace::kind;
-using trace_record = trace::record;
-using trace::trace_log;
 
 // Virtual cost of one step, in nanoseconds: [min, min + span).
 inline constexpr uint64_t event_cost_min_ns = 40;
@@ -55,71 +41,57 @@ inline constexpr uint64_t poller_cost_span_ns = 80;
 inline constexpr uint64_t diagnosis_window_steps = 1000;
 static_assert(event_cost_min_ns > 0 && poller_cost_min_ns > 0, "a step never takes zero time");
 
-class world final : public core::clock,
-                    public core::scheduling,
-                    public core::observer,
-                    public core::external_gate {
+// The two parts core's hot path reaches on every event — the clock and the recorder — behind
+// one pointer: core::clock and core::observer implemented by forwarding (in line) to sim_clock,
+// the one owner of virtual time, and sim_recorder, the hash and the trace. One object, so that
+// event_call loads one pointer for its send stamp and its hash note (world_types below).
+class sim_instruments final : public core::clock, public core::observer {
+ public:
+  // steps: the loop's step counter, which every trace record carries.
+  sim_instruments(uint32_t cores, const uint64_t& steps) : clock(cores), recorder(clock, steps) {}
+  sim_clock clock;
+  sim_recorder recorder;
+
+  // core::clock
+  uint64_t now_ns(uint32_t reactor) const noexcept override { return clock.now_ns(reactor); }
+  uint64_t send_stamp_ns(uint32_t reactor) const noexcept override {
+    return clock.send_stamp_ns(reactor);
+  }
+  // core::observer, and its split halves (has_split_observer in hot_path.hpp)
+  void on_allocate(uint32_t reactor, const event* by, event* ev) noexcept override {
+    recorder.on_allocate(reactor, by, ev);
+  }
+  void on_allocate_failed(uint32_t reactor, const event* by, uint32_t target_core, event_fn fn,
+                          const char* name, bool invalid_core) noexcept override {
+    recorder.on_allocate_failed(reactor, by, target_core, fn, name, invalid_core);
+  }
+  void on_call(uint32_t reactor, const event* ev) noexcept override {
+    recorder.on_call(reactor, ev);
+  }
+  void on_stop(uint32_t reactor, int rc) noexcept override { recorder.on_stop(reactor, rc); }
+  bool note_allocate(event* ev) noexcept { return recorder.note_allocate(ev); }
+  bool note_call(const event* ev) noexcept { return recorder.note_call(ev); }
+  void record_allocate(uint32_t reactor, const event* by, const event* ev) {
+    recorder.record_allocate(reactor, by, ev);
+  }
+  void record_call(uint32_t reactor, const event* ev) { recorder.record_call(reactor, ev); }
+};
+
+class world final : public core::scheduling, public core::external_gate {
  public:
   world(const options& opts, std::function<void()> start);
   ~world() override;
   result execute();
 
-  // The backend interfaces, public so that core's hot path (hot_path.hpp) calls them on the
-  // world directly; nothing else calls them.
-  // core::clock
-  // An external thread reads the clock floor (the least advanced running core's clock).
-  uint64_t now_ns(uint32_t reactor) const noexcept override {
-    if (reactor < time_ns_.size()) return std::max(time_ns_[reactor], floor_ns_);
-    return external_running_ ? floor_ns_ : 0;
-  }
-  // The same as now_ns for the stepping core (whose clock the loop has brought up to the
-  // floor before the step), which is the only one that calls events.
-  // (An if with [[likely]] rather than ?:, so that the compiler lays out the common case in
-  // line instead of as a jump out and back.)
-  uint64_t send_stamp_ns(uint32_t reactor) const noexcept override {
-    if (reactor < cores_) [[likely]] return time_ns_[reactor];
-    return 0;
-  }
   // core::scheduling (the running reactor is core::current_reactor, set by step_core)
   [[noreturn]] void fail(const char* message) noexcept override;
   void on_stop(int rc) noexcept override;
   void start_external_thread(std::function<void()> body) override;
   // core::external_gate (on an external thread): a point of the schedule.
   core::runtime* enter() noexcept override;
-  core::runtime* owner() noexcept override { return rt_.get(); }
-  // core::observer
-  // The trace id and the hash inline (on every event); the trace record out of line.
-  void on_allocate(uint32_t reactor, const event* by, event* ev) noexcept override {
-    if (note_allocate(ev)) record_allocate(reactor, by, ev);
-  }
-  void on_allocate_failed(uint32_t reactor, const event* by, uint32_t target_core, event_fn fn,
-                          const char* name, bool invalid_core) noexcept override;
-  void on_call(uint32_t reactor, const event* ev) noexcept override {
-    if (note_call(ev)) record_call(reactor, ev);
-  }
-  void on_stop(uint32_t reactor, int rc) noexcept override;
-  // on_allocate and on_call in two halves, for core's hot path (has_split_observer in
-  // hot_path.hpp): the trace id and the hash, which return whether a trace is kept, and the
-  // trace records, which the hot path reaches out of line.
-  bool note_allocate(event* ev) noexcept {
-    ev->id = ++next_event_id_;
-    mix((uint64_t{ev->target} << 48) ^ ev->id);
-    return trace_ != nullptr;
-  }
-  bool note_call(const event* ev) noexcept {
-    mix(0xCA11000000000000ull ^ ev->id);
-    return trace_ != nullptr;
-  }
-  void record_allocate(uint32_t reactor, const event* by, const event* ev);
-  void record_call(uint32_t reactor, const event* ev);
+  core::runtime* owner() noexcept override { return &rt_; }
 
  private:
-  // A record of something that happened at one instant on `reactor`, caused by `by`.
-  trace_record point_record(record_kind kind, uint32_t reactor, uint32_t target,
-                            const event* by) const noexcept;
-  void record_step(const core::reactor& r, core::reactor::step_kind kind, uint32_t core,
-                   uint64_t id, uint64_t start_ns, uint64_t cost_ns);
-
   // resume: with thread_per_core, the core whose thread has just received the baton, which
   // steps first (the loop goes on where the thread that passed the baton left it); no_core to
   // start the loop from its top.
@@ -149,20 +121,9 @@ class world final : public core::clock,
   // calling thread once a step picks it (or leaves the thread when the run is over).
   uint32_t pass_baton(uint32_t core) noexcept;
   // The busy cores plus the idle ones whose timer is due, when not every core is running;
-  // *count gets the number of bits set. Keeps the floor (see the top of this file).
+  // *count gets the number of bits set. Keeps the clock's floor (sim_clock.hpp).
   uint64_t runnable_cores(uint64_t busy, uint64_t running, uint32_t* count) noexcept;
   uint64_t wake_ns(uint32_t core, uint64_t due_ns) noexcept;
-  // The floor recomputed from the running cores (non-zero mask), and valid again.
-  void refresh_floor(uint64_t running) noexcept {
-    // A running core's clock is max(time_ns_, floor_ns_) (it may not have stepped since it ran
-    // again), and the least of those is max(least time_ns_, floor_ns_): the floor never goes
-    // down.
-    uint64_t least_ns = UINT64_MAX;
-    for (uint64_t rest = running; rest != 0; rest &= rest - 1)
-      least_ns = std::min(least_ns, time_ns_[static_cast<uint32_t>(std::countr_zero(rest))]);
-    floor_ns_ = std::max(floor_ns_, least_ns);
-    floor_valid_ = true;
-  }
   bool jump_to_next_timer() noexcept;
   // External threads (lockstep::external_thread_start): each has a holder index of core_threads
   // and a sender bit of the transport, equal, between the cores' and external_sender_bit; its
@@ -182,21 +143,14 @@ class world final : public core::clock,
   void maybe_request_shutdown() noexcept;
   void maybe_stall() noexcept;
   uint64_t stalled_mask() const noexcept;
-  // Folds v into the trace hash; several times per step, so inline.
-  void mix(uint64_t v) noexcept { hash_ = std::rotl(hash_ ^ v, 27) * 0x9E3779B97F4A7C15ull; }
-  void record(const trace_record& r);
-  // The names-table index of a function: `name` when the caller gave one, else the symbol of
-  // `fn` (looked up once per function).
-  uint32_t intern_name(const char* name, const void* fn);
-  static void run_start(void* world_ptr, void*);
-  static void run_shutdown_request(void* world_ptr, void*);
+  void mix(uint64_t v) noexcept { inst_.recorder.mix(v); }
 
   options opts_;
-  std::function<void()> start_;
+  core::session session_;  // the start and shutdown events, the totals at the end
   std::vector<uint64_t> decision_log_;  // when opts_.record_decisions
   decision_source decisions_;
   fault_settings faults_;               // drawn first in swarm mode, so declared after decisions_
-  std::vector<uint64_t> time_ns_;
+  sim_instruments inst_;  // the clock and the recorder
   std::vector<uint64_t> stalled_until_;  // per core: the step at which its stall ends
   uint64_t stalls_ = 0;
   std::vector<uint64_t> jitter_due_ns_;  // per core: the timer due time the jitter was drawn for
@@ -204,8 +158,7 @@ class world final : public core::clock,
   sim_pool pool_;
   sim_transport transport_;
   core_picker picker_;
-  std::unique_ptr<core::runtime> rt_;
-  std::vector<core::reactor*> reactors_;  // rt_'s, without the indirection of rt_->at()
+  core::runtime rt_;  // a member, not a pointer: rt_.at(c) on every step is one load less
   event start_event_{};
   event shutdown_event_{};
 
@@ -221,11 +174,6 @@ class world final : public core::clock,
   // The spans of step costs (options::step_cost_span_ns, else the defaults above).
   uint64_t event_span_ns_ = event_cost_span_ns;
   uint64_t poller_span_ns_ = poller_cost_span_ns;
-  // The clock floor: every core's clock is at least floor_ns_ (time_ns_ may lag behind it, see
-  // the top of this file). floor_valid_: floor_ns_ is also the least clock of the running
-  // cores, as of now; a step of a core whose clock is at the floor clears it.
-  uint64_t floor_ns_ = 0;
-  bool floor_valid_ = false;
   uint64_t steps_ = 0;
   // The step at which the loop stops next: the start of the diagnosis window, then
   // opts_.max_steps; 0 once the application has stopped.
@@ -233,8 +181,6 @@ class world final : public core::clock,
   uint64_t window_start_ = 0;     // the first step of the diagnosis window
   bool window_reached_ = false;   // the loop stopped at window_start_ (not at an outcome)
   bool window_started_ = false;   // loop() went on into the window (its step limit raised)
-  uint64_t next_event_id_ = 0;
-  uint64_t hash_ = 0x6C6F636B73746570ull;  // "lockstep"
   bool shutdown_requested_ = false;
   outcome outcome_ = outcome::hang;
   std::string failure_;
@@ -247,7 +193,6 @@ class world final : public core::clock,
   uint64_t external_alive_ = 0;   // bits of the external threads that have not returned
   uint64_t external_started_ = 0;
   uint32_t external_back_ = 0;    // the holder that handed the running external thread the baton
-  bool external_running_ = false;  // an external thread holds the baton
   std::function<void()> external_body_[core_threads::max_holders];
   std::function<void()> external_refused_;  // the body of a start refused as misuse
   std::string refusal_;                     // its message
@@ -258,22 +203,21 @@ class world final : public core::clock,
   uint64_t replan_limit_ = 0;
   bool loop_started_ = false;  // the first core thread to hold the baton starts the loop
   uint64_t core_thread_switches_ = 0;
-
-  std::shared_ptr<trace_log> trace_;  // when opts_.trace
-  // Lookups only, never iterated: the names table is in first-use order.
-  std::unordered_map<const void*, uint32_t> name_of_key_;      // a name pointer or a function
-  std::unordered_map<std::string, uint32_t> index_of_name_;    // equal texts share one entry
 };
 
-// The hot path's view of the simulator's parts (hot_path.hpp). The world observes every run
-// (the trace hash): no test for an observer. The world is the clock and the observer of its
-// runtime, and reached as the clock, its first base: that cast is the pointer itself, while the
-// cast from observer* (a later base) would test for nullptr to adjust it; and the clock's
-// pointer, loaded once, serves both.
-struct world_types : core::backend_types<sim_pool, sim_transport, world, world> {
+// The hot path's view of the simulator's parts (hot_path.hpp). The recorder observes every run
+// (the trace hash): no test for an observer. The clock and the observer are one object
+// (sim_instruments), reached through the clock's pointer, its first base: that cast is the
+// pointer itself, while the cast from observer* (a later base) would test for nullptr to adjust
+// it; and the pointer, loaded once, serves both.
+struct world_types : core::backend_types<sim_pool, sim_transport, sim_instruments, sim_instruments> {
   static constexpr bool observer_always = true;
-  static world& clk(const core::parts& p) noexcept { return *static_cast<world*>(p.clk); }
-  static world* obs(const core::parts& p) noexcept { return static_cast<world*>(p.clk); }
+  static sim_instruments& clk(const core::parts& p) noexcept {
+    return *static_cast<sim_instruments*>(p.clk);
+  }
+  static sim_instruments* obs(const core::parts& p) noexcept {
+    return static_cast<sim_instruments*>(p.clk);
+  }
 };
 
 }  // namespace lockstep::sim

@@ -107,11 +107,16 @@ TEST(RealExternalThread, AfterAStopTheThreadsAllocationsFailAndItsSendsAreDroppe
         // Allocated first: the thread may empty the pool at once.
         lockstep::event* stopper = lockstep::event_allocate(
             lockstep::next_core(lockstep::first_core()),
-            [](void*, void*) {
+            [](void* sent_so_far, void*) {
+              // Not before the thread has sent: on a loaded machine it may start late, and a
+              // stop before its first allocation would leave nothing to drop.
+              auto& count = *static_cast<std::atomic<uint64_t>*>(sent_so_far);
+              while (count.load(std::memory_order_relaxed) == 0)
+                std::this_thread::sleep_for(std::chrono::milliseconds(1));
               std::this_thread::sleep_for(std::chrono::milliseconds(5));
               lockstep::app_stop(3);
             },
-            nullptr, nullptr);
+            &sent, nullptr);
         lockstep::external_thread_start([&] {
           const uint32_t target = lockstep::first_core();
           // An exhausted pool refills as the lcore runs the events; after the stop every
