@@ -29,6 +29,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <string>
+#include <unistd.h>
 
 namespace lb = lockstep::bench;
 
@@ -73,6 +74,10 @@ constexpr sizes smoke_sizes{2'000, 250, 5, 500, 200, 500, 1'000};
 constexpr uint32_t idle_poll_reactors[] = {2, 16, 64, 128};
 constexpr uint32_t cross_core_in_flight = 4;  // per core, as event_perf's default queue depth
 constexpr uint32_t local_in_flight = 4;
+// The recording's overhead (real::options::record): the local and cross workloads at a tenth of
+// their size (a recording keeps every event in memory), with and without it, in one repetition.
+constexpr uint64_t record_share = 10;
+std::string record_path() { return "/tmp/lockstep_bench_record_" + std::to_string(getpid()) + ".rec"; }
 
 bool g_failed = false;
 
@@ -164,6 +169,15 @@ void one_repetition(const run_plan& plan, lb::results& res, bool keep) {
     for (const uint32_t n : idle_poll_reactors)
       record(("idle_poll_ns_" + std::to_string(n) + "_reactors").c_str(),
              lb::idle_poll_ns(n, plan.sz.idle_polls));
+    const uint64_t local = std::max<uint64_t>(plan.sz.local_events / record_share, 100);
+    const uint64_t cross = std::max<uint64_t>(plan.sz.cross_events_per_core / record_share, 100);
+    record("real_local_unrecorded_ns_per_event", lb::real_local_ns_per_event(local, local_in_flight));
+    record("real_local_recorded_ns_per_event",
+           lb::real_local_ns_per_event(local, local_in_flight, record_path()));
+    record("real_cross_unrecorded_events_per_s_per_core",
+           lb::real_cross_events_per_s_per_core(cross, cross_core_in_flight));
+    record("real_cross_recorded_events_per_s_per_core",
+           lb::real_cross_events_per_s_per_core(cross, cross_core_in_flight, record_path()));
   }
   if (plan.dpdk) {
     record("spdk_shaped_local_ns_per_event",
@@ -339,6 +353,10 @@ void add_metrics(lb::results& res) {
   res.add("spdk_shaped_cross_events_per_s_per_core", "events/s/core", true);
   for (const uint32_t n : idle_poll_reactors)
     res.add("idle_poll_ns_" + std::to_string(n) + "_reactors", "ns/iteration", false);
+  res.add("real_local_unrecorded_ns_per_event", "ns/event", false);
+  res.add("real_local_recorded_ns_per_event", "ns/event", false);
+  res.add("real_cross_unrecorded_events_per_s_per_core", "events/s/core", true);
+  res.add("real_cross_recorded_events_per_s_per_core", "events/s/core", true);
 }
 
 // The same-run ratios and their goals (for the reader: never a test verdict).
@@ -351,6 +369,11 @@ void add_ratios(lb::results& res) {
   res.add_ratio("thread_per_core_runs_vs_sim", "sim_thread_per_core_runs_per_s", "sim_runs_per_s",
                 "none (the cost of thread_per_core per short run)");
   add_real_ratios(res);
+  // What recording for a replay in the simulator costs (docs/record_replay.md).
+  res.add_ratio("real_record_overhead_local", "real_local_recorded_ns_per_event",
+                "real_local_unrecorded_ns_per_event", "<= 1.10");
+  res.add_ratio("real_record_overhead_cross", "real_cross_unrecorded_events_per_s_per_core",
+                "real_cross_recorded_events_per_s_per_core", "<= 1.10");
   res.add_ratio("roundtrip_vs_pingpong", "real_roundtrip_ns", "pingpong_roundtrip_ns",
                 "<= 2.0 in runs where pingpong_roundtrip_ns < 120 (beyond: <= 1.6)");
   // No goal of its own: how far the MP/SC ring's raw hand-over is from the cache line.

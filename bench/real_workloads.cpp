@@ -12,16 +12,19 @@
 namespace lockstep::bench {
 namespace {
 
-real::options bench_options() {
+real::options bench_options(const std::string& record) {
   real::options o;
   o.eal_args = bench_eal_args();
+  o.record = record;
   return o;
 }
 
 // Runs one real::run; false (and a message) when it did not start or ended with rc != 0.
-bool run_real(const std::function<void()>& start) {
+// `record`: see real_workloads.hpp (the recording is removed after the run).
+bool run_real(const std::function<void()>& start, const std::string& record = {}) {
   real::run_stats st;
-  const int rc = real::run(bench_options(), start, &st);
+  const int rc = real::run(bench_options(record), start, &st);
+  if (!record.empty()) std::remove(record.c_str());
   if (st.lcores == 0 || rc != 0) {
     std::fprintf(stderr, "lockstep_bench: real::run %s (rc %d)\n",
                  st.lcores == 0 ? "did not start" : "failed", rc);
@@ -80,7 +83,7 @@ bool real_backend_available(std::string* why) {
   return true;
 }
 
-double real_local_ns_per_event(uint64_t events, uint32_t in_flight) {
+double real_local_ns_per_event(uint64_t events, uint32_t in_flight, const std::string& record) {
   core_ctx c;
   c.target = events;
   c.next = &c;
@@ -94,7 +97,7 @@ double real_local_ns_per_event(uint64_t events, uint32_t in_flight) {
           ok = false;
           app_stop(1);
         }
-      }) ||
+      }, record) ||
       !ok || c.executed != events)
     return -1;
   return c.elapsed_ns / static_cast<double>(events);
@@ -107,7 +110,7 @@ namespace {
 // main core; the run ends when the main core has run `main_target` events. False when it could
 // not run (one lcore only, an allocation refused, or the count not reached).
 bool run_pair(core_ctx* main_ctx, core_ctx* other_ctx, uint64_t main_target, uint32_t to_other,
-              uint32_t to_main) {
+              uint32_t to_main, const std::string& record) {
   main_ctx->target = main_target;
   main_ctx->next = other_ctx;
   other_ctx->next = main_ctx;
@@ -126,7 +129,7 @@ bool run_pair(core_ctx* main_ctx, core_ctx* other_ctx, uint64_t main_target, uin
              ok = false;
              app_stop(1);
            }
-         }) &&
+         }, record) &&
          ok && main_ctx->executed == main_target;
 }
 
@@ -135,15 +138,16 @@ bool run_pair(core_ctx* main_ctx, core_ctx* other_ctx, uint64_t main_target, uin
 double real_roundtrip_ns(uint64_t round_trips) {
   // One event: main -> other -> main is one round trip, counted on the main core.
   core_ctx main_ctx, other_ctx;
-  if (!run_pair(&main_ctx, &other_ctx, round_trips, 1, 0)) return -1;
+  if (!run_pair(&main_ctx, &other_ctx, round_trips, 1, 0, {})) return -1;
   return main_ctx.elapsed_ns / static_cast<double>(round_trips);
 }
 
-double real_cross_events_per_s_per_core(uint64_t events_per_core, uint32_t in_flight) {
+double real_cross_events_per_s_per_core(uint64_t events_per_core, uint32_t in_flight,
+                                        const std::string& record) {
   // Two cores; each event sends the next one to the other core. `in_flight` events start on each
   // core (the start event sends them: the other core's "to the next core" share included).
   core_ctx main_ctx, other_ctx;
-  if (!run_pair(&main_ctx, &other_ctx, events_per_core, in_flight, in_flight)) return -1;
+  if (!run_pair(&main_ctx, &other_ctx, events_per_core, in_flight, in_flight, record)) return -1;
   // Per core: what the measuring core ran per second (the shape is symmetric).
   return static_cast<double>(events_per_core) / (main_ctx.elapsed_ns * 1e-9);
 }

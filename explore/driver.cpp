@@ -1,6 +1,7 @@
 // The exploring driver written once (explore::drive): a program's command line, its replay and
 // shrink rules and its exit codes, around the program's own flags, runs and modes.
 #include <lockstep/explore.hpp>
+#include <lockstep/recording.hpp>
 
 #include <algorithm>
 #include <cinttypes>
@@ -33,9 +34,11 @@ int usage(const program& p, const std::string& why, std::FILE* out = stderr) {
   std::fprintf(out,
                "%s: %s\n"
                "usage: %s%s%s [flags]\n"
-               "       %s%s --replay 'LINE' [--trace-out FILE] [--shrink]\n",
+               "       %s%s --replay 'LINE' [--trace-out FILE] [--shrink]\n"
+               "       %s%s --replay-recording FILE [--trace-out FILE] [--shrink]\n",
                p.name.c_str(), why.c_str(), p.name.c_str(), own.c_str(),
-               p.trace_explored ? " [--trace-out FILE]" : "", p.name.c_str(), own.c_str());
+               p.trace_explored ? " [--trace-out FILE]" : "", p.name.c_str(), own.c_str(),
+               p.name.c_str(), own.c_str());
   for (const std::string& form : p.other_forms)
     std::fprintf(out, "       %s %s\n", p.name.c_str(), form.c_str());
   std::fprintf(out, "%s%s", flags_usage(), p.usage_notes.c_str());
@@ -67,6 +70,11 @@ int parse(int argc, char** argv, const program& p, command_line* c) {
       c->shrink = true;
       continue;
     }
+    if (arg == "--replay-recording") {
+      if (i + 1 >= argc || argv[i + 1][0] == '\0') return usage(p, arg + " needs a file");
+      c->replay_recording = argv[++i];
+      continue;
+    }
     if (arg == "--replay" || arg == "--trace-out") {
       if (i + 1 >= argc) return usage(p, arg + " needs a value");
       (arg == "--replay" ? c->replay : c->trace_out) = argv[++i];
@@ -83,15 +91,21 @@ int parse(int argc, char** argv, const program& p, command_line* c) {
 
 // How the command line combines replaying with exploring: why it is refused, or empty.
 std::string replay_rules_error(const program& p, const command_line& c) {
+  const bool recording = !c.replay_recording.empty();
   if (c.replay_given && c.replay.empty())
     return "--replay needs a replay line (lockstep-replay/...), got an empty argument";
-  if (c.shrink && !c.replay_given)
+  if (recording && c.replay_given)
+    return "--replay-recording derives its own replay line: it cannot be combined with --replay";
+  if (recording && !c.shared_flags.empty())
+    return "--replay-recording runs the run the recording describes: " +
+           c.shared_flags.front().front() + " cannot be combined with it";
+  if (c.shrink && !c.replay_given && !recording)
     return "--shrink shrinks the failing run of --replay LINE: give --replay with it";
   if (c.replay_given && !c.shared_flags.empty())
     return "--replay runs exactly the run its line describes (the line fixes the seed and every "
            "simulator option): " + c.shared_flags.front().front() + " cannot be combined with it";
   if (c.trace_out.empty()) return {};
-  if (!p.trace_explored && !c.replay_given)
+  if (!p.trace_explored && !c.replay_given && !recording)
     return "--trace-out writes the trace of --replay LINE: give --replay with it";
   // An output that cannot be written is bad usage, found before anything runs (exit code 2).
   if (std::string why; !check_writable(c.trace_out, &why)) return "--trace-out: " + why;
@@ -197,6 +211,41 @@ int write_explored_trace(const program& p, const command_line& c, const summary&
   return sum.failures.empty() ? 0 : 1;
 }
 
+// --replay-recording: the recording replayed with the program's run, compared step by step;
+// a matched replay goes on as --replay with the derived line. Returns the exit code.
+int replay_recording_and_report(const program& p, const command_line& c, const std::string& what,
+                                const scenario& verbose, const scenario& quiet,
+                                const std::string& rerun) {
+  const sim::recording_replay rr = sim::replay_recording(
+      c.replay_recording, c.so, sim::recording_program_name(), [&](const sim::options& o) {
+        sim::result r;
+        quiet(o, &r);
+        return r;
+      });
+  if (rr.input_error) {
+    std::fprintf(stderr, "%s: --replay-recording: %s\n", p.name.c_str(), rr.error.c_str());
+    return 2;
+  }
+  std::printf("recording %s: %" PRIu64 " steps, %" PRIu64 " events, %s%s\n",
+              c.replay_recording.c_str(), rr.recorded_steps, rr.recorded_events,
+              rr.recorded_outcome.c_str(),
+              rr.recorded_failure.empty() ? "" : (": " + rr.recorded_failure).c_str());
+  if (!rr.matched) {
+    std::printf("replay-recording: diverged at %s\n", rr.divergence.c_str());
+    std::fprintf(stderr, "%s: --replay-recording: the simulated run does not follow the "
+                         "recording (see docs/record_replay.md, limits)\n", p.name.c_str());
+    return 2;
+  }
+  std::printf("replay-recording: matched %" PRIu64 " steps step by step (outcome %s)\n",
+              rr.recorded_steps, sim::to_string(rr.steered.outcome));
+  sim::options o = rr.derived;
+  if (!c.trace_out.empty()) o.trace = true;
+  std::printf("replay%s: %s\n", what.empty() ? "" : (" (" + what + ")").c_str(),
+              sim::format_replay(o).c_str());
+  std::fflush(stdout);
+  return replay_and_report(o, verbose, quiet, c, rerun, p.pass_word);
+}
+
 }  // namespace
 
 int drive(int argc, char** argv, const program& p) {
@@ -215,6 +264,9 @@ int drive(int argc, char** argv, const program& p) {
     return p.run(o, r, false);
   };
 
+  const scenario quiet = [&](const sim::options& o, sim::result* r) { return p.run(o, r, true); };
+  if (!c.replay_recording.empty())
+    return replay_recording_and_report(p, c, what, verbose, quiet, rerun);
   if (c.replay_given) {
     std::string error;
     if (!sim::parse_replay(c.replay, &c.so, &error)) return usage(p, error);

@@ -11,6 +11,7 @@
 namespace lockstep::real {
 
 void lcore_scheduling::fail(const char* message) noexcept {
+  if (failure_hook_ != nullptr) failure_hook_(failure_ctx_, message);
   const unsigned lcore = rte_lcore_id();
   if (lcore == LCORE_ID_ANY) {
     std::fprintf(stderr, "lockstep: check failed on a thread that is not an lcore: %s\n", message);
@@ -23,6 +24,7 @@ void lcore_scheduling::fail(const char* message) noexcept {
 
 // Units run on lcores only; the message names the function and the exception.
 void lcore_scheduling::unit_threw(const char* message) noexcept {
+  if (failure_hook_ != nullptr) failure_hook_(failure_ctx_, message);
   std::fprintf(stderr, "lockstep: lcore %u: %s; aborting\n", rte_lcore_id(), message);
   std::fflush(stderr);
   std::abort();

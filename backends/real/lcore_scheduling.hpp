@@ -19,6 +19,12 @@ namespace lockstep::real {
 
 class lcore_scheduling final : public core::scheduling {
  public:
+  // Called by fail and unit_threw before the message is printed (options::record: the recording
+  // is written first); on the failing thread, with the message. nullptr: none.
+  void set_failure_hook(void (*hook)(void* ctx, const char* message) noexcept, void* ctx) noexcept {
+    failure_hook_ = hook;
+    failure_ctx_ = ctx;
+  }
   [[noreturn]] void fail(const char* message) noexcept override;
   [[noreturn]] void unit_threw(const char* message) noexcept override;
   void on_stop(int /*rc*/) noexcept override {}  // every reactor loop polls the stop flag
@@ -31,6 +37,8 @@ class lcore_scheduling final : public core::scheduling {
   uint32_t join_external_threads() noexcept;
 
  private:
+  void (*failure_hook_)(void* ctx, const char* message) noexcept = nullptr;
+  void* failure_ctx_ = nullptr;
   std::mutex external_mutex_;
   std::vector<std::thread> external_;  // started and not joined yet
 };

@@ -22,7 +22,8 @@ void note_placed(const trace::record& r, std::set<uint64_t>* allocated,
 
 }  // namespace
 
-lcore_trace::lcore_trace(uint32_t reactors, const core::clock& clk) : clk_(clk) {
+lcore_trace::lcore_trace(uint32_t reactors, const core::clock& clk, bool step_times_only)
+    : clk_(clk), step_times_only_(step_times_only) {
   for (uint32_t i = 0; i <= reactors; ++i) lanes_.push_back(std::make_unique<lane>());
 }
 
@@ -56,7 +57,7 @@ void lcore_trace::on_allocate(uint32_t reactor, const event* by, event* ev) noex
   r.rec.target = ev->target;
   r.rec.id = ev->id;
   r.rec.by = by != nullptr ? by->id : 0;
-  r.rec.start_ns = r.rec.end_ns = clk_.now_ns(reactor);
+  r.rec.start_ns = r.rec.end_ns = point_ns(reactor);
   r.name_literal = ev->name;
   r.fn = reinterpret_cast<const void*>(ev->fn);
   append(reactor, r);
@@ -70,7 +71,7 @@ void lcore_trace::on_allocate_failed(uint32_t reactor, const event* by, uint32_t
   r.rec.core = reactor;
   r.rec.target = target_core;
   r.rec.by = by != nullptr ? by->id : 0;
-  r.rec.start_ns = r.rec.end_ns = clk_.now_ns(reactor);
+  r.rec.start_ns = r.rec.end_ns = point_ns(reactor);
   r.name_literal = name;
   r.fn = reinterpret_cast<const void*>(fn);
   append(reactor, r);
@@ -91,20 +92,27 @@ void lcore_trace::on_stop(uint32_t reactor, int rc) noexcept {
   r.rec.kind = trace::kind::stop;
   r.rec.core = reactor;
   r.rec.rc = rc;
-  r.rec.start_ns = r.rec.end_ns = clk_.now_ns(reactor);
+  r.rec.start_ns = r.rec.end_ns = point_ns(reactor);
   append(reactor, r);
 }
 
 void lcore_trace::begin_step(uint32_t reactor) noexcept {
-  lane_of(reactor).step_start_ns = clk_.now_ns(reactor);
+  if (!step_times_only_) lane_of(reactor).step_start_ns = clk_.now_ns(reactor);
 }
 
 void lcore_trace::end_step(uint32_t reactor, const core::reactor& re) noexcept {
   lane& l = lane_of(reactor);
+  if (step_times_only_ && re.last_step_kind() != core::reactor::step_kind::none) {
+    // The step's one clock read, once it has run (an idle pass reads none): the step and what
+    // happened in it get that time.
+    l.step_start_ns = clk_.now_ns(reactor);
+    for (size_t k = l.records.size(); k-- > 0 && l.records[k].local_step == l.step;)
+      l.records[k].rec.start_ns = l.records[k].rec.end_ns = l.step_start_ns;
+  }
   raw r{};
   r.rec.core = reactor;
   r.rec.start_ns = l.step_start_ns;
-  r.rec.end_ns = clk_.now_ns(reactor);
+  r.rec.end_ns = step_times_only_ ? l.step_start_ns : clk_.now_ns(reactor);
   switch (re.last_step_kind()) {
     case core::reactor::step_kind::event: {
       const auto& info = re.last_event_info();
@@ -146,6 +154,25 @@ void lcore_trace::shutdown_request(uint32_t reactor, event* ev) noexcept {
   r.fn = reinterpret_cast<const void*>(ev->fn);
   append(reactor, r);
   r.rec.kind = trace::kind::call;
+  append(reactor, r);
+}
+
+void lcore_trace::check_failed(uint32_t reactor, const core::reactor& re) noexcept {
+  raw r{};
+  r.rec.kind = trace::kind::check_failed;
+  r.rec.core = reactor;
+  r.rec.in = trace::failed_in::none;
+  r.rec.start_ns = r.rec.end_ns = lane_of(reactor).step_start_ns;
+  if (const event* ev = re.running_event()) {
+    r.rec.in = trace::failed_in::event;
+    r.rec.id = ev->id;
+    r.name_literal = ev->name;
+    r.fn = reinterpret_cast<const void*>(ev->fn);
+  } else if (const poller* p = re.running_poller()) {
+    r.rec.in = trace::failed_in::poller;
+    r.rec.id = p->seq;
+    r.fn = reinterpret_cast<const void*>(p->fn);
+  }
   append(reactor, r);
 }
 
@@ -247,7 +274,7 @@ trace::trace_log lcore_trace::merge(const std::string& options_line, int rc,
         continue;
       }
       if (rec.kind == trace::kind::alloc || rec.kind == trace::kind::alloc_failed ||
-          trace::is_step(rec.kind))
+          rec.kind == trace::kind::check_failed || trace::is_step(rec.kind))
         rec.name = intern(r);
       if (trace::is_step(rec.kind)) ++log.steps;
       log.virtual_ns = std::max(log.virtual_ns, rec.end_ns);

@@ -19,6 +19,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -31,7 +32,12 @@ inline constexpr size_t trace_lane_records_max = size_t{1} << 22;
 
 class lcore_trace final : public core::observer {
  public:
-  lcore_trace(uint32_t reactors, const core::clock& clk);
+  // step_times_only (options::record without options::trace): the clock is read once per step,
+  // when it has run (none for an idle pass); the step and what happened in it (and between it
+  // and the previous step) get that time: a step ends when it starts.
+  // Reading the TSC is most of a record's cost (far more under virtualization, where it may
+  // trap); the replay needs the order of the steps, not their lengths.
+  lcore_trace(uint32_t reactors, const core::clock& clk, bool step_times_only = false);
 
   // core::observer (called on the thread of the reactor concerned)
   void on_allocate(uint32_t reactor, const event* by, event* ev) noexcept override;
@@ -55,6 +61,9 @@ class lcore_trace final : public core::observer {
   void end_step(uint32_t reactor, const core::reactor& r) noexcept;
   // The shutdown request `ev` was queued for `reactor` (between its steps, on its lcore).
   void shutdown_request(uint32_t reactor, event* ev) noexcept;
+  // A check failed (or a unit threw) in the step `reactor` is running (options::record): the
+  // record naming the running event or poller, as the simulator's.
+  void check_failed(uint32_t reactor, const core::reactor& r) noexcept;
 
   // After the run (every lcore joined): every lane merged into one log, headed by
   // `options_line` and app_stop's `rc`. *warning says what was left out, if anything.
@@ -68,16 +77,21 @@ class lcore_trace final : public core::observer {
     uint64_t local_step;
   };
   struct alignas(64) lane {
-    std::vector<raw> records;
+    std::deque<raw> records;  // grows without moving what it holds
     uint64_t step = 0;          // this lane's steps so far
     uint64_t step_start_ns = 0;
     bool full = false;
   };
 
   lane& lane_of(uint32_t reactor) noexcept;
+  // The time of a record on `reactor` within a step (see step_times_only).
+  uint64_t point_ns(uint32_t reactor) noexcept {
+    return step_times_only_ ? lane_of(reactor).step_start_ns : clk_.now_ns(reactor);
+  }
   void append(uint32_t reactor, const raw& r) noexcept;
 
   const core::clock& clk_;
+  const bool step_times_only_;
   std::vector<std::unique_ptr<lane>> lanes_;  // [reactors] is the external lane
   std::mutex external_mutex_;
   std::atomic<uint64_t> next_event_id_{0};

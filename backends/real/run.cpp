@@ -11,6 +11,7 @@
 #include "../../core/hot_path.hpp"
 #include "../../core/runtime.hpp"
 #include "../../core/session.hpp"
+#include "../../trace/program_name.hpp"
 
 #include <lockstep/real.hpp>
 
@@ -19,8 +20,10 @@
 #include <rte_lcore.h>
 
 #include <atomic>
+#include <chrono>
 #include <cstdio>
 #include <memory>
+#include <thread>
 
 namespace lockstep::real {
 namespace {
@@ -56,6 +59,12 @@ struct run_context {
   // The signal whose shutdown request was queued first (0: none). Written by the main lcore,
   // read after the run (ordered by `finished`).
   int interrupted_by = 0;
+  // options::record and a check failed: `halt` asks every other lcore to stop between its steps
+  // (each then counts itself in `parked` and waits for the abort), so that the failing lcore
+  // can merge the lanes. `failing`: the first failure takes it (one writes the recording).
+  std::atomic<bool> halt{false};
+  std::atomic<uint32_t> parked{0};
+  std::atomic<bool> failing{false};
 };
 
 // On the main lcore: a signal arrived; queue the shutdown request event (never allocated from
@@ -102,6 +111,11 @@ int lcore_main(void* arg) {
     }
   } else {
     while (!rt.stop_requested()) {
+      if (c->halt.load(std::memory_order_acquire)) [[unlikely]] {
+        // Another lcore's check failed: this lane is left to it, which aborts the process.
+        c->parked.fetch_add(1, std::memory_order_release);
+        for (;;) std::this_thread::sleep_for(std::chrono::seconds(1));
+      }
       trace->begin_step(index);
       reactor.step_as<real_types>();
       // step_as does not flush (the simulator's transport holds nothing): the events this
@@ -121,22 +135,65 @@ int lcore_main(void* arg) {
 
 // After the run: the lanes merged and written to opts.trace_path (a failure to write is reported,
 // not fatal: the run itself succeeded).
-void write_trace(const run_context& c) {
+// failure: the failed check's message (options::record), else nullptr.
+void write_trace(const run_context& c, const char* failure = nullptr) {
   std::string options = "real-backend lcores=";
   for (size_t i = 0; i < c.lcores.size(); ++i)
     options.append(i == 0 ? "" : ",").append(std::to_string(c.lcores[i]));
-  options += " event_pool_size=" + std::to_string(c.opts.event_pool_size) + " eal_args=";
+  options += " event_pool_size=" + std::to_string(c.opts.event_pool_size);
+  if (!c.opts.record.empty()) options += " record=1 program=" + trace::program_name();
+  options += " eal_args=";
   for (size_t i = 0; i < c.opts.eal_args.size(); ++i)
     options += (i == 0 ? "" : ",") + c.opts.eal_args[i];
   std::string warning, error;
-  const trace::trace_log log = c.trace->merge(options, c.rt->stop_rc(), &warning);
+  trace::trace_log log = c.trace->merge(options, c.rt->stop_rc(), &warning);
+  if (failure != nullptr) {
+    log.outcome = "failed";
+    log.failure = failure;
+  }
+  const std::string& path = c.opts.record.empty() ? c.opts.trace_path : c.opts.record;
+  const char* what = c.opts.record.empty() ? "trace" : "recording";
   if (!warning.empty()) std::fprintf(stderr, "lockstep::real::run: %s\n", warning.c_str());
-  if (!trace::write_file(log, c.opts.trace_path, &error)) {
-    std::fprintf(stderr, "lockstep::real::run: the trace was not written: %s\n", error.c_str());
+  if (!trace::write_file(log, path, &error)) {
+    std::fprintf(stderr, "lockstep::real::run: the %s was not written: %s\n", what, error.c_str());
     return;
   }
-  std::fprintf(stderr, "lockstep::real::run: trace written to %s (%zu records)\n",
-               c.opts.trace_path.c_str(), log.records.size());
+  std::fprintf(stderr, "lockstep::real::run: %s written to %s (%zu records)\n", what,
+               path.c_str(), log.records.size());
+}
+
+// options::record: a check failed (or a unit threw) on the calling thread. On an lcore, the
+// other lcores are stopped between their steps and the recording is written with the failure
+// (the caller then aborts). Waits at most 5 s for the others: an lcore stuck in a unit keeps
+// its lane, and the recording is then not written (a merge would race with it).
+void record_failure(void* ctx, const char* message) noexcept {
+  auto* c = static_cast<run_context*>(ctx);
+  if (c->failing.exchange(true, std::memory_order_acq_rel)) return;
+  const uint32_t index = core::current_reactor();
+  if (index == no_core || c->trace == nullptr) {
+    std::fprintf(stderr, "lockstep::real::run: the recording was not written: the check failed "
+                         "on a thread that is not an lcore\n");
+    return;
+  }
+  c->halt.store(true, std::memory_order_release);
+  const auto others = static_cast<uint32_t>(c->lcores.size()) - 1;
+  for (int waited_ms = 0;; ++waited_ms) {
+    if (c->parked.load(std::memory_order_acquire) + c->finished.load(std::memory_order_acquire) >=
+        others)
+      break;
+    if (waited_ms == 5000) {
+      std::fprintf(stderr, "lockstep::real::run: the recording was not written: an lcore did "
+                           "not finish its step within 5 s\n");
+      return;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  c->trace->check_failed(index, c->rt->at(index));
+  try {
+    write_trace(*c, message);
+  } catch (...) {
+    std::fprintf(stderr, "lockstep::real::run: the recording was not written (out of memory)\n");
+  }
 }
 
 // The run could not start: says why on stderr and in stats->failure (a program repeats it as its
@@ -198,9 +255,11 @@ int run_on_lcores(run_context& c, run_stats* stats) {
   p.queues = c.queues.get();
   p.clk = &c.clk;
   p.sched = &c.sched;
-  if (c.opts.trace) {
-    c.trace = std::make_unique<lcore_trace>(static_cast<uint32_t>(c.lcores.size()), c.clk);
+  if (c.opts.trace || !c.opts.record.empty()) {
+    c.trace = std::make_unique<lcore_trace>(static_cast<uint32_t>(c.lcores.size()), c.clk,
+                                            !c.opts.trace);
     p.obs = c.trace.get();
+    if (!c.opts.record.empty()) c.sched.set_failure_hook(record_failure, &c);
   }
   c.rt = std::make_unique<core::runtime>(c.lcores, p);
   c.rt->use_hot_path(core::hot_path_for<real_types>());

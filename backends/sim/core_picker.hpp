@@ -52,7 +52,7 @@ class core_picker {
   // Whether every pick is pick_random (the random strategy): a loop that knows it calls that.
   bool random_only() const noexcept { return horizon_ == 0; }
   uint32_t pick_random(uint64_t runnable, uint32_t count) noexcept {
-    return nth_set_bit(runnable, decisions_.choose(count));
+    return nth_set_bit(runnable, decisions_.choose(count, choice::core, runnable));
   }
 
  private:

@@ -17,13 +17,15 @@ constexpr const char* replay_tag = "lockstep-replay/3";
 // and reads so. (It changes no schedule by itself, but code that keeps per-core state in
 // thread-locals takes other branches without it, so a replay must run with it as the run did.)
 constexpr const char* thread_per_core_key = "thread_per_core";
+// Another optional key, written only when non-zero (the default cost spans).
+constexpr const char* step_cost_span_key = "step_cost_span_ns";
 
 // Every key, in the order format_replay writes them. parse_replay requires each exactly once,
 // but for thread_per_core_key (at most once).
 constexpr const char* replay_keys[] = {
     "cores", "seed", "strategy", "pct_depth", "pct_horizon_steps", "event_pool_size",
     "alloc_fail_ppm", "alloc_fail_nth", "max_steps", "shutdown_ppm", "stall_ppm",
-    "stall_steps_max", "timer_jitter_ns", "swarm", "trace", thread_per_core_key, "decisions"};
+    "stall_steps_max", "timer_jitter_ns", "swarm", "trace", thread_per_core_key, step_cost_span_key, "decisions"};
 constexpr size_t replay_key_count = sizeof(replay_keys) / sizeof(replay_keys[0]);
 
 bool parse_u64(const std::string& text, uint64_t max, uint64_t* out) {
@@ -88,6 +90,8 @@ bool set_field(const std::string& key, const std::string& value, options& o, std
     }
   } else if (key == "trace") {
     ok = parse_u64(value, 1, &v) && (o.trace = v == 1, true);
+  } else if (key == step_cost_span_key) {
+    ok = parse_u64(value, UINT64_MAX, &o.step_cost_span_ns);
   } else if (key == thread_per_core_key) {
     ok = parse_u64(value, 1, &v) && (o.thread_per_core = v == 1, true);
   }
@@ -108,6 +112,8 @@ std::string format_replay(const options& o) {
     << " timer_jitter_ns=" << o.timer_jitter_ns << " swarm=" << (o.swarm ? 1 : 0)
     << " trace=" << (o.trace ? 1 : 0)
     << (o.thread_per_core.value_or(false) ? " thread_per_core=1" : "")
+    << (o.step_cost_span_ns != 0 ? " step_cost_span_ns=" + std::to_string(o.step_cost_span_ns)
+                                 : std::string())
     << " decisions=" << (o.decisions ? format_decisions(*o.decisions) : std::string("-"));
   return s.str();
 }
@@ -185,6 +191,7 @@ bool parse_replay(const std::string& line, options* opts, std::string* error) {
   options o = *opts;
   bool seen[replay_key_count] = {};
   o.thread_per_core = false;  // explicit when absent, so that run_sim's default does not apply
+  o.step_cost_span_ns = 0;
   std::string field;
   while (in >> field) {
     const size_t eq = field.find('=');
@@ -209,7 +216,7 @@ bool parse_replay(const std::string& line, options* opts, std::string* error) {
     if (!set_field(key, value, o, error)) return false;
   }
   for (size_t k = 0; k < replay_key_count; ++k) {
-    if (!seen[k] && replay_keys[k] != thread_per_core_key) {
+    if (!seen[k] && replay_keys[k] != thread_per_core_key && replay_keys[k] != step_cost_span_key) {
       *error = "replay line lacks option '" + std::string(replay_keys[k]) +
                "' (written by another options set: rerun at the version that printed it)";
       return false;

@@ -29,6 +29,9 @@ std::string options_error(const options& opts) {
            ")";
   if (opts.stall_ppm != 0 && opts.stall_steps_max == 0)
     return "options.stall_steps_max must be at least 1 when stall_ppm is set";
+  if (opts.step_cost_span_ns > 1'000'000'000'000)
+    return "options.step_cost_span_ns must be at most 1000 s of virtual time (got " +
+           std::to_string(opts.step_cost_span_ns) + ")";
   if (opts.timer_jitter_ns > 1'000'000'000'000)
     return "options.timer_jitter_ns must be at most 1000 s of virtual time (got " +
            std::to_string(opts.timer_jitter_ns) + ")";

@@ -14,7 +14,7 @@ sim_pool::sim_pool(uint32_t size, faults f, decision_source& decisions)
 bool sim_pool::injected() noexcept {
   ++allocations_;
   const bool strikes = (faults_.fail_nth != 0 && allocations_ == faults_.fail_nth) ||
-                       decisions_.fault(faults_.fail_ppm);
+                       decisions_.fault(faults_.fail_ppm, choice::alloc_fault);
   if (strikes) ++injected_;
   return strikes;
 }

@@ -20,7 +20,7 @@ uint32_t sim_transport::dequeue_drawn(uint32_t target, event** out, uint32_t max
   while (n < max && senders != 0) {
     if (count == 1) return n + dequeue_one_sender(target, out + n, max - n);
     // The k-th sender with queued events, k drawn from the decision stream.
-    const uint32_t bit = nth_set_bit(senders, decisions_.choose(count));
+    const uint32_t bit = nth_set_bit(senders, decisions_.choose(count, choice::sender, senders));
     fifo& q = pair(bit, target);
     event* ev = q.head;
     q.head = ev->next;

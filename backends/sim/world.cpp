@@ -76,7 +76,7 @@ world::world(const options& opts, std::function<void()> start)
     : opts_(opts),
       session_(std::move(start), opts.shutdown_cb),
       decisions_(opts_.seed, opts_.decisions ? &*opts_.decisions : nullptr,
-                 opts_.record_decisions ? &decision_log_ : nullptr),
+                 opts_.record_decisions ? &decision_log_ : nullptr, opts_.steering.get()),
       faults_(draw_faults(opts_, decisions_)),
       inst_(opts.cores, steps_),
       stalled_until_(opts.cores, 0),
@@ -88,6 +88,8 @@ world::world(const options& opts, std::function<void()> start)
       rt_(dense_core_ids(opts.cores), world_parts(pool_, transport_, inst_, *this)),
       all_cores_(opts.cores >= 64 ? ~uint64_t{0} : (uint64_t{1} << opts.cores) - 1),
       cores_(opts.cores),
+      event_span_ns_(opts.step_cost_span_ns != 0 ? opts.step_cost_span_ns : event_cost_span_ns),
+      poller_span_ns_(opts.step_cost_span_ns != 0 ? opts.step_cost_span_ns : poller_cost_span_ns),
       step_limit_(opts.max_steps),
       window_start_(opts.max_steps > diagnosis_window_steps
                         ? opts.max_steps - diagnosis_window_steps
@@ -224,7 +226,9 @@ void world::loop(uint32_t resume) {
   }
   if (!window_started_) {
     const bool loop_faults = faults_.shutdown_ppm != 0 || faults_.stall_ppm != 0;
-    if (!threads_ && !loop_faults && picker_.random_only() && !inst_.recorder.tracing()) {
+    // (The plain loop's steps cost the default spans: options::step_cost_span_ns is not plain.)
+    if (!threads_ && !loop_faults && picker_.random_only() && !inst_.recorder.tracing() &&
+        opts_.step_cost_span_ns == 0) {
       plain_running_ = true;
       loop_as<true>();
       plain_running_ = false;
@@ -432,10 +436,12 @@ void world::step_core(uint32_t core) {
   uint64_t cost_ns = 0;
   uint64_t id = 0;
   if (kind == core::reactor::step_kind::event) [[likely]] {
-    cost_ns = event_cost_min_ns + decisions_.choose(event_cost_span_ns);
+    cost_ns = event_cost_min_ns + decisions_.choose(Plain ? event_cost_span_ns : event_span_ns_,
+                                                    choice::cost, start_ns);
     id = r.last_event()->id;
   } else {
-    cost_ns = poller_cost_min_ns + decisions_.choose(poller_cost_span_ns);
+    cost_ns = poller_cost_min_ns + decisions_.choose(Plain ? poller_cost_span_ns : poller_span_ns_,
+                                                     choice::cost, start_ns);
     id = r.last_poller_seq();
   }
   clock.end(start_ns + cost_ns);
@@ -552,7 +558,7 @@ void world::drain_external() noexcept {
 }
 
 void world::maybe_request_shutdown() noexcept {
-  if (shutdown_requested_ || !decisions_.fault(faults_.shutdown_ppm)) return;
+  if (shutdown_requested_ || !decisions_.fault(faults_.shutdown_ppm, choice::shutdown)) return;
   shutdown_requested_ = true;
   core::set_current_reactor(no_core, no_core);  // the request comes from outside the reactors
   mix(0x5348555444574E00ull ^ steps_);  // "SHUTDWN"

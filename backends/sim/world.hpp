@@ -109,8 +109,8 @@ class world final : public core::scheduling, public core::external_gate {
   void describe_window(std::vector<std::string>* lines);
   void describe_losses(std::vector<std::string>* lines);
   // The loop, as loop() runs it. Plain: a run without loop faults (shutdown requests, stalls),
-  // under the random strategy, without a trace and without thread_per_core, whose steps skip
-  // the tests of all four and pick in line when every core runs.
+  // under the random strategy, without a trace and without thread_per_core, with the default
+  // step costs, whose steps skip the tests of all four and pick in line when every core runs.
   template <bool Plain>
   [[gnu::flatten]] void loop_as();
   // thread_per_core: the body of core `core`'s thread (core_threads' entry), and the end of
@@ -173,6 +173,9 @@ class world final : public core::scheduling, public core::external_gate {
   uint64_t timer_cores_ = 0;
   uint64_t all_cores_ = 0;
   uint32_t cores_ = 0;
+  // The spans of step costs (options::step_cost_span_ns, else the defaults above).
+  uint64_t event_span_ns_ = event_cost_span_ns;
+  uint64_t poller_span_ns_ = poller_cost_span_ns;
   uint64_t steps_ = 0;
   // The step at which the loop stops next: the start of the diagnosis window, then
   // opts_.max_steps; 0 once the application has stopped.

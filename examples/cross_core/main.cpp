@@ -5,7 +5,7 @@
 //              explore::flags_usage]   (--trace-out: the first failure's trace; the first
 //              seed's if none failed)
 //   cross_core --replay 'lockstep-replay/3 ...' [--trace-out FILE] [--shrink]
-//   cross_core --real [--tasks T] [--trace-out FILE] [-- EAL arguments...]
+//   cross_core --real [--tasks T] [--trace-out FILE] [--record FILE] [-- EAL arguments...]
 //
 // The command line is explore::drive's, with --tasks, --real and EAL's arguments of its own.
 // Exit codes: 0 all runs correct; 1 a run failed (its replay command is printed); 2 bad usage
@@ -54,8 +54,9 @@ std::string run_once(const cross_core::config& cfg, const lockstep::sim::options
 
 // Runs the example on the real backend (--real): DPDK lcores, EAL's arguments after "--" (else
 // real::options' defaults), the trace to `trace_out` when it is not empty. Returns the exit code.
+// `record`: when not empty, the run is recorded there for --replay-recording.
 int run_real(const cross_core::config& cfg, const std::vector<std::string>& eal_args,
-             const std::string& trace_out) {
+             const std::string& trace_out, const std::string& record) {
 #ifdef LOCKSTEP_HAS_REAL
   lockstep::real::options ro;
   if (!eal_args.empty()) ro.eal_args = eal_args;
@@ -63,6 +64,7 @@ int run_real(const cross_core::config& cfg, const std::vector<std::string>& eal_
     ro.trace = true;
     ro.trace_path = trace_out;
   }
+  ro.record = record;
   ro.shutdown_cb = on_shutdown_signal;  // SIGINT/SIGTERM: graceful shutdown
   cross_core::app a(cfg);
   lockstep::real::run_stats stats{};
@@ -108,6 +110,7 @@ int run_real(const cross_core::config& cfg, const std::vector<std::string>& eal_
   (void)cfg;
   (void)eal_args;
   (void)trace_out;
+  (void)record;
   std::fprintf(stderr, "cross_core: this build has no real backend (DPDK was not found at "
                        "configure time)\n");
   return 4;
@@ -119,13 +122,14 @@ int run_real(const cross_core::config& cfg, const std::vector<std::string>& eal_
 int main(int argc, char** argv) {
   cross_core::config cfg;
   bool real = false, eal_given = false, tasks_given = false;
+  std::string record;
   std::vector<std::string> eal_args;
 
   lockstep::explore::program p;
   p.name = "cross_core";
   p.about = "explore the cross-core example in the simulator, replay a run, or run it on DPDK";
   p.own_usage = "[--tasks T]";
-  p.other_forms = {"--real [--tasks T] [--trace-out FILE] [-- EAL arguments...]"};
+  p.other_forms = {"--real [--tasks T] [--trace-out FILE] [--record FILE] [-- EAL arguments...]"};
   p.trace_explored = true;  // --trace-out: the first failure's trace, or the first seed's
   p.defaults = [](lockstep::sim::options* o) {
     o->alloc_fail_ppm = 10'000;  // 1% of allocations fail: the retry paths run in every seed
@@ -142,6 +146,8 @@ int main(int argc, char** argv) {
       eal_args.assign(argv_ + i + 1, argv_ + argc_);
       return argc_ - i;
     }
+    if (arg == "--record")
+      return i + 1 < argc_ ? (record = argv_[i + 1], 2) : (*error = "--record needs a file", -1);
     if (arg != "--tasks") return 0;
     if (i + 1 >= argc_) {
       *error = "--tasks needs a value";
@@ -158,6 +164,7 @@ int main(int argc, char** argv) {
     return 2;
   };
   p.check_shared = [&](const lockstep::explore::command_line& c) -> std::string {
+    if (!real && !record.empty()) return "--record records a run on DPDK: give --real with it";
     if (!real) return eal_given ? "EAL arguments (after --) need --real" : "";
     if (c.replay_given)
       return "--real runs on DPDK and --replay reruns a simulated run: give one of them";
@@ -173,7 +180,7 @@ int main(int argc, char** argv) {
     return run_once(cfg, o, r);
   };
   p.own_mode = [&](const lockstep::explore::command_line& c) {
-    return real ? run_real(cfg, eal_args, c.trace_out) : -1;
+    return real ? run_real(cfg, eal_args, c.trace_out, record) : -1;
   };
   return lockstep::explore::drive(argc, argv, p);
 }

@@ -161,6 +161,9 @@ struct command_line {
   std::string replay;
   bool shrink = false;        // --shrink came
   std::string trace_out;      // --trace-out FILE, or empty when not given
+  // --replay-recording FILE: a recording of the real backend (lockstep/recording.hpp) replayed
+  // in the simulator; empty when not given.
+  std::string replay_recording;
   // Each exploration or simulator flag given (those parse_flag takes), with its value if it has
   // one, as typed and in command-line order: {{"--seeds", "10"}, {"--swarm"}}.
   std::vector<std::vector<std::string>> shared_flags;
@@ -183,6 +186,11 @@ struct command_line {
 // (the line is the whole run: it fixes the seed and every simulator option, and exploration
 // flags do not apply to one run), --trace-out without --replay (unless trace_explored), and a
 // --trace-out path that cannot be written (check_writable).
+// --replay-recording FILE replays a recording of the real backend (lockstep/recording.hpp,
+// docs/record_replay.md): a recording that cannot be read, is of another program, or whose
+// replay diverges is exit code 2 (the first divergent step is named); a matched one prints
+// "replay-recording: matched ..." and goes on as --replay with the derived line (--shrink and
+// --trace-out as there). It takes no flag of parse_flag and not --replay.
 // A replay prints "replay: LINE", the run's outcome line with its counts, faults and trace hash,
 // its failure and what was pending (if any), "trace written to FILE" with --trace-out, and
 // "verdict: <why>" (or "verdict: <pass_word>"); with --shrink, a failing run is then shrunk

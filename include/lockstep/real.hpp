@@ -56,6 +56,12 @@ struct options {
   // run began. A failed check aborts the process before the trace is written.
   bool trace = false;
   std::string trace_path = "lockstep_real.trace";
+  // Addition: record the run for a replay in the simulator (docs/record_replay.md): when not
+  // empty, the path the recording is written to — the trace above (it turns the trace on and
+  // writes it here instead of trace_path), also when a check fails: the failing lcore stops the
+  // others between their steps, writes the recording with the failure, then aborts as always.
+  // lockstep::sim::replay_recording (lockstep/recording.hpp) replays it.
+  std::string record;
 };
 
 struct run_stats {

@@ -25,6 +25,10 @@ struct trace_log;
 
 namespace lockstep::sim {
 
+// Answers a run's choices in place of its decision stream (backends/sim/decision_source.hpp):
+// the replay of a recording made on the real backend (lockstep/recording.hpp) uses one.
+class decision_steering;
+
 enum class strategy { random, pct };
 enum class outcome { stopped, hang, step_limit, failed };
 
@@ -87,6 +91,15 @@ struct options {
   // up per-thread state the program's runner keeps (a log level, ...). Not carried by the
   // replay line: it belongs to the program, like shutdown_cb.
   std::function<void()> core_thread_setup;
+  // When set, answers every choice of the run instead of the seed or the decision vector (with
+  // record_decisions, result.decision_log then replays the run without it). Set by the replay of
+  // a recording (lockstep/recording.hpp); not carried by the replay line.
+  std::shared_ptr<decision_steering> steering;
+  // When non-zero, a step's cost is drawn in [min, min + step_cost_span_ns) instead of the
+  // default spans (events 40 + 0..159 ns, pollers 20 + 0..79 ns): the replay of a recording sets
+  // it so that virtual time follows the recorded time between steps, as timed pollers need.
+  // At most 1000 s. Carried by the replay line when non-zero (step_cost_span_ns=N).
+  uint64_t step_cost_span_ns = 0;
 };
 
 // The fault settings a run actually used (equal to the options unless options.swarm).
@@ -155,7 +168,8 @@ bool write_trace(const result& r, const std::string& path);
 // The replay line encodes every option that shapes a run, with a format version:
 //   lockstep-replay/3 cores=4 seed=7 strategy=random pct_depth=3 ... decisions=-
 // Every key is required, except thread_per_core: written (as thread_per_core=1) only when on, and
-// read as off when absent, as every line written before the option existed means.
+// read as off when absent, as every line written before the option existed means; and
+// step_cost_span_ns, written only when non-zero and read as 0 when absent.
 // parse_replay fills `opts` from such a line (shutdown_cb, core_thread_setup and
 // record_decisions are not carried: they belong to the program, not to the schedule). A line of
 // another version, a missing or unknown key or a bad value (also a value that run() would refuse:

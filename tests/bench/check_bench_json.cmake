@@ -18,7 +18,9 @@ set(keys
   real_roundtrip_ns pingpong_roundtrip_ns spdk_shaped_roundtrip_ns seqslot_roundtrip_ns
   idle_poll_ns_2_reactors idle_poll_ns_16_reactors idle_poll_ns_64_reactors
   idle_poll_ns_128_reactors
-  real_cross_events_per_s_per_core spdk_shaped_cross_events_per_s_per_core)
+  real_cross_events_per_s_per_core spdk_shaped_cross_events_per_s_per_core
+  real_local_unrecorded_ns_per_event real_local_recorded_ns_per_event
+  real_cross_unrecorded_events_per_s_per_core real_cross_recorded_events_per_s_per_core)
 foreach(key ${keys})
   string(JSON type ERROR_VARIABLE key_error TYPE "${out}" ${key})
   if(key_error)
@@ -38,7 +40,7 @@ foreach(ratio sim_vs_naive thread_per_core_vs_sim thread_per_core_runs_vs_sim
               local_vs_spdk_shaped roundtrip_vs_pingpong
               spdk_shaped_roundtrip_vs_pingpong roundtrip_vs_spdk_shaped cross_vs_spdk_shaped
               seqslot_roundtrip_vs_pingpong roundtrip_vs_seqslot idle_poll_64_vs_2
-              idle_poll_128_vs_2)
+              idle_poll_128_vs_2 real_record_overhead_local real_record_overhead_cross)
   string(JSON type ERROR_VARIABLE ratio_error TYPE "${out}" ratios ${ratio} value)
   if(ratio_error)
     message(FATAL_ERROR "ratio ${ratio} is missing:\n${out}")

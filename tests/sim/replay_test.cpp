@@ -39,6 +39,44 @@ TEST(SimReplay, FormatThenParseGivesBackEveryOption) {
   EXPECT_EQ(back.decisions, o.decisions);
 }
 
+// step_cost_span_ns (set by the replay of a recording) is written only when set, and a line
+// without it reads as the default spans; a span a run refuses is refused in a line too.
+TEST(SimReplay, StepCostSpanIsOptionalInTheLine) {
+  lockstep::sim::options o;
+  const std::string plain = lockstep::sim::format_replay(o);
+  EXPECT_EQ(plain.find("step_cost_span_ns"), std::string::npos);
+  o.step_cost_span_ns = 1'000'000;
+  const std::string wide = lockstep::sim::format_replay(o);
+  EXPECT_NE(wide.find(" step_cost_span_ns=1000000 "), std::string::npos) << wide;
+  lockstep::sim::options back;
+  back.step_cost_span_ns = 5;
+  std::string error;
+  ASSERT_TRUE(lockstep::sim::parse_replay(wide, &back, &error)) << error;
+  EXPECT_EQ(back.step_cost_span_ns, 1'000'000u);
+  ASSERT_TRUE(lockstep::sim::parse_replay(plain, &back, &error)) << error;
+  EXPECT_EQ(back.step_cost_span_ns, 0u);
+  o.step_cost_span_ns = 2'000'000'000'000;
+  EXPECT_FALSE(lockstep::sim::parse_replay(lockstep::sim::format_replay(o), &back, &error));
+  EXPECT_NE(error.find("step_cost_span_ns must be at most 1000 s"), std::string::npos) << error;
+  // A wider span changes the run's virtual time, not its schedule of events.
+  auto run = [](const lockstep::sim::options& opts) {
+    return lockstep::sim::run(opts, [] {
+      lockstep::event* ev = lockstep::event_allocate(0, [](void*, void*) { lockstep::app_stop(0); },
+                                                     nullptr, nullptr);
+      lockstep::event_call(ev);
+    });
+  };
+  lockstep::sim::options narrow, widened;
+  narrow.seed = widened.seed = 3;
+  widened.step_cost_span_ns = 1'000'000'000;
+  const auto a = run(narrow), b = run(widened);
+  EXPECT_EQ(a.outcome, lockstep::sim::outcome::stopped);
+  EXPECT_EQ(b.outcome, lockstep::sim::outcome::stopped);
+  EXPECT_EQ(a.steps, b.steps);
+  EXPECT_LT(a.virtual_ns, 400u);
+  EXPECT_GT(b.virtual_ns, 400u);  // 2 steps: below 400 ns is 1 chance in 1.25 million
+}
+
 TEST(SimReplay, DecisionVectorsAreRunLengthEncoded) {
   EXPECT_EQ(lockstep::sim::format_decisions({}), "[]");
   EXPECT_EQ(lockstep::sim::format_decisions({0, 0, 0, 3, 0, 0, 1}), "[0*3,3,0*2,1]");
