@@ -329,7 +329,13 @@ options steered_options(const trace::trace_log& log, const run_view& rec, const 
   // Timed pollers come due by virtual time: let it follow the recording's.
   for (const step_view& s : rec.steps)
     if (s.k == kind::timer) o.step_cost_span_ns = 1'000'000'000'000;
-  o.event_pool_size = static_cast<uint32_t>(std::stoull(option_value(log.options, "event_pool_size")));
+  // The pool: the recording's, times the cores plus one. A real reactor can take a burst or
+  // free events in the middle of another core's unit, where the simulator's units are whole, so
+  // that the simulator may hold more events at once than the real run did; every allocation
+  // failure of the replay is the recording's, injected where it happened (see the steering).
+  const uint64_t recorded_pool = std::stoull(option_value(log.options, "event_pool_size"));
+  o.event_pool_size = static_cast<uint32_t>(
+      std::min<uint64_t>(recorded_pool * (uint64_t{log.cores} + 1), event_pool_size_max));
   o.max_steps = rec.steps.size() + 1000;
   o.trace = true;
   o.record_decisions = true;
