@@ -26,7 +26,9 @@
 // - observer_always (flag, default false): every runtime of B has an observer (no null test);
 // - has_cached_get (pool method get_cached): a call-free common case for event_allocate;
 // - has_split_observer (observer methods note_*/record_*): the observer's record out of line;
-// - has_put_one (pool method put_one): a burst stepped per unit is freed in one pass.
+// - has_put_one (pool method put_one): a burst stepped per unit is freed in one pass;
+// - has_unit_recorder (observer methods iteration_started/event_ran/poller_ran): a whole
+//   iteration tells the observer of every unit it runs (the DPDK backend's recording).
 #pragma once
 
 #include "backend.hpp"
@@ -103,6 +105,20 @@ concept has_split_observer = requires(typename B::observer_type& o, event* ev, u
 template <class B>
 concept has_put_one = requires(typename B::pool_type& p, uint32_t r, event* ev) {
   p.put_one(r, ev);
+};
+
+// An observer that records the units of whole iterations (run_iteration_as; step_as never
+// calls these): iteration_started(index, reactor) as an iteration begins, then event_ran(index,
+// ev) after each event (ev still holds what it ran: it goes back to the pool after its burst)
+// and poller_ran(index, reactor) after each poller or timed poller (the reactor's
+// last_step_kind, last_poller_seq and last_poller_fn say which). Every runtime of such a B has
+// its observer (observer_always).
+template <class B>
+concept has_unit_recorder = requires(typename B::observer_type& o, const reactor& r,
+                                     const event* ev, uint32_t i) {
+  o.iteration_started(i, r);
+  o.event_ran(i, ev);
+  o.poller_ran(i, r);
 };
 
 template <class B>
@@ -250,6 +266,7 @@ inline bool reactor::iterate() noexcept {
   // and start a new iteration (a new burst) on the way: nothing found by then means idle.
   if (per_unit && phase_ == phase::pollers) goto pollers;
   if (per_unit && phase_ == phase::timers) goto timers;
+  if constexpr (!per_unit) unit_recorder_started<B>();
 events:
   if constexpr (per_unit) {
     if (batch_pos_ < batch_len_) return run_event_as<B>();
@@ -262,6 +279,7 @@ events:
     // batch_pos_ is written back only when the loop stops early.
     for (uint32_t pos = 0; pos < len;) {
       run_event<false>(batch_[pos++]);
+      if constexpr (has_unit_recorder<B>) B::obs(rt.backend())->event_ran(index_, batch_[pos - 1]);
       if (rt.stop_requested()) [[unlikely]] {
         batch_pos_ = pos;
         queues->flush(index_);
@@ -282,6 +300,7 @@ pollers:
       } else {
         worked = true;
         run_poller(p, step_kind::poller);
+        if constexpr (has_unit_recorder<B>) B::obs(rt.backend())->poller_ran(index_, *this);
         if (rt.stop_requested()) [[unlikely]] {
           queues->flush(index_);
           return true;
@@ -298,6 +317,7 @@ timers:
   while (has_timers() && run_due_timer()) {
     if constexpr (per_unit) return true;
     worked = true;
+    if constexpr (has_unit_recorder<B>) B::obs(rt.backend())->poller_ran(index_, *this);
     if (rt.stop_requested()) [[unlikely]] break;
   }
   phase_ = phase::events;  // timers -> events: the next iteration
@@ -323,6 +343,11 @@ bool reactor::step_as() noexcept {
 template <class B>
 [[gnu::flatten]] bool reactor::run_iteration_as() noexcept {
   return iterate<B, false>();
+}
+
+template <class B>
+void reactor::unit_recorder_started() noexcept {
+  if constexpr (has_unit_recorder<B>) B::obs(rt_.backend())->iteration_started(index_, *this);
 }
 
 template <class B>

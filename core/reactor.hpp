@@ -129,6 +129,8 @@ class alignas(64) reactor {
   template <class B>
   uint32_t take_burst_as() noexcept;
   template <class B>
+  void unit_recorder_started() noexcept;  // has_unit_recorder<B>: iteration_started
+  template <class B>
   bool run_event_as() noexcept;
   // Runs one dequeued event. per_unit (step_as): keeps last_kind/last_event/last_event_info,
   // which a trace or the simulator reads after the step, and leaves the event done until its

@@ -22,8 +22,7 @@ void note_placed(const trace::record& r, std::set<uint64_t>* allocated,
 
 }  // namespace
 
-lcore_trace::lcore_trace(uint32_t reactors, const core::clock& clk, bool step_times_only)
-    : clk_(clk), step_times_only_(step_times_only) {
+lcore_trace::lcore_trace(uint32_t reactors, const core::clock& clk) : clk_(clk) {
   for (uint32_t i = 0; i <= reactors; ++i) lanes_.push_back(std::make_unique<lane>());
 }
 
@@ -97,22 +96,15 @@ void lcore_trace::on_stop(uint32_t reactor, int rc) noexcept {
 }
 
 void lcore_trace::begin_step(uint32_t reactor) noexcept {
-  if (!step_times_only_) lane_of(reactor).step_start_ns = clk_.now_ns(reactor);
+  lane_of(reactor).step_start_ns = clk_.now_ns(reactor);
 }
 
 void lcore_trace::end_step(uint32_t reactor, const core::reactor& re) noexcept {
   lane& l = lane_of(reactor);
-  if (step_times_only_ && re.last_step_kind() != core::reactor::step_kind::none) {
-    // The step's one clock read, once it has run (an idle pass reads none): the step and what
-    // happened in it get that time.
-    l.step_start_ns = clk_.now_ns(reactor);
-    for (size_t k = l.records.size(); k-- > 0 && l.records[k].local_step == l.step;)
-      l.records[k].rec.start_ns = l.records[k].rec.end_ns = l.step_start_ns;
-  }
   raw r{};
   r.rec.core = reactor;
   r.rec.start_ns = l.step_start_ns;
-  r.rec.end_ns = step_times_only_ ? l.step_start_ns : clk_.now_ns(reactor);
+  r.rec.end_ns = clk_.now_ns(reactor);
   switch (re.last_step_kind()) {
     case core::reactor::step_kind::event: {
       const auto& info = re.last_event_info();
@@ -176,15 +168,9 @@ void lcore_trace::check_failed(uint32_t reactor, const core::reactor& re) noexce
   append(reactor, r);
 }
 
-trace::trace_log lcore_trace::merge(const std::string& options_line, int rc,
-                                   std::string* warning) const {
-  // A unit: the records of one step of one lane (with what happened just before it on that
-  // lane, between steps), or a single record of the external lane.
-  struct unit {
-    uint32_t lane;
-    size_t begin, end;  // records [begin, end) of the lane
-    uint64_t time_ns;
-  };
+// A unit: the records of one step of one lane (with what happened just before it on that lane,
+// between steps), or a single record of the external lane.
+std::vector<std::vector<lcore_trace::unit>> lcore_trace::units_of() const {
   const uint32_t lane_count = static_cast<uint32_t>(lanes_.size());
   std::vector<std::vector<unit>> units(lane_count);
   for (uint32_t li = 0; li < lane_count; ++li) {
@@ -197,48 +183,76 @@ trace::trace_log lcore_trace::merge(const std::string& options_line, int rc,
       for (size_t k = b; k < e; ++k) {
         if (trace::is_step(recs[k].rec.kind)) t = recs[k].rec.start_ns;
       }
-      units[li].push_back({li, b, e, t});
+      units[li].push_back({li, b, e, t, recs[b].local_step});
       b = e;
     }
   }
+  return units;
+}
+
+// The causality rules, and with `bursts` also a recording's rules of its bursts (raw's
+// wait_lane, load_burst). Those may not all hold at once where the DPDK queues made an event
+// visible after its call: then the causality rules alone decide (merge).
+bool lcore_trace::ready(const unit& u, bool bursts, const std::vector<std::vector<unit>>& units,
+                        const placement& at) const {
+  // Whether step `step` of lane `li` has been placed.
+  auto placed = [&](uint32_t li, uint64_t step) {
+    return at.head[li] >= units[li].size() || units[li][at.head[li]].step > step;
+  };
+  const auto& recs = lanes_[u.lane]->records;
+  std::set<uint64_t> own_allocs, own_calls;
+  for (size_t k = u.begin; k < u.end; ++k) {
+    const raw& rr = recs[k];
+    const trace::record& r = rr.rec;
+    if (r.kind == trace::kind::alloc) own_allocs.insert(r.id);
+    if (r.kind == trace::kind::call) {
+      if (at.allocated.count(r.id) == 0 && own_allocs.count(r.id) == 0) return false;
+      if (bursts && rr.wait_lane < units.size() && !placed(rr.wait_lane, rr.wait_step))
+        return false;
+      own_calls.insert(r.id);
+    }
+    if (r.kind == trace::kind::exec && at.called.count(r.id) == 0 && own_calls.count(r.id) == 0)
+      return false;
+  }
+  // A recording's burst (load_burst): all its events were queued when the reactor took it.
+  if (!bursts) return true;
+  if (const auto it = burst_calls_.find({u.lane, u.step}); it != burst_calls_.end())
+    for (const uint64_t id : it->second)
+      if (at.called.count(id) == 0 && own_calls.count(id) == 0) return false;
+  return true;
+}
+
+trace::trace_log lcore_trace::merge(const std::string& options_line, int rc,
+                                   std::string* warning) const {
+  const uint32_t lane_count = static_cast<uint32_t>(lanes_.size());
+  const std::vector<std::vector<unit>> units = units_of();
   // Merge by time, but a unit waits until the calls of the events it runs and the allocations
   // of the events it calls have been placed (clocks of different lcores are read at different
   // moments: time alone could put an execution before its call). See note_placed.
-  std::set<uint64_t> allocated, called;
-  auto ready = [&](const unit& u) {
-    const auto& recs = lanes_[u.lane]->records;
-    std::set<uint64_t> own_allocs, own_calls;
-    for (size_t k = u.begin; k < u.end; ++k) {
-      const trace::record& r = recs[k].rec;
-      if (r.kind == trace::kind::alloc) own_allocs.insert(r.id);
-      if (r.kind == trace::kind::call) {
-        if (allocated.count(r.id) == 0 && own_allocs.count(r.id) == 0) return false;
-        own_calls.insert(r.id);
-      }
-      if (r.kind == trace::kind::exec && called.count(r.id) == 0 && own_calls.count(r.id) == 0)
-        return false;
-    }
-    return true;
-  };
-  std::vector<size_t> head(lane_count, 0);
+  placement at;
+  at.head.assign(lane_count, 0);
   std::vector<const unit*> order;
   for (;;) {
     const unit* best = nullptr;
     const unit* best_ready = nullptr;
+    const unit* best_causal = nullptr;
     for (uint32_t li = 0; li < lane_count; ++li) {
-      if (head[li] >= units[li].size()) continue;
-      const unit* u = &units[li][head[li]];
+      if (at.head[li] >= units[li].size()) continue;
+      const unit* u = &units[li][at.head[li]];
       if (best == nullptr || u->time_ns < best->time_ns) best = u;
-      if ((best_ready == nullptr || u->time_ns < best_ready->time_ns) && ready(*u)) best_ready = u;
+      if (!ready(*u, false, units, at)) continue;
+      if (best_causal == nullptr || u->time_ns < best_causal->time_ns) best_causal = u;
+      if ((best_ready == nullptr || u->time_ns < best_ready->time_ns) && ready(*u, true, units, at))
+        best_ready = u;
     }
     if (best == nullptr) break;
-    // Nothing ready can only mean a lane stopped recording: take the earliest; the filter
-    // below drops what it cannot place.
-    const unit* take = best_ready != nullptr ? best_ready : best;
+    // Nothing causally ready can only mean a lane stopped recording: take the earliest; the
+    // filter below drops what it cannot place.
+    const unit* take = best_ready != nullptr ? best_ready : best_causal != nullptr ? best_causal : best;
     order.push_back(take);
-    ++head[take->lane];
+    ++at.head[take->lane];
     for (size_t k = take->begin; k < take->end; ++k)
-      note_placed(lanes_[take->lane]->records[k].rec, &allocated, &called);
+      note_placed(lanes_[take->lane]->records[k].rec, &at.allocated, &at.called);
   }
 
   trace::trace_log log;
@@ -253,10 +267,10 @@ trace::trace_log lcore_trace::merge(const std::string& options_line, int rc,
     auto [it, inserted] = name_of_key.try_emplace({r.name_literal, r.fn}, 0);
     if (inserted) {
       std::string text = trace::traced_name(r.name_literal, r.fn);
-      auto [at, fresh] =
+      auto [named, fresh] =
           index_of_name.try_emplace(std::move(text), static_cast<uint32_t>(log.names.size()));
-      if (fresh) log.names.push_back(at->first);
-      it->second = at->second;
+      if (fresh) log.names.push_back(named->first);
+      it->second = named->second;
     }
     return it->second;
   };

@@ -20,6 +20,8 @@
 #include <atomic>
 #include <cstdint>
 #include <deque>
+#include <map>
+#include <set>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -32,12 +34,7 @@ inline constexpr size_t trace_lane_records_max = size_t{1} << 22;
 
 class lcore_trace final : public core::observer {
  public:
-  // step_times_only (options::record without options::trace): the clock is read once per step,
-  // when it has run (none for an idle pass); the step and what happened in it (and between it
-  // and the previous step) get that time: a step ends when it starts.
-  // Reading the TSC is most of a record's cost (far more under virtualization, where it may
-  // trap); the replay needs the order of the steps, not their lengths.
-  lcore_trace(uint32_t reactors, const core::clock& clk, bool step_times_only = false);
+  lcore_trace(uint32_t reactors, const core::clock& clk);
 
   // core::observer (called on the thread of the reactor concerned)
   void on_allocate(uint32_t reactor, const event* by, event* ev) noexcept override;
@@ -69,13 +66,26 @@ class lcore_trace final : public core::observer {
   // `options_line` and app_stop's `rc`. *warning says what was left out, if anything.
   trace::trace_log merge(const std::string& options_line, int rc, std::string* warning) const;
 
- private:
+  // A lane's record as held until the merge.
   struct raw {
     trace::record rec;
     const char* name_literal;  // the name the caller spelled, or nullptr
     const void* fn;            // the function, to look its name up at merge time
-    uint64_t local_step;
+    uint64_t local_step;       // the lane's step it belongs to (its step record comes last)
+    // A call placed only once step wait_step of lane wait_lane is (UINT32_MAX: no such rule).
+    uint32_t wait_lane = UINT32_MAX;
+    uint64_t wait_step = 0;
   };
+  // Records made elsewhere (lcore_recording's lanes, after the run), appended to `lane` as
+  // they are; load_full: that lane stopped recording.
+  void load(uint32_t li, const raw& r) { lanes_[li]->records.push_back(r); }
+  void load_full(uint32_t li) { lanes_[li]->full = true; }
+  // Step `step` of lane `li` took a burst of these events: it is placed once all were called.
+  void load_burst(uint32_t li, uint64_t step, std::vector<uint64_t> ids) {
+    burst_calls_[{li, step}] = std::move(ids);
+  }
+
+ private:
   struct alignas(64) lane {
     std::deque<raw> records;  // grows without moving what it holds
     uint64_t step = 0;          // this lane's steps so far
@@ -84,15 +94,26 @@ class lcore_trace final : public core::observer {
   };
 
   lane& lane_of(uint32_t reactor) noexcept;
-  // The time of a record on `reactor` within a step (see step_times_only).
-  uint64_t point_ns(uint32_t reactor) noexcept {
-    return step_times_only_ ? lane_of(reactor).step_start_ns : clk_.now_ns(reactor);
-  }
+  // merge()'s pieces.
+  struct unit {
+    uint32_t lane;
+    size_t begin, end;  // records [begin, end) of the lane
+    uint64_t time_ns;
+    uint64_t step;  // the lane's local step
+  };
+  struct placement {  // what merge() has placed so far
+    std::vector<size_t> head;  // per lane: its units placed
+    std::set<uint64_t> allocated, called;
+  };
+  std::vector<std::vector<unit>> units_of() const;
+  bool ready(const unit& u, bool bursts, const std::vector<std::vector<unit>>& units,
+             const placement& at) const;
+  uint64_t point_ns(uint32_t reactor) noexcept { return clk_.now_ns(reactor); }
   void append(uint32_t reactor, const raw& r) noexcept;
 
   const core::clock& clk_;
-  const bool step_times_only_;
   std::vector<std::unique_ptr<lane>> lanes_;  // [reactors] is the external lane
+  std::map<std::pair<uint32_t, uint64_t>, std::vector<uint64_t>> burst_calls_;  // load_burst
   std::mutex external_mutex_;
   std::atomic<uint64_t> next_event_id_{0};
 };

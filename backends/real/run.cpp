@@ -1,5 +1,6 @@
 // lockstep::real::run: one reactor per EAL lcore, driven by core/'s reactor logic.
 #include "eal_session.hpp"
+#include "lcore_recording.hpp"
 #include "lcore_scheduling.hpp"
 #include "lcore_trace.hpp"
 #include "mempool_event_pool.hpp"
@@ -52,6 +53,7 @@ struct run_context {
   std::unique_ptr<pair_transport> queues;
   std::unique_ptr<core::runtime> rt;
   std::unique_ptr<lcore_trace> trace;  // when opts.trace
+  std::unique_ptr<lcore_recording> recording;  // when opts.record without opts.trace
   // Happens-before edges between the launching thread and the lcores that ThreadSanitizer can
   // see (DPDK's own launch and wait are not instrumented).
   std::atomic<uint32_t> launched{0};
@@ -77,6 +79,7 @@ void post_shutdown_request(run_context* c, int signo) noexcept {
   ev->sender = external_sender;
   ev->sent_ns = c->clk.now_ns(c->main_reactor);
   if (c->trace) c->trace->shutdown_request(c->main_reactor, ev);
+  if (c->recording) c->recording->shutdown_request(c->main_reactor, ev);
   c->queues->enqueue(external_sender, c->main_reactor, ev);
 }
 
@@ -84,10 +87,24 @@ void post_shutdown_request(run_context* c, int signo) noexcept {
 // The trace is off unless asked for: its calls stay off the hot path (lcore_trace is a split
 // observer that records out of line).
 using real_types = core::backend_types<mempool_event_pool, pair_transport, tsc_clock, lcore_trace>;
+// A recording (options::record without options::trace) observes every run of these types: the
+// whole iterations tell it their units (core/hot_path.hpp's has_unit_recorder).
+struct recording_types
+    : core::backend_types<mempool_event_pool, pair_transport, tsc_clock, lcore_recording> {
+  static constexpr bool observer_always = true;
+};
+
+// Another lcore's check failed (options::record): this lane is left to it, which aborts the
+// process.
+[[noreturn]] void park(run_context* c) {
+  c->parked.fetch_add(1, std::memory_order_release);
+  for (;;) std::this_thread::sleep_for(std::chrono::seconds(1));
+}
 
 // Every lcore's thread: its reactor, run until app_stop. Without a trace the reactor runs whole
-// iterations (core's run_iteration_as: a burst back to back, no phase machine per unit); the
-// trace records one step per unit, so with it the reactor is stepped one unit at a time.
+// iterations (core's run_iteration_as: a burst back to back, no phase machine per unit; a
+// recording is told of each unit from there); the trace records one step per unit, so with it
+// the reactor is stepped one unit at a time.
 int lcore_main(void* arg) {
   auto* c = static_cast<run_context*>(arg);
   (void)c->launched.load(std::memory_order_acquire);
@@ -104,18 +121,20 @@ int lcore_main(void* arg) {
     if (const int signo = shutdown_signals::take_request(); signo != 0) [[unlikely]]
       post_shutdown_request(c, signo);
   };
-  if (trace == nullptr) {
+  if (c->recording) {
+    while (!rt.stop_requested()) {
+      if (c->halt.load(std::memory_order_relaxed)) [[unlikely]] park(c);
+      reactor.run_iteration_as<recording_types>();
+      between();
+    }
+  } else if (trace == nullptr) {
     while (!rt.stop_requested()) {
       reactor.run_iteration_as<real_types>();
       between();
     }
   } else {
     while (!rt.stop_requested()) {
-      if (c->halt.load(std::memory_order_acquire)) [[unlikely]] {
-        // Another lcore's check failed: this lane is left to it, which aborts the process.
-        c->parked.fetch_add(1, std::memory_order_release);
-        for (;;) std::this_thread::sleep_for(std::chrono::seconds(1));
-      }
+      if (c->halt.load(std::memory_order_acquire)) [[unlikely]] park(c);
       trace->begin_step(index);
       reactor.step_as<real_types>();
       // step_as does not flush (the simulator's transport holds nothing): the events this
@@ -146,7 +165,10 @@ void write_trace(const run_context& c, const char* failure = nullptr) {
   for (size_t i = 0; i < c.opts.eal_args.size(); ++i)
     options += (i == 0 ? "" : ",") + c.opts.eal_args[i];
   std::string warning, error;
-  trace::trace_log log = c.trace->merge(options, c.rt->stop_rc(), &warning);
+  // A recording's lanes become a trace's first (lcore_recording::to_trace).
+  const std::unique_ptr<lcore_trace> converted = c.recording ? c.recording->to_trace() : nullptr;
+  const lcore_trace& lanes = converted ? *converted : *c.trace;
+  trace::trace_log log = lanes.merge(options, c.rt->stop_rc(), &warning);
   if (failure != nullptr) {
     log.outcome = "failed";
     log.failure = failure;
@@ -170,7 +192,7 @@ void record_failure(void* ctx, const char* message) noexcept {
   auto* c = static_cast<run_context*>(ctx);
   if (c->failing.exchange(true, std::memory_order_acq_rel)) return;
   const uint32_t index = core::current_reactor();
-  if (index == no_core || c->trace == nullptr) {
+  if (index == no_core || (c->trace == nullptr && c->recording == nullptr)) {
     std::fprintf(stderr, "lockstep::real::run: the recording was not written: the check failed "
                          "on a thread that is not an lcore\n");
     return;
@@ -188,7 +210,11 @@ void record_failure(void* ctx, const char* message) noexcept {
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
-  c->trace->check_failed(index, c->rt->at(index));
+  if (c->recording) {
+    c->recording->check_failed(index, c->rt->at(index));
+  } else {
+    c->trace->check_failed(index, c->rt->at(index));
+  }
   try {
     write_trace(*c, message);
   } catch (...) {
@@ -225,7 +251,7 @@ int finish_run(run_context& c, run_stats* stats) {
   s.dropped_events = t.dropped_events;
   s.leaked_events = t.leaked_events;
   if (stats != nullptr) *stats = s;
-  if (c.trace) write_trace(c);
+  if (c.trace || c.recording) write_trace(c);
   return c.rt->stop_rc();
 }
 
@@ -255,14 +281,21 @@ int run_on_lcores(run_context& c, run_stats* stats) {
   p.queues = c.queues.get();
   p.clk = &c.clk;
   p.sched = &c.sched;
-  if (c.opts.trace || !c.opts.record.empty()) {
-    c.trace = std::make_unique<lcore_trace>(static_cast<uint32_t>(c.lcores.size()), c.clk,
-                                            !c.opts.trace);
+  const auto reactors = static_cast<uint32_t>(c.lcores.size());
+  if (c.opts.trace) {
+    c.trace = std::make_unique<lcore_trace>(reactors, c.clk);
     p.obs = c.trace.get();
-    if (!c.opts.record.empty()) c.sched.set_failure_hook(record_failure, &c);
+  } else if (!c.opts.record.empty()) {
+    c.recording = std::make_unique<lcore_recording>(reactors, c.clk);
+    p.obs = c.recording.get();
   }
+  if (!c.opts.record.empty()) c.sched.set_failure_hook(record_failure, &c);
   c.rt = std::make_unique<core::runtime>(c.lcores, p);
-  c.rt->use_hot_path(core::hot_path_for<real_types>());
+  if (c.recording) {
+    c.rt->use_hot_path(core::hot_path_for<recording_types>());
+  } else {
+    c.rt->use_hot_path(core::hot_path_for<real_types>());
+  }
   if (!c.rt->activate(core::runtime::scope::process))
     return refuse(stats, "another run is executing (runs do not nest)");
 

@@ -1,0 +1,168 @@
+// The recording on real lcores (options::record without options::trace): what the simulator
+// needs to replay the run (docs/record_replay.md), kept cheap enough to leave on.
+//
+// Each reactor runs whole iterations (core's run_iteration_as) and appends 16-byte entries to
+// its own lane: one per unit it ran (after it ran: an event's name or function and its id, a
+// poller's), one per allocation (its name or function and target), and the rare ones (a failed
+// allocation, app_stop, the shutdown request, a failed check). Nothing is shared on the hot
+// path: an event's id is made where it is allocated — the allocating lane and the position of
+// its allocation entry — and event_call adds the calling lane's position, so that the call is
+// placed after the run without a record of its own. The TSC is read after a unit only when the
+// time is wanted: on every unit of a reactor with timed pollers, on the first unit of an
+// iteration of a reactor with pollers, after an idle spell, and every 16th iteration otherwise;
+// the units between two readings get times interpolated between them.
+//
+// After the run, to_trace() turns the lanes into the trace's per-lcore records (allocations,
+// calls, steps; the names of whatever ran) and lcore_trace::merge orders them, as for a trace.
+// A lane holds at most recording_lane_entries_max entries; past that, it stops recording and
+// the merge leaves out what refers to what it lost (and says so).
+// Threading: each lane is written only by its reactor's thread; the external lane (threads that
+// are not lcores, and the launching thread) under a mutex; to_trace() runs after the run.
+#pragma once
+
+#include "lcore_trace.hpp"
+
+#include "../../core/backend.hpp"
+#include "../../core/reactor.hpp"
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <vector>
+
+namespace lockstep::real {
+
+// Entries per lane: 16M x 16 bytes = 256 MiB per busy lcore at most (as a trace's lane).
+inline constexpr uint64_t recording_lane_entries_max = uint64_t{1} << 24;
+
+class lcore_recording final : public core::observer {
+ public:
+  lcore_recording(uint32_t reactors, const core::clock& clk);
+
+  // core::observer (the start event's allocation; the hot path uses the split calls below)
+  void on_allocate(uint32_t reactor, const event* by, event* ev) noexcept override;
+  void on_allocate_failed(uint32_t reactor, const event* by, uint32_t target_core, event_fn fn,
+                          const char* name, bool invalid_core) noexcept override;
+  void on_call(uint32_t reactor, const event* ev) noexcept override;
+  void on_stop(uint32_t reactor, int rc) noexcept override;
+
+  // The split observer (core/hot_path.hpp): an allocation is recorded out of line; a call only
+  // adds its lane's position to the event's id, in line (a thread that is not an lcore: out of
+  // line, under the external lane's mutex).
+  bool note_allocate(event*) noexcept { return true; }
+  void record_allocate(uint32_t reactor, const event* by, event* ev) noexcept {
+    on_allocate(reactor, by, ev);
+  }
+  bool note_call(event* ev) noexcept {
+    if (ev->sender == external_sender) [[unlikely]] return true;
+    ev->id |= lanes_[ev->sender]->count;
+    return false;
+  }
+  void record_call(uint32_t reactor, const event* ev) noexcept { on_call(reactor, ev); }
+
+  // The unit recorder (core/hot_path.hpp's has_unit_recorder), on the reactor's lcore.
+  void iteration_started(uint32_t reactor, const core::reactor& r) noexcept {
+    lane& l = *lanes_[reactor];
+    l.time_every_unit = r.has_timers();
+    if (!l.want_time)
+      l.want_time = l.time_every_unit || !r.active_pollers().empty() || ++l.iterations >= 16;
+    l.burst_first = true;
+  }
+  void event_ran(uint32_t reactor, const event* ev) noexcept {
+    lane& l = *lanes_[reactor];
+    // The first event of a burst is kind::event_first (the replay keeps the bursts whole).
+    static_assert(static_cast<uint8_t>(kind::event_first) == (static_cast<uint8_t>(kind::event) | 8));
+    static_assert(static_cast<uint8_t>(kind::check_failed) == 8);
+    append(l, entry_of(kind::event, ev->name, ev->fn, ev->sender) | uint64_t{l.burst_first} << 63,
+           ev->id);
+    l.burst_first = false;
+    if (l.want_time) [[unlikely]] read_time(reactor, l);
+  }
+  void poller_ran(uint32_t reactor, const core::reactor& r) noexcept;
+
+  // The shutdown request `ev` was queued for `reactor` (between its iterations, on its lcore).
+  void shutdown_request(uint32_t reactor, event* ev) noexcept;
+  // A check failed (or a unit threw) on `reactor` (its lcore): the entry naming the running
+  // event or poller.
+  void check_failed(uint32_t reactor, const core::reactor& r) noexcept;
+
+  // After the run (every lcore joined, or every other one parked): the lanes as a trace's
+  // per-lcore records, for lcore_trace::merge.
+  std::unique_ptr<lcore_trace> to_trace() const;
+
+ private:
+  enum class kind : uint8_t {
+    alloc, alloc_failed, event, poller, timer, time, stop, shutdown, check_failed,
+    // A unit that an iteration's burst take came just before (the bit 8 of the kind): the
+    // burst's first event, or the first poller or timer after an empty burst.
+    event_first = 10, poller_first = 11, timer_first = 12
+  };
+  // a: kind (bits 60-63), whether ptr is a name literal (bit 59), a small field (48-58: an
+  // event's sender, a failed allocation's reason, a failed check's unit), ptr (0-47: a name
+  // literal or a function). b: by kind — alloc: target; alloc_failed: target; event: the id;
+  // poller, timer: the poller's number; time: ns; stop: rc; shutdown: the id; check_failed: the
+  // id of the event or poller.
+  struct entry {
+    uint64_t a, b;
+  };
+  static constexpr uint64_t literal_bit = uint64_t{1} << 59;
+  static constexpr uint64_t ptr_mask = (uint64_t{1} << 48) - 1;
+  static uint64_t entry_of(kind k, const char* name, const void* fn, uint32_t small) noexcept {
+    const uint64_t ptr = name != nullptr ? reinterpret_cast<uint64_t>(name) | literal_bit
+                                         : reinterpret_cast<uint64_t>(fn);
+    return uint64_t{static_cast<uint8_t>(k)} << 60 | uint64_t{small & 0x7FF} << 48 | ptr;
+  }
+  template <class Fn>
+  static uint64_t entry_of(kind k, const char* name, Fn* fn, uint32_t small) noexcept {
+    return entry_of(k, name, reinterpret_cast<const void*>(fn), small);
+  }
+
+  // A lane grows by chunks of one transparent huge page (2 MiB), so that the first writes to
+  // a chunk take one page fault rather than 512 (the faults were most of the recording's cost).
+  static constexpr size_t chunk_bytes = size_t{2} << 20;
+  static constexpr uint64_t chunk_entries = chunk_bytes / sizeof(entry);
+  struct chunk_free {
+    void operator()(entry* e) const noexcept;
+  };
+  struct alignas(64) lane {
+    entry* cur = nullptr;
+    entry* end = nullptr;
+    uint64_t count = 0;  // entries appended (the next one's position)
+    bool want_time = true;
+    bool burst_first = false;  // the next event is the first of a burst
+    bool time_every_unit = false;
+    bool full = false;
+    uint32_t iterations = 0;  // since the clock was last read
+    std::vector<std::unique_ptr<entry[], chunk_free>> chunks;
+  };
+
+  void append(lane& l, uint64_t a, uint64_t b) noexcept {
+    if (l.cur == l.end) [[unlikely]] {
+      if (!grow(l)) return;
+    }
+    *l.cur++ = entry{a, b};
+    ++l.count;
+  }
+  bool grow(lane& l) noexcept;
+  void read_time(uint32_t reactor, lane& l) noexcept;
+  lane& lane_of(uint32_t reactor) noexcept {
+    return reactor < lanes_.size() - 1 ? *lanes_[reactor] : *lanes_.back();
+  }
+  // to_trace's pieces (lcore_recording.cpp).
+  struct conversion;
+  const entry& at(uint32_t li, uint64_t i) const noexcept;
+  static kind kind_of(const entry& e) noexcept;
+  static bool first_of_burst(const entry& e) noexcept;
+  static uint32_t small_of(const entry& e) noexcept;
+  void index_lane(uint32_t li, conversion& c) const;
+  std::vector<uint64_t> times_of(uint32_t li) const;
+  bool records_of(uint32_t li, uint64_t i, uint64_t time, conversion& c,
+                  std::vector<lcore_trace::raw>* step) const;
+  void convert_lane(uint32_t li, conversion& c, lcore_trace& out) const;
+
+  const core::clock& clk_;
+  std::vector<std::unique_ptr<lane>> lanes_;  // [reactors] is the external lane
+  std::mutex external_mutex_;
+};
+
+}  // namespace lockstep::real
