@@ -5,7 +5,7 @@
 
 #include <algorithm>
 #include <map>
-#include <set>
+#include <unordered_set>
 #include <unordered_map>
 
 namespace lockstep::real {
@@ -13,9 +13,9 @@ namespace {
 
 // merge()'s ordering: what the units placed so far allocated and called, whatever the causality
 // rules say of it (a call whose allocation a full lane lost still lets its execution follow it;
-// the rules then leave both out). Ordered containers: the merge must be reproducible.
-void note_placed(const trace::record& r, std::set<uint64_t>* allocated,
-                 std::set<uint64_t>* called) {
+// the rules then leave both out). Lookups only, never iterated: the merge is reproducible.
+void note_placed(const trace::record& r, std::unordered_set<uint64_t>* allocated,
+                 std::unordered_set<uint64_t>* called) {
   if (r.kind == trace::kind::alloc) allocated->insert(r.id);
   if (r.kind == trace::kind::call) called->insert(r.id);
 }
@@ -200,25 +200,29 @@ bool lcore_trace::ready(const unit& u, bool bursts, const std::vector<std::vecto
     return at.head[li] >= units[li].size() || units[li][at.head[li]].step > step;
   };
   const auto& recs = lanes_[u.lane]->records;
-  std::set<uint64_t> own_allocs, own_calls;
+  // What the unit itself allocated and called (a unit holds a few records: a linear search).
+  std::vector<uint64_t> own_allocs, own_calls;
+  auto own = [](const std::vector<uint64_t>& v, uint64_t id) {
+    return std::find(v.begin(), v.end(), id) != v.end();
+  };
   for (size_t k = u.begin; k < u.end; ++k) {
     const raw& rr = recs[k];
     const trace::record& r = rr.rec;
-    if (r.kind == trace::kind::alloc) own_allocs.insert(r.id);
+    if (r.kind == trace::kind::alloc) own_allocs.push_back(r.id);
     if (r.kind == trace::kind::call) {
-      if (at.allocated.count(r.id) == 0 && own_allocs.count(r.id) == 0) return false;
+      if (at.allocated.count(r.id) == 0 && !own(own_allocs, r.id)) return false;
       if (bursts && rr.wait_lane < units.size() && !placed(rr.wait_lane, rr.wait_step))
         return false;
-      own_calls.insert(r.id);
+      own_calls.push_back(r.id);
     }
-    if (r.kind == trace::kind::exec && at.called.count(r.id) == 0 && own_calls.count(r.id) == 0)
+    if (r.kind == trace::kind::exec && at.called.count(r.id) == 0 && !own(own_calls, r.id))
       return false;
   }
   // A recording's burst (load_burst): all its events were queued when the reactor took it.
   if (!bursts) return true;
   if (const auto it = burst_calls_.find({u.lane, u.step}); it != burst_calls_.end())
     for (const uint64_t id : it->second)
-      if (at.called.count(id) == 0 && own_calls.count(id) == 0) return false;
+      if (at.called.count(id) == 0 && !own(own_calls, id)) return false;
   return true;
 }
 

@@ -21,10 +21,10 @@
 #include <cstdint>
 #include <deque>
 #include <map>
-#include <set>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 namespace lockstep::real {
@@ -103,7 +103,7 @@ class lcore_trace final : public core::observer {
   };
   struct placement {  // what merge() has placed so far
     std::vector<size_t> head;  // per lane: its units placed
-    std::set<uint64_t> allocated, called;
+    std::unordered_set<uint64_t> allocated, called;  // lookups only
   };
   std::vector<std::vector<unit>> units_of() const;
   bool ready(const unit& u, bool bursts, const std::vector<std::vector<unit>>& units,
