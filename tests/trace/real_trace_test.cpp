@@ -4,9 +4,11 @@
 #include <trace/reader.hpp>
 
 #include <gtest/gtest.h>
+#include <lockstep/external_thread.h>
 #include <lockstep/real.hpp>
 
 #include <algorithm>
+#include <atomic>
 #include <cstdlib>
 #include <filesystem>
 #include <sstream>
@@ -92,6 +94,71 @@ TEST(RealTrace, IsReadableAndMatchesTheRun) {
   EXPECT_EQ(allocs, 101u);
   EXPECT_EQ(sends_named, 50u);
   EXPECT_NE(std::find(t.names.begin(), t.names.end(), "on_answer"), t.names.end());
+}
+
+// A thread that is not an lcore sends `per_core` events to each lcore, then stops the run.
+struct from_outside {
+  static constexpr uint32_t per_core = 300;
+  uint32_t cores[2] = {lockstep::no_core, lockstep::no_core};
+  std::atomic<uint32_t> ran{0};
+  static void on_core(void* self, void*) {
+    static_cast<from_outside*>(self)->ran.fetch_add(1, std::memory_order_release);
+  }
+  void body() {
+    for (uint32_t i = 0; i < 2 * per_core; ++i) {
+      lockstep::event* ev = nullptr;
+      while ((ev = LOCKSTEP_EVENT_ALLOCATE(cores[i % 2], from_outside::on_core, this,
+                                           nullptr)) == nullptr)
+        lockstep::external_thread_yield();
+      lockstep::event_call(ev);
+    }
+    while (ran.load(std::memory_order_acquire) != 2 * per_core) lockstep::external_thread_yield();
+    lockstep::app_stop(3);
+  }
+};
+
+// Claim: a recording (options.record without options.trace: compact per-lcore entries turned
+// into the trace's records after the run) of a run where a thread that is not an lcore sends to
+// both lcores through a small pool is a trace the reader takes (every execution after its call,
+// every call after its allocation), with every event of the run executed once, each of the
+// thread's events sent by no core, and the thread's app_stop.
+TEST(RealTrace, ARecordingWithAnExternalThreadReadsBackWhole) {
+  const std::string path = (std::filesystem::temp_directory_path() /
+                            ("lockstep_real_recording_" + std::to_string(::getpid()) + ".rec"))
+                               .string();
+  from_outside f;
+  lockstep::real::options o = real_options("");
+  o.event_pool_size = 16;
+  o.record = path;
+  lockstep::real::run_stats stats;
+  ASSERT_EQ(lockstep::real::run(
+                o,
+                [&f] {
+                  f.cores[0] = lockstep::first_core();
+                  f.cores[1] = lockstep::next_core(f.cores[0]);
+                  lockstep::external_thread_start([&f] { f.body(); });
+                },
+                &stats),
+            3);
+  lt::trace_log t;
+  std::string error;
+  ASSERT_TRUE(lt::read_file(path, &t, &error)) << error;
+  std::filesystem::remove(path);
+  EXPECT_NE(t.options.find(" record=1 "), std::string::npos) << t.options;
+  size_t execs = 0, from_thread = 0, allocs_outside = 0, calls_outside = 0, stops_outside = 0;
+  for (const lt::record& r : t.records) {
+    execs += r.kind == lt::kind::exec;
+    from_thread += r.kind == lt::kind::exec && r.sender == lt::outside &&
+                   t.name_of(r) == "from_outside::on_core";
+    allocs_outside += r.kind == lt::kind::alloc && r.core == lt::outside;
+    calls_outside += r.kind == lt::kind::call && r.core == lt::outside;
+    stops_outside += r.kind == lt::kind::stop && r.core == lt::outside && r.rc == 3;
+  }
+  EXPECT_EQ(execs, stats.events_executed);
+  EXPECT_EQ(from_thread, 2 * from_outside::per_core);
+  EXPECT_EQ(allocs_outside, 2 * from_outside::per_core + 1);  // and the start event
+  EXPECT_EQ(calls_outside, 2 * from_outside::per_core + 1);
+  EXPECT_EQ(stops_outside, 1u);
 }
 
 TEST(RealTrace, OffByDefault) {
