@@ -32,9 +32,6 @@
 
 namespace lockstep::real {
 
-// Entries per lane: 16M x 16 bytes = 256 MiB per busy lcore at most (as a trace's lane).
-inline constexpr uint64_t recording_lane_entries_max = uint64_t{1} << 24;
-
 class lcore_recording final : public core::observer {
  public:
   lcore_recording(uint32_t reactors, const core::clock& clk);

@@ -303,9 +303,10 @@ trace::trace_log lcore_trace::merge(const std::string& options_line, int rc,
   for (const auto& l : lanes_) full |= l->full;
   warning->clear();
   if (full || dropped != 0)
-    *warning = "the trace is incomplete: a lane reached " + std::to_string(trace_lane_records_max) +
-               " records (" + std::to_string(dropped) + " records referring to unrecorded "
-               "events left out)";
+    *warning = "the trace is incomplete: a lane reached its size limit (" +
+               std::to_string(trace_lane_records_max) + " records of a trace, " +
+               std::to_string(recording_lane_entries_max) + " entries of a recording; " +
+               std::to_string(dropped) + " records referring to unrecorded events left out)";
   return log;
 }
 

@@ -31,6 +31,9 @@ namespace lockstep::real {
 
 // Records per lane: ~4M x 64 bytes = 256 MiB per busy lcore at most.
 inline constexpr size_t trace_lane_records_max = size_t{1} << 22;
+// Entries per lane of a recording (lcore_recording.hpp): 16M x 16 bytes = 256 MiB per busy
+// lcore at most, as a trace's lane.
+inline constexpr uint64_t recording_lane_entries_max = uint64_t{1} << 24;
 
 class lcore_trace final : public core::observer {
  public:
