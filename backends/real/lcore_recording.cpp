@@ -18,6 +18,9 @@ constexpr uint64_t position_mask = (uint64_t{1} << position_bits) - 1;
 static_assert(recording_lane_entries_max <= position_mask);
 constexpr uint32_t external_field = 0x7FF;  // the sender field of an event no reactor sent
 
+// The key of the entry at `pos` of lane `li`: an event's id without its call's position.
+constexpr uint64_t key_of(uint64_t li, uint64_t pos) { return (li + 1) << position_bits | pos; }
+
 }  // namespace
 
 lcore_recording::lcore_recording(uint32_t reactors, const core::clock& clk) : clk_(clk) {
@@ -60,28 +63,28 @@ void lcore_recording::read_time(uint32_t reactor, lane& l) noexcept {
   l.iterations = 0;
 }
 
-void lcore_recording::on_allocate(uint32_t reactor, const event* /*by: found after the run*/,
-                                  event* ev) noexcept {
+void lcore_recording::append_on(uint32_t reactor, uint64_t a, uint64_t b, event* keyed) noexcept {
   const bool external = reactor >= lanes_.size() - 1;
   std::unique_lock<std::mutex> lock(external_mutex_, std::defer_lock);
   if (external) lock.lock();
   lane& l = lane_of(reactor);
-  const uint64_t li = external ? lanes_.size() - 1 : reactor;
-  ev->id = ((li + 1) << position_bits | l.count) << position_bits;
-  append(l, entry_of(kind::alloc, ev->name, ev->fn, 0), ev->target);
-  if (external) read_time(reactor, l);
+  if (keyed != nullptr)
+    keyed->id = key_of(external ? lanes_.size() - 1 : reactor, l.count) << position_bits;
+  append(l, a, b);
+  if (external) read_time(reactor, l);  // the external lane's time: the entry after each
+}
+
+void lcore_recording::on_allocate(uint32_t reactor, const event* /*by: found after the run*/,
+                                  event* ev) noexcept {
+  append_on(reactor, entry_of(kind::alloc, ev->name, ev->fn, 0), ev->target, ev);
 }
 
 void lcore_recording::on_allocate_failed(uint32_t reactor, const event* /*by*/,
                                          uint32_t target_core, event_fn fn, const char* name,
                                          bool invalid_core) noexcept {
-  const bool external = reactor >= lanes_.size() - 1;
-  std::unique_lock<std::mutex> lock(external_mutex_, std::defer_lock);
-  if (external) lock.lock();
-  lane& l = lane_of(reactor);
   const auto reason = invalid_core ? trace::alloc_reason::not_a_core : trace::alloc_reason::no_event;
-  append(l, entry_of(kind::alloc_failed, name, fn, static_cast<uint32_t>(reason)), target_core);
-  if (external) read_time(reactor, l);
+  append_on(reactor, entry_of(kind::alloc_failed, name, fn, static_cast<uint32_t>(reason)),
+            target_core);
 }
 
 void lcore_recording::on_call(uint32_t reactor, const event* ev) noexcept {
@@ -98,12 +101,7 @@ void lcore_recording::on_call(uint32_t reactor, const event* ev) noexcept {
 }
 
 void lcore_recording::on_stop(uint32_t reactor, int rc) noexcept {
-  const bool external = reactor >= lanes_.size() - 1;
-  std::unique_lock<std::mutex> lock(external_mutex_, std::defer_lock);
-  if (external) lock.lock();
-  lane& l = lane_of(reactor);
-  append(l, uint64_t{static_cast<uint8_t>(kind::stop)} << 60, static_cast<uint32_t>(rc));
-  if (external) read_time(reactor, l);
+  append_on(reactor, uint64_t{static_cast<uint8_t>(kind::stop)} << 60, static_cast<uint32_t>(rc));
 }
 
 void lcore_recording::poller_ran(uint32_t reactor, const core::reactor& r) noexcept {
@@ -118,8 +116,7 @@ void lcore_recording::poller_ran(uint32_t reactor, const core::reactor& r) noexc
 
 void lcore_recording::shutdown_request(uint32_t reactor, event* ev) noexcept {
   lane& l = *lanes_[reactor];
-  ev->id = (uint64_t{reactor} + 1) << position_bits | l.count;
-  ev->id <<= position_bits;
+  ev->id = key_of(reactor, l.count) << position_bits;
   append(l, entry_of(kind::shutdown, ev->name, ev->fn, 0), ev->id);
   l.want_time = true;  // the request's time: the next unit's
 }
@@ -200,7 +197,7 @@ void lcore_recording::index_lane(uint32_t li, conversion& c) const {
   for (uint64_t i = 0; i < lanes_[li]->count; ++i) {
     const entry& e = at(li, i);
     const kind k = kind_of(e);
-    if (k == kind::alloc) c.id_of((uint64_t{li} + 1) << position_bits | i);
+    if (k == kind::alloc) c.id_of(key_of(li, i));
     const bool unit = k == kind::event || k == kind::poller || k == kind::timer;
     if (unit && in_burst && (k != kind::event || first_of_burst(e))) {
       in_burst = false;
@@ -313,7 +310,7 @@ bool lcore_recording::records_of(uint32_t li, uint64_t i, uint64_t time, convers
     case kind::alloc:
       r.rec.kind = trace::kind::alloc;
       r.rec.target = static_cast<uint32_t>(e.b);
-      r.rec.id = c.id_of((uint64_t{li} + 1) << position_bits | i);
+      r.rec.id = c.id_of(key_of(li, i));
       break;
     case kind::alloc_failed:
       r.rec.kind = trace::kind::alloc_failed;

@@ -141,6 +141,9 @@ class lcore_recording final : public core::observer {
     ++l.count;
   }
   bool grow(lane& l) noexcept;
+  // Appends to `reactor`'s lane, or under the mutex to the external lane (then with a time);
+  // `keyed`: an event that takes the entry's key as its id.
+  void append_on(uint32_t reactor, uint64_t a, uint64_t b, event* keyed = nullptr) noexcept;
   void read_time(uint32_t reactor, lane& l) noexcept;
   lane& lane_of(uint32_t reactor) noexcept {
     return reactor < lanes_.size() - 1 ? *lanes_[reactor] : *lanes_.back();

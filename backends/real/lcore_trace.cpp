@@ -56,7 +56,7 @@ void lcore_trace::on_allocate(uint32_t reactor, const event* by, event* ev) noex
   r.rec.target = ev->target;
   r.rec.id = ev->id;
   r.rec.by = by != nullptr ? by->id : 0;
-  r.rec.start_ns = r.rec.end_ns = point_ns(reactor);
+  r.rec.start_ns = r.rec.end_ns = clk_.now_ns(reactor);
   r.name_literal = ev->name;
   r.fn = reinterpret_cast<const void*>(ev->fn);
   append(reactor, r);
@@ -70,7 +70,7 @@ void lcore_trace::on_allocate_failed(uint32_t reactor, const event* by, uint32_t
   r.rec.core = reactor;
   r.rec.target = target_core;
   r.rec.by = by != nullptr ? by->id : 0;
-  r.rec.start_ns = r.rec.end_ns = point_ns(reactor);
+  r.rec.start_ns = r.rec.end_ns = clk_.now_ns(reactor);
   r.name_literal = name;
   r.fn = reinterpret_cast<const void*>(fn);
   append(reactor, r);
@@ -91,7 +91,7 @@ void lcore_trace::on_stop(uint32_t reactor, int rc) noexcept {
   r.rec.kind = trace::kind::stop;
   r.rec.core = reactor;
   r.rec.rc = rc;
-  r.rec.start_ns = r.rec.end_ns = point_ns(reactor);
+  r.rec.start_ns = r.rec.end_ns = clk_.now_ns(reactor);
   append(reactor, r);
 }
 

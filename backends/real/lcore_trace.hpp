@@ -111,7 +111,6 @@ class lcore_trace final : public core::observer {
   std::vector<std::vector<unit>> units_of() const;
   bool ready(const unit& u, bool bursts, const std::vector<std::vector<unit>>& units,
              const placement& at) const;
-  uint64_t point_ns(uint32_t reactor) noexcept { return clk_.now_ns(reactor); }
   void append(uint32_t reactor, const raw& r) noexcept;
 
   const core::clock& clk_;
