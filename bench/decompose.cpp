@@ -73,12 +73,51 @@ struct body_producer {
   }
 };
 
+// Variant h: a slot carries the event's pointer (with seqslot's lap tag) and its body, 32 bytes;
+// the receiver calls the body, never touching the event, and sends the pointer home through a
+// pointer queue the other way (h_ret), on which the sender puts it back into its own pool.
+struct home_slot {
+  std::atomic<uintptr_t> word;
+  void (*fn)(void* arg1, void* arg2);
+  void* arg1;
+  void* arg2;
+};
+static_assert(sizeof(home_slot) == 32);
+
+struct alignas(64) home_lane {
+  home_slot slots[seqslot_slots];
+  alignas(64) std::atomic<uint32_t> read_published{0};
+};
+
+struct home_producer {
+  home_lane* lane = nullptr;
+  uint32_t write_pos = 0;
+  uint32_t read_cached = 0;
+
+  void push(dobj* ev) {
+    while (write_pos - read_cached == seqslot_slots)
+      read_cached = lane->read_published.load(std::memory_order_acquire);
+    home_slot& h = lane->slots[write_pos & (seqslot_slots - 1)];
+    h.fn = ev->fn;
+    h.arg1 = ev->arg1;
+    h.arg2 = ev->arg2;
+    h.word.store(reinterpret_cast<uintptr_t>(ev) | real::seqslot_tag(write_pos),
+                 std::memory_order_release);
+    ++write_pos;
+  }
+};
+
 // Everything one side touches, written by that side only.
 struct alignas(64) side {
   lane* in = nullptr;
   real::seqslot_producer out;
   body_lane* body_in = nullptr;  // variant s
   body_producer body_out;
+  home_lane* home_in = nullptr;  // variant h: events to run
+  home_producer home_out;
+  lane* ret_in = nullptr;        // variant h: this side's events coming home
+  real::seqslot_producer ret_out;
+  uint32_t ret_head = 0;
   uint32_t head = 0;
   uint64_t executed = 0;
   uint64_t target = 0;  // the main side's stops the run
@@ -112,7 +151,8 @@ void handler(void* arg1, void* arg2);
 // Sends one event to s's peer: `reuse` itself (variant a), or one from the pool.
 template <decomp_variant V>
 inline void send(side* s, dobj* reuse) {
-  constexpr bool states = V == decomp_variant::c2 || V == decomp_variant::c2r;
+  constexpr bool states =
+      V == decomp_variant::c2 || V == decomp_variant::c2r || V == decomp_variant::h;
   dobj* ev = reuse;
   if constexpr (V != decomp_variant::a) {
     void* obj = nullptr;
@@ -137,6 +177,8 @@ inline void send(side* s, dobj* reuse) {
     s->body_out.push(ev->fn, ev->arg1, ev->arg2);
     void* obj = ev;
     rte_mempool_generic_put(s->mp, &obj, 1, s->cache);
+  } else if constexpr (V == decomp_variant::h) {
+    s->home_out.push(ev);  // the states were the sender's own line's writes
   } else {
     while (!s->out.try_push(ev)) {
     }
@@ -177,10 +219,53 @@ inline uint32_t iterate_bodies(side* s) {
   return n;
 }
 
+// Variant h's burst: the events that came home go back to this side's pool (their lines never
+// left it); then the ready slots' bodies are copied out and called, and their pointers sent home.
+inline uint32_t iterate_home(side* s) {
+  dobj* home[4 * burst_max];
+  const uint32_t back = real::seqslot_pop(s->ret_in->slots, &s->ret_head,
+                                          &s->ret_in->read_published, home, 4 * burst_max,
+                                          [](dobj*) {});
+  if (back > 0) {
+    void* objs[4 * burst_max];
+    for (uint32_t i = 0; i < back; ++i) {
+      home[i]->state = st_free;
+      objs[i] = home[i];
+    }
+    rte_mempool_generic_put(s->mp, objs, back, s->cache);
+  }
+  struct {
+    void (*fn)(void*, void*);
+    void* arg1;
+    void* arg2;
+  } got[burst_max];
+  dobj* evs[burst_max];
+  home_lane* in = s->home_in;
+  uint32_t h = s->head;
+  uint32_t n = 0;
+  while (n < burst_max) {
+    const home_slot& b = in->slots[h & (seqslot_slots - 1)];
+    const uintptr_t w = b.word.load(std::memory_order_acquire);
+    if ((w & 1u) != real::seqslot_tag(h)) break;
+    evs[n] = reinterpret_cast<dobj*>(w & ~uintptr_t{1});
+    got[n++] = {b.fn, b.arg1, b.arg2};
+    ++h;
+    if ((h & (real::seqslot_publish_every - 1)) == 0)
+      in->read_published.store(h, std::memory_order_release);
+  }
+  s->head = h;
+  for (uint32_t i = 0; i < n; ++i) got[i].fn(got[i].arg1, got[i].arg2);
+  for (uint32_t i = 0; i < n; ++i)
+    while (!s->ret_out.try_push(evs[i])) {
+    }
+  return n + back;
+}
+
 // One burst: pop, handle each, return the burst to the pool. Returns how many.
 template <decomp_variant V>
 inline uint32_t iterate(side* s) {
   if constexpr (V == decomp_variant::s) return iterate_bodies(s);
+  if constexpr (V == decomp_variant::h) return iterate_home(s);
   constexpr bool states = V == decomp_variant::c2 || V == decomp_variant::c2r;
   constexpr bool touches = V == decomp_variant::c || states;
   dobj* batch[burst_max];
@@ -231,6 +316,8 @@ int worker_main(void* p) {
 struct pair_env {
   std::unique_ptr<lane[]> lanes{new lane[2]()};  // [0]: to side 0 (main), [1]: to side 1
   std::unique_ptr<body_lane[]> body_lanes{new body_lane[2]()};  // variant s's
+  std::unique_ptr<home_lane[]> home_lanes{new home_lane[2]()};  // variant h's, and its returns:
+  std::unique_ptr<lane[]> ret_lanes{new lane[2]()};             // [i]: side i's events home
   std::unique_ptr<dobj[]> preallocated;          // variant a's objects
   std::atomic<bool> stop{false};
   side sides[2];
@@ -251,6 +338,11 @@ struct pair_env {
       s.out.read_published = &lanes[1 - i].read_published;
       s.body_in = &body_lanes[i];
       s.body_out.lane = &body_lanes[1 - i];
+      s.home_in = &home_lanes[i];
+      s.home_out.lane = &home_lanes[1 - i];
+      s.ret_in = &ret_lanes[i];
+      s.ret_out.slots = ret_lanes[1 - i].slots;
+      s.ret_out.read_published = &ret_lanes[1 - i].read_published;
       s.peer = &sides[1 - i];
       s.stop = &stop;
     }
@@ -328,6 +420,8 @@ auto dispatch(decomp_variant v, F&& f) {
       return f.template operator()<decomp_variant::c2>();
     case decomp_variant::c2r:
       return f.template operator()<decomp_variant::c2r>();
+    case decomp_variant::h:
+      return f.template operator()<decomp_variant::h>();
     case decomp_variant::s:
       break;
   }

@@ -22,6 +22,12 @@
 //      queue (two a line) and returns the event to the sender's pool at once; the receiver
 //      copies the bodies of a burst out of their slots and calls them. No event line crosses
 //      cores: per event half a slot line does.
+//   h  s's slots with the event's pointer beside the body, and the event going back to the pool
+//      after it ran, as lockstep's semantics want (shared/DESIGN.md): the receiver calls the
+//      copy without touching the event, then sends the pointer home through a pointer queue the
+//      other way; the sender puts what came home into its own pool (and marks it free) at the
+//      start of its next burst. The sender writes the states (allocated, queued, free); no
+//      event line crosses cores: per event half a slot line and an eighth of a return line do.
 //
 // The step from c2 to the real backend (real_workloads.hpp) is the framework itself: the API's
 // checks and indirection, the reactor's loop and the transport's bookkeeping.
@@ -32,7 +38,7 @@
 
 namespace lockstep::bench {
 
-enum class decomp_variant { a, b, c, c2, c2r, s };
+enum class decomp_variant { a, b, c, c2, c2r, s, h };
 
 // Two lcores, each keeping `in_flight` events in flight to the other, until the main lcore has
 // run `events_per_core`. Events per second per core, or negative on failure.

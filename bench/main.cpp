@@ -6,7 +6,7 @@
 //   lockstep_bench --decompose [--json] [--smoke] [--reps N] [--warmups N]
 //                  (the two-core workloads and their decomposition only: see decompose.hpp)
 //   lockstep_bench --decompose-insns WHAT N            (one single-threaded decomposition
-//                  workload, for callgrind: WHAT is a, b, c, c2, c2r, s, transport_local, transport_pair)
+//                  workload, for callgrind: WHAT is a, b, c, c2, c2r, s, h, transport_local, transport_pair)
 //
 // Absolute times on shared machines move by 2-4x between runs, so every figure is taken in the
 // same run as its baseline, the two interleaved repetition by repetition, and the comparisons
@@ -43,7 +43,7 @@ int usage(const char* why) {
                "       lockstep_bench --naive-events N [--sim-cores C]\n"
                "       lockstep_bench --real-local-events N\n"
                "       lockstep_bench --decompose [--json] [--smoke] [--reps N] [--warmups N]\n"
-               "       lockstep_bench --decompose-insns a|b|c|c2|c2r|s|transport_local|transport_pair N\n",
+               "       lockstep_bench --decompose-insns a|b|c|c2|c2r|s|h|transport_local|transport_pair N\n",
                why);
   return 2;
 }
@@ -201,7 +201,8 @@ constexpr struct {
                        {lb::decomp_variant::c, "c"},
                        {lb::decomp_variant::c2, "c2"},
                        {lb::decomp_variant::c2r, "c2r"},
-                       {lb::decomp_variant::s, "s"}};
+                       {lb::decomp_variant::s, "s"},
+                       {lb::decomp_variant::h, "h"}};
 
 std::string decomp_key(const char* variant, const char* what) {
   return std::string("decomp_") + variant + "_" + what;
