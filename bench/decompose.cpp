@@ -36,72 +36,42 @@ struct alignas(64) dobj {
 };
 
 // One direction: the slots and the consumer's published read position, on lines of their own.
-struct alignas(64) lane {
-  seqslot slots[seqslot_slots];
+template <class Slot>
+struct alignas(64) slot_lane {
+  Slot slots[seqslot_slots];
   alignas(64) std::atomic<uint32_t> read_published{0};
 };
+using lane = slot_lane<seqslot>;
 
-// Variant s: the body travels in the slot. 32 bytes, two slots a line; `pos` is the position
-// written plus one (0: never written), stored last with release.
+// Variants s and h: the body travels in the slot, 32 bytes, two slots a line. `word` is stored
+// last, with release: for s the position written plus one (0: never written); for h the
+// event's pointer with seqslot's lap tag (the receiver calls the body, never touching the
+// event, and sends the pointer home through a pointer queue the other way, on which the sender
+// puts it back into its own pool).
 struct body_slot {
-  std::atomic<uint64_t> pos;
+  std::atomic<uint64_t> word;
   void (*fn)(void* arg1, void* arg2);
   void* arg1;
   void* arg2;
 };
 static_assert(sizeof(body_slot) == 32);
-
-struct alignas(64) body_lane {
-  body_slot slots[seqslot_slots];
-  alignas(64) std::atomic<uint32_t> read_published{0};
-};
+using body_lane = slot_lane<body_slot>;
 
 struct body_producer {
   body_lane* lane = nullptr;
   uint32_t write_pos = 0;
   uint32_t read_cached = 0;
 
-  void push(void (*fn)(void*, void*), void* arg1, void* arg2) {
+  // ev == nullptr: variant s's word; otherwise h's.
+  void push(void (*fn)(void*, void*), void* arg1, void* arg2, const void* ev = nullptr) {
     while (write_pos - read_cached == seqslot_slots)
       read_cached = lane->read_published.load(std::memory_order_acquire);
     body_slot& b = lane->slots[write_pos & (seqslot_slots - 1)];
     b.fn = fn;
     b.arg1 = arg1;
     b.arg2 = arg2;
-    b.pos.store(uint64_t{write_pos} + 1, std::memory_order_release);
-    ++write_pos;
-  }
-};
-
-// Variant h: a slot carries the event's pointer (with seqslot's lap tag) and its body, 32 bytes;
-// the receiver calls the body, never touching the event, and sends the pointer home through a
-// pointer queue the other way (h_ret), on which the sender puts it back into its own pool.
-struct home_slot {
-  std::atomic<uintptr_t> word;
-  void (*fn)(void* arg1, void* arg2);
-  void* arg1;
-  void* arg2;
-};
-static_assert(sizeof(home_slot) == 32);
-
-struct alignas(64) home_lane {
-  home_slot slots[seqslot_slots];
-  alignas(64) std::atomic<uint32_t> read_published{0};
-};
-
-struct home_producer {
-  home_lane* lane = nullptr;
-  uint32_t write_pos = 0;
-  uint32_t read_cached = 0;
-
-  void push(dobj* ev) {
-    while (write_pos - read_cached == seqslot_slots)
-      read_cached = lane->read_published.load(std::memory_order_acquire);
-    home_slot& h = lane->slots[write_pos & (seqslot_slots - 1)];
-    h.fn = ev->fn;
-    h.arg1 = ev->arg1;
-    h.arg2 = ev->arg2;
-    h.word.store(reinterpret_cast<uintptr_t>(ev) | real::seqslot_tag(write_pos),
+    b.word.store(ev == nullptr ? uint64_t{write_pos} + 1
+                               : reinterpret_cast<uintptr_t>(ev) | real::seqslot_tag(write_pos),
                  std::memory_order_release);
     ++write_pos;
   }
@@ -113,8 +83,8 @@ struct alignas(64) side {
   real::seqslot_producer out;
   body_lane* body_in = nullptr;  // variant s
   body_producer body_out;
-  home_lane* home_in = nullptr;  // variant h: events to run
-  home_producer home_out;
+  body_lane* home_in = nullptr;  // variant h: events to run
+  body_producer home_out;
   lane* ret_in = nullptr;        // variant h: this side's events coming home
   real::seqslot_producer ret_out;
   uint32_t ret_head = 0;
@@ -178,7 +148,7 @@ inline void send(side* s, dobj* reuse) {
     void* obj = ev;
     rte_mempool_generic_put(s->mp, &obj, 1, s->cache);
   } else if constexpr (V == decomp_variant::h) {
-    s->home_out.push(ev);  // the states were the sender's own line's writes
+    s->home_out.push(ev->fn, ev->arg1, ev->arg2, ev);  // (the states: the sender's own line)
   } else {
     while (!s->out.try_push(ev)) {
     }
@@ -196,19 +166,43 @@ void handler(void* arg1, void*) {
   send<V>(s, nullptr);
 }
 
-// Variant s's burst: copy the ready slots' bodies, publish, call each.
+// Variants s and h: a burst copies the ready slots' bodies out, publishes, and calls each.
+// h (home) first puts the events that came home back into this side's pool (their lines never
+// left it), and sends the pointers of the events it ran home after the calls.
+template <bool home>
 inline uint32_t iterate_bodies(side* s) {
+  uint32_t back = 0;
+  if constexpr (home) {
+    dobj* returned[4 * burst_max];
+    back = real::seqslot_pop(s->ret_in->slots, &s->ret_head, &s->ret_in->read_published,
+                             returned, 4 * burst_max, [](dobj*) {});
+    if (back > 0) {
+      void* objs[4 * burst_max];
+      for (uint32_t i = 0; i < back; ++i) {
+        returned[i]->state = st_free;
+        objs[i] = returned[i];
+      }
+      rte_mempool_generic_put(s->mp, objs, back, s->cache);
+    }
+  }
   struct {
     void (*fn)(void*, void*);
     void* arg1;
     void* arg2;
   } got[burst_max];
-  body_lane* in = s->body_in;
+  [[maybe_unused]] dobj* evs[burst_max];
+  body_lane* in = home ? s->home_in : s->body_in;
   uint32_t h = s->head;
   uint32_t n = 0;
   while (n < burst_max) {
     const body_slot& b = in->slots[h & (seqslot_slots - 1)];
-    if (b.pos.load(std::memory_order_acquire) != uint64_t{h} + 1) break;
+    const uint64_t w = b.word.load(std::memory_order_acquire);
+    if constexpr (home) {
+      if ((w & 1u) != real::seqslot_tag(h)) break;
+      evs[n] = reinterpret_cast<dobj*>(w & ~uint64_t{1});
+    } else if (w != uint64_t{h} + 1) {
+      break;
+    }
     got[n++] = {b.fn, b.arg1, b.arg2};
     ++h;
     if ((h & (real::seqslot_publish_every - 1)) == 0)
@@ -216,56 +210,18 @@ inline uint32_t iterate_bodies(side* s) {
   }
   s->head = h;
   for (uint32_t i = 0; i < n; ++i) got[i].fn(got[i].arg1, got[i].arg2);
-  return n;
-}
-
-// Variant h's burst: the events that came home go back to this side's pool (their lines never
-// left it); then the ready slots' bodies are copied out and called, and their pointers sent home.
-inline uint32_t iterate_home(side* s) {
-  dobj* home[4 * burst_max];
-  const uint32_t back = real::seqslot_pop(s->ret_in->slots, &s->ret_head,
-                                          &s->ret_in->read_published, home, 4 * burst_max,
-                                          [](dobj*) {});
-  if (back > 0) {
-    void* objs[4 * burst_max];
-    for (uint32_t i = 0; i < back; ++i) {
-      home[i]->state = st_free;
-      objs[i] = home[i];
-    }
-    rte_mempool_generic_put(s->mp, objs, back, s->cache);
-  }
-  struct {
-    void (*fn)(void*, void*);
-    void* arg1;
-    void* arg2;
-  } got[burst_max];
-  dobj* evs[burst_max];
-  home_lane* in = s->home_in;
-  uint32_t h = s->head;
-  uint32_t n = 0;
-  while (n < burst_max) {
-    const home_slot& b = in->slots[h & (seqslot_slots - 1)];
-    const uintptr_t w = b.word.load(std::memory_order_acquire);
-    if ((w & 1u) != real::seqslot_tag(h)) break;
-    evs[n] = reinterpret_cast<dobj*>(w & ~uintptr_t{1});
-    got[n++] = {b.fn, b.arg1, b.arg2};
-    ++h;
-    if ((h & (real::seqslot_publish_every - 1)) == 0)
-      in->read_published.store(h, std::memory_order_release);
-  }
-  s->head = h;
-  for (uint32_t i = 0; i < n; ++i) got[i].fn(got[i].arg1, got[i].arg2);
-  for (uint32_t i = 0; i < n; ++i)
-    while (!s->ret_out.try_push(evs[i])) {
-    }
+  if constexpr (home)
+    for (uint32_t i = 0; i < n; ++i)
+      while (!s->ret_out.try_push(evs[i])) {
+      }
   return n + back;
 }
 
 // One burst: pop, handle each, return the burst to the pool. Returns how many.
 template <decomp_variant V>
 inline uint32_t iterate(side* s) {
-  if constexpr (V == decomp_variant::s) return iterate_bodies(s);
-  if constexpr (V == decomp_variant::h) return iterate_home(s);
+  if constexpr (V == decomp_variant::s) return iterate_bodies<false>(s);
+  if constexpr (V == decomp_variant::h) return iterate_bodies<true>(s);
   constexpr bool states = V == decomp_variant::c2 || V == decomp_variant::c2r;
   constexpr bool touches = V == decomp_variant::c || states;
   dobj* batch[burst_max];
@@ -316,7 +272,7 @@ int worker_main(void* p) {
 struct pair_env {
   std::unique_ptr<lane[]> lanes{new lane[2]()};  // [0]: to side 0 (main), [1]: to side 1
   std::unique_ptr<body_lane[]> body_lanes{new body_lane[2]()};  // variant s's
-  std::unique_ptr<home_lane[]> home_lanes{new home_lane[2]()};  // variant h's, and its returns:
+  std::unique_ptr<body_lane[]> home_lanes{new body_lane[2]()};  // variant h's, and its returns:
   std::unique_ptr<lane[]> ret_lanes{new lane[2]()};             // [i]: side i's events home
   std::unique_ptr<dobj[]> preallocated;          // variant a's objects
   std::atomic<bool> stop{false};
