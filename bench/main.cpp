@@ -41,9 +41,11 @@ int usage(const char* why) {
                "usage: lockstep_bench [--json] [--smoke] [--reps N] [--warmups N]\n"
                "       lockstep_bench --sim-events N [--sim-cores C]\n"
                "       lockstep_bench --naive-events N [--sim-cores C]\n"
-               "       lockstep_bench --real-local-events N\n"
+               "       lockstep_bench --real-local-events N [--record FILE]\n"
                "       lockstep_bench --decompose [--json] [--smoke] [--reps N] [--warmups N]\n"
-               "       lockstep_bench --decompose-insns a|b|c|c2|c2r|s|h|transport_local|transport_pair N\n",
+               "       lockstep_bench --decompose-insns a|b|c|c2|c2r|s|h|transport_local|transport_pair N\n"
+               "(--record FILE: the local workload recorded to FILE for a replay, to count what\n"
+               " recording costs; the file is removed after the run)\n",
                why);
   return 2;
 }
@@ -324,15 +326,19 @@ int only_sim(uint64_t events, uint32_t cores, bool naive) {
 
 // Only the real backend's same-core workload, once: for counting instructions per event under
 // callgrind (two N, the difference divided by the difference of N).
-int only_real_local(uint64_t events) {
+int only_real_local(uint64_t events, const std::string& record) {
   std::string why;
   if (!lb::real_backend_available(&why)) {
     std::fprintf(stderr, "lockstep_bench: the real backend is not available: %s\n", why.c_str());
     return 1;
   }
-  const double ns = lb::real_local_ns_per_event(events, local_in_flight);
-  std::printf("real_local events=%" PRIu64 " in_flight=%u ns_per_event=%g\n", events,
-              local_in_flight, ns);
+  const double ns = lb::real_local_ns_per_event(events, local_in_flight, record);
+  if (ns < 0) {
+    std::fprintf(stderr, "lockstep_bench: the local workload did not run to its count\n");
+    return 1;
+  }
+  std::printf("real_local events=%" PRIu64 " in_flight=%u recorded=%s ns_per_event=%g\n", events,
+              local_in_flight, record.empty() ? "no" : "yes", ns);
   return 0;
 }
 
@@ -440,14 +446,22 @@ int compare(bool json, bool smoke, bool decompose, uint64_t reps, uint64_t warmu
   return g_failed ? 1 : 0;
 }
 
-int main(int argc, char** argv) {
+namespace {
+
+// The command line, as given (main checks the combination).
+struct bench_args {
   bool json = false, smoke = false;
   uint64_t reps = 5, warmups = 1, sim_events = 0, naive_events = 0, sim_cores = 4;
   uint64_t real_local_events = 0;
+  std::string record;
   bool decompose = false;
   std::string decompose_insns;
   uint64_t decompose_insns_events = 0;
   bool reps_given = false, warmups_given = false, sim_cores_given = false;
+};
+
+// Reads the arguments into `a`: -1 when they parse, else the exit code (usage printed).
+int parse_args(int argc, char** argv, bench_args& a) {
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     auto number = [&](uint64_t min, uint64_t max, uint64_t* out) {
@@ -456,33 +470,37 @@ int main(int argc, char** argv) {
       return true;
     };
     if (arg == "--json") {
-      json = true;
+      a.json = true;
     } else if (arg == "--smoke") {
-      smoke = true;
+      a.smoke = true;
     } else if (arg == "--reps") {
-      if (!number(1, 1000, &reps)) return usage("--reps needs a number 1..1000");
-      reps_given = true;
+      if (!number(1, 1000, &a.reps)) return usage("--reps needs a number 1..1000");
+      a.reps_given = true;
     } else if (arg == "--warmups") {
-      if (!number(0, 100, &warmups)) return usage("--warmups needs a number 0..100");
-      warmups_given = true;
+      if (!number(0, 100, &a.warmups)) return usage("--warmups needs a number 0..100");
+      a.warmups_given = true;
     } else if (arg == "--sim-events") {
-      if (!number(1, UINT64_MAX / 4, &sim_events)) return usage("--sim-events needs a number >= 1");
+      if (!number(1, UINT64_MAX / 4, &a.sim_events))
+        return usage("--sim-events needs a number >= 1");
     } else if (arg == "--naive-events") {
-      if (!number(1, UINT64_MAX / 4, &naive_events))
+      if (!number(1, UINT64_MAX / 4, &a.naive_events))
         return usage("--naive-events needs a number >= 1");
     } else if (arg == "--real-local-events") {
-      if (!number(1, UINT64_MAX / 4, &real_local_events))
+      if (!number(1, UINT64_MAX / 4, &a.real_local_events))
         return usage("--real-local-events needs a number >= 1");
+    } else if (arg == "--record") {
+      if (i + 1 >= argc || argv[i + 1][0] == '\0') return usage("--record needs a file name");
+      a.record = argv[++i];
     } else if (arg == "--decompose") {
-      decompose = true;
+      a.decompose = true;
     } else if (arg == "--decompose-insns") {
       if (i + 1 >= argc) return usage("--decompose-insns needs a workload and a number");
-      decompose_insns = argv[++i];
-      if (!number(1, UINT64_MAX / 4, &decompose_insns_events))
+      a.decompose_insns = argv[++i];
+      if (!number(1, UINT64_MAX / 4, &a.decompose_insns_events))
         return usage("--decompose-insns needs a workload and a number >= 1");
     } else if (arg == "--sim-cores") {
-      if (!number(2, 63, &sim_cores)) return usage("--sim-cores needs a number 2..63");
-      sim_cores_given = true;
+      if (!number(2, 63, &a.sim_cores)) return usage("--sim-cores needs a number 2..63");
+      a.sim_cores_given = true;
     } else if (arg == "-h" || arg == "--help") {
       usage("speed against the baselines, in one run");
       return 0;
@@ -490,24 +508,36 @@ int main(int argc, char** argv) {
       return usage(("unknown argument " + arg).c_str());
     }
   }
+  return -1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  bench_args a;
+  if (const int rc = parse_args(argc, argv, a); rc >= 0) return rc;
   // Every argument given is used, or the combination is refused: nothing is silently ignored.
-  const int single_modes = (sim_events != 0 ? 1 : 0) + (naive_events != 0 ? 1 : 0) +
-                           (real_local_events != 0 ? 1 : 0) + (decompose_insns.empty() ? 0 : 1);
+  const int single_modes = (a.sim_events != 0 ? 1 : 0) + (a.naive_events != 0 ? 1 : 0) +
+                           (a.real_local_events != 0 ? 1 : 0) + (a.decompose_insns.empty() ? 0 : 1);
   if (single_modes > 1)
     return usage("--sim-events, --naive-events, --real-local-events and --decompose-insns "
                  "exclude each other");
-  if (decompose && single_modes != 0)
+  if (a.decompose && single_modes != 0)
     return usage("--decompose runs the two-core comparison; it excludes the single workloads");
-  if (single_modes == 1 && (json || smoke || reps_given || warmups_given))
+  if (single_modes == 1 && (a.json || a.smoke || a.reps_given || a.warmups_given))
     return usage("--json, --smoke, --reps and --warmups apply to the full comparison; a single "
                  "workload (--sim-events, --naive-events, --real-local-events) prints one line");
-  if (sim_cores_given && sim_events == 0 && naive_events == 0)
+  if (a.sim_cores_given && a.sim_events == 0 && a.naive_events == 0)
     return usage("--sim-cores applies to --sim-events and --naive-events only");
-  if (real_local_events != 0) return only_real_local(real_local_events);
-  if (!decompose_insns.empty()) return only_decompose_insns(decompose_insns, decompose_insns_events);
-  if (sim_events != 0) return only_sim(sim_events, static_cast<uint32_t>(sim_cores), false);
-  if (naive_events != 0) return only_sim(naive_events, static_cast<uint32_t>(sim_cores), true);
+  if (!a.record.empty() && a.real_local_events == 0)
+    return usage("--record applies to --real-local-events only");
+  const auto cores = static_cast<uint32_t>(a.sim_cores);
+  if (a.real_local_events != 0) return only_real_local(a.real_local_events, a.record);
+  if (!a.decompose_insns.empty())
+    return only_decompose_insns(a.decompose_insns, a.decompose_insns_events);
+  if (a.sim_events != 0) return only_sim(a.sim_events, cores, false);
+  if (a.naive_events != 0) return only_sim(a.naive_events, cores, true);
 
-  return compare(json, smoke, decompose, smoke && !reps_given ? 1 : reps,
-                 smoke && !warmups_given ? 0 : warmups);
+  return compare(a.json, a.smoke, a.decompose, a.smoke && !a.reps_given ? 1 : a.reps,
+                 a.smoke && !a.warmups_given ? 0 : a.warmups);
 }

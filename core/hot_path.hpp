@@ -84,8 +84,8 @@ concept has_cached_get = requires(typename B::pool_type& p, uint32_t r) {
   { p.get_cached(r) } -> std::same_as<event*>;
 };
 
-// An observer may split each of its calls in two: note_allocate(ev) and note_call(ev) do the
-// in-line part and return whether the record is wanted, and record_allocate(reactor, by, ev)
+// An observer may split each of its calls in two: note_allocate(reactor, ev) and note_call(ev)
+// do the in-line part and return whether the record is wanted, and record_allocate(reactor, by, ev)
 // and record_call(reactor, ev) make it; together they must do what on_allocate and on_call do.
 // The hot path then reaches the records by tail calls, and its common path saves no register
 // for a call it does not make. The simulator notes its trace id and hash in line and records
@@ -93,7 +93,7 @@ concept has_cached_get = requires(typename B::pool_type& p, uint32_t r) {
 // default) notes nothing and always records, so that a run without it pays one null test.
 template <class B>
 concept has_split_observer = requires(typename B::observer_type& o, event* ev, uint32_t r) {
-  { o.note_allocate(ev) } -> std::same_as<bool>;
+  { o.note_allocate(r, ev) } -> std::same_as<bool>;
   { o.note_call(ev) } -> std::same_as<bool>;
   o.record_allocate(r, static_cast<const event*>(ev), ev);
   o.record_call(r, static_cast<const event*>(ev));
@@ -180,7 +180,7 @@ event* runtime::allocated(runtime& rt, uint32_t self, event* ev) noexcept {
   if constexpr (has_split_observer<B>) {
     // The in-line half; the record (and the event that caused it, which only the record
     // names) out of line, reached by a tail call, so that the common path makes no call.
-    if (B::obs(rt.parts_)->note_allocate(ev)) [[unlikely]] return allocated_recorded<B>(rt, self, ev);
+    if (B::obs(rt.parts_)->note_allocate(self, ev)) [[unlikely]] return allocated_recorded<B>(rt, self, ev);
     return ev;
   } else {
     const event* by = self == no_core ? nullptr : rt.reactors_[self]->running_event();

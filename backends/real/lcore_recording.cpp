@@ -10,24 +10,16 @@
 namespace lockstep::real {
 namespace {
 
-// An event's id while it is recorded: the lane that allocated it (plus one: 0 is no event) and
-// the position of its allocation entry, then the calling lane's position (event_call). Positions
-// stay below 2^28 (recording_lane_entries_max).
-constexpr uint32_t position_bits = 28;
-constexpr uint64_t position_mask = (uint64_t{1} << position_bits) - 1;
-static_assert(recording_lane_entries_max <= position_mask);
 constexpr uint32_t external_field = 0x7FF;  // the sender field of an event no reactor sent
-
-// The key of the entry at `pos` of lane `li`: an event's id without its call's position.
-constexpr uint64_t key_of(uint64_t li, uint64_t pos) { return (li + 1) << position_bits | pos; }
 
 }  // namespace
 
-lcore_recording::lcore_recording(uint32_t reactors, const core::clock& clk) : clk_(clk) {
+lcore_recording::lcore_recording(uint32_t reactors, const core::clock& clk)
+    : clk_(clk), reactors_(reactors), lanes_(reactors + 1) {
   // Each reactor's first chunk is made and touched now, before the run.
   for (uint32_t i = 0; i <= reactors; ++i) {
-    lanes_.push_back(std::make_unique<lane>());
-    if (i < reactors && grow(*lanes_.back())) std::memset(lanes_.back()->cur, 0, chunk_bytes);
+    lanes_[i].key_base = key_of(i, 0) << position_bits;
+    if (i < reactors && grow(lanes_[i])) std::memset(lanes_[i].cur, 0, chunk_bytes);
   }
 }
 
@@ -95,7 +87,7 @@ void lcore_recording::on_call(uint32_t reactor, const event* ev) noexcept {
     return;
   }
   const std::lock_guard<std::mutex> lock(external_mutex_);
-  lane& l = *lanes_.back();
+  lane& l = lanes_.back();
   e->id |= l.count;
   read_time(reactor, l);  // the call's time: the entry after its position
 }
@@ -105,7 +97,7 @@ void lcore_recording::on_stop(uint32_t reactor, int rc) noexcept {
 }
 
 void lcore_recording::poller_ran(uint32_t reactor, const core::reactor& r) noexcept {
-  lane& l = *lanes_[reactor];
+  lane& l = lanes_[reactor];
   const kind k = r.last_step_kind() == core::reactor::step_kind::timer ? kind::timer : kind::poller;
   // The first unit of an iteration whose burst was empty: that empty take is kept, as a burst's.
   append(l, entry_of(k, nullptr, r.last_poller_fn(), 0) | uint64_t{l.burst_first} << 63,
@@ -115,14 +107,14 @@ void lcore_recording::poller_ran(uint32_t reactor, const core::reactor& r) noexc
 }
 
 void lcore_recording::shutdown_request(uint32_t reactor, event* ev) noexcept {
-  lane& l = *lanes_[reactor];
+  lane& l = lanes_[reactor];
   ev->id = key_of(reactor, l.count) << position_bits;
   append(l, entry_of(kind::shutdown, ev->name, ev->fn, 0), ev->id);
   l.want_time = true;  // the request's time: the next unit's
 }
 
 void lcore_recording::check_failed(uint32_t reactor, const core::reactor& r) noexcept {
-  lane& l = *lanes_[reactor];
+  lane& l = lanes_[reactor];
   trace::failed_in in = trace::failed_in::none;
   uint64_t id = 0;
   uint64_t a = 0;
@@ -167,7 +159,7 @@ struct lcore_recording::conversion {
 };
 
 const lcore_recording::entry& lcore_recording::at(uint32_t li, uint64_t i) const noexcept {
-  return lanes_[li]->chunks[i / chunk_entries][i % chunk_entries];
+  return lanes_[li].chunks[i / chunk_entries][i % chunk_entries];
 }
 
 // The kind, without the bit of a burst's take (kind::event_first...).
@@ -194,7 +186,7 @@ void lcore_recording::index_lane(uint32_t li, conversion& c) const {
   bool in_burst = false;
   uint32_t short_lane = UINT32_MAX;  // li once a burst shorter than event_batch_max was seen
   uint64_t short_step = 0;           // the first step of the last such burst
-  for (uint64_t i = 0; i < lanes_[li]->count; ++i) {
+  for (uint64_t i = 0; i < lanes_[li].count; ++i) {
     const entry& e = at(li, i);
     const kind k = kind_of(e);
     if (k == kind::alloc) c.id_of(key_of(li, i));
@@ -229,7 +221,7 @@ void lcore_recording::index_lane(uint32_t li, conversion& c) const {
     // The shutdown request is called where it is recorded (kind::shutdown), by no lane.
     const uint64_t key = e.b >> position_bits;
     const uint64_t from = (key >> position_bits) - 1, pos = key & position_mask;
-    if (from < lane_count && pos < lanes_[from]->count &&
+    if (from < lane_count && pos < lanes_[from].count &&
         kind_of(at(static_cast<uint32_t>(from), pos)) == kind::shutdown)
       continue;
     const uint32_t caller = sender == external_field ? lane_count - 1 : sender;
@@ -242,7 +234,7 @@ void lcore_recording::index_lane(uint32_t li, conversion& c) const {
 // between the nearest ones; other entries take the time of the unit they happened in (the next
 // one).
 std::vector<uint64_t> lcore_recording::times_of(uint32_t li) const {
-  const uint64_t count = lanes_[li]->count;
+  const uint64_t count = lanes_[li].count;
   const bool external = li == lanes_.size() - 1;
   std::vector<uint64_t> time(count + 1, 0);
   std::vector<uint64_t> units;                       // positions
@@ -286,6 +278,22 @@ std::vector<uint64_t> lcore_recording::times_of(uint32_t li) const {
     time[i] = t;
   }
   return time;
+}
+
+// The name or function of the event whose allocation (or shutdown request) entry has `key`,
+// into r; none when that lane lost the entry (the merge leaves such an event out).
+void lcore_recording::name_event(uint64_t key, lcore_trace::raw& r) const noexcept {
+  const uint64_t from = (key >> position_bits) - 1, pos = key & position_mask;
+  r.name_literal = nullptr;
+  r.fn = nullptr;
+  if (from >= lanes_.size() || pos >= lanes_[from].count) return;
+  const entry& e = at(static_cast<uint32_t>(from), pos);
+  const auto ptr = reinterpret_cast<const void*>(e.a & ptr_mask);
+  if ((e.a & literal_bit) != 0) {
+    r.name_literal = static_cast<const char*>(ptr);
+  } else {
+    r.fn = ptr;
+  }
 }
 
 // The trace's records of entry i of lane li, appended to `step`: false for a time entry.
@@ -334,6 +342,7 @@ bool lcore_recording::records_of(uint32_t li, uint64_t i, uint64_t time, convers
       break;
     case kind::event:
       r.rec.kind = trace::kind::exec;
+      name_event(e.b >> position_bits, r);
       r.rec.id = c.id_of(e.b >> position_bits);
       r.rec.sender = small_of(e) == external_field ? trace::outside : small_of(e);
       break;
@@ -373,7 +382,7 @@ void lcore_recording::convert_lane(uint32_t li, conversion& c, lcore_trace& out)
   };
   size_t next_call = 0;
   const auto& calls = c.calls[li];
-  for (uint64_t i = 0; i <= lanes_[li]->count; ++i) {
+  for (uint64_t i = 0; i <= lanes_[li].count; ++i) {
     for (; next_call < calls.size() && calls[next_call].pos == i; ++next_call) {
       lcore_trace::raw r{};
       r.rec.kind = trace::kind::call;
@@ -386,7 +395,7 @@ void lcore_recording::convert_lane(uint32_t li, conversion& c, lcore_trace& out)
       pending.push_back(r);
       if (external) flush(0);
     }
-    if (i == lanes_[li]->count || !records_of(li, i, time[i], c, &pending)) continue;
+    if (i == lanes_[li].count || !records_of(li, i, time[i], c, &pending)) continue;
     const trace::record& last = pending.back().rec;
     if (trace::is_step(last.kind)) {
       flush(last.kind == trace::kind::exec ? last.id : 0);
@@ -398,7 +407,7 @@ void lcore_recording::convert_lane(uint32_t li, conversion& c, lcore_trace& out)
     }
   }
   flush(0);
-  if (lanes_[li]->full) out.load_full(li);
+  if (lanes_[li].full) out.load_full(li);
 }
 
 std::unique_ptr<lcore_trace> lcore_recording::to_trace() const {

@@ -2,9 +2,10 @@
 // needs to replay the run (docs/record_replay.md), kept cheap enough to leave on.
 //
 // Each reactor runs whole iterations (core's run_iteration_as) and appends 16-byte entries to
-// its own lane: one per unit it ran (after it ran: an event's name or function and its id, a
-// poller's), one per allocation (its name or function and target), and the rare ones (a failed
-// allocation, app_stop, the shutdown request, a failed check). Nothing is shared on the hot
+// its own lane: one per unit it ran (after it ran: an event's sender and id, a poller's function
+// and number), one per allocation (its name or function and target: an event's name comes from
+// there after the run), and the rare ones (a failed allocation, app_stop, the shutdown request,
+// a failed check). Nothing is shared on the hot
 // path: an event's id is made where it is allocated — the allocating lane and the position of
 // its allocation entry — and event_call adds the calling lane's position, so that the call is
 // placed after the run without a record of its own. The TSC is read after a unit only when the
@@ -43,34 +44,44 @@ class lcore_recording final : public core::observer {
   void on_call(uint32_t reactor, const event* ev) noexcept override;
   void on_stop(uint32_t reactor, int rc) noexcept override;
 
-  // The split observer (core/hot_path.hpp): an allocation is recorded out of line; a call only
-  // adds its lane's position to the event's id, in line (a thread that is not an lcore: out of
-  // line, under the external lane's mutex).
-  bool note_allocate(event*) noexcept { return true; }
+  // The split observer (core/hot_path.hpp): a reactor's allocation is recorded in line (out of
+  // line when its lane needs a new chunk); a call only adds its lane's position to the event's
+  // id, in line. A thread that is not an lcore records both out of line, under the external
+  // lane's mutex.
+  bool note_allocate(uint32_t reactor, event* ev) noexcept {
+    if (reactor >= reactors_) [[unlikely]] return true;
+    lane& l = lanes_[reactor];
+    if (l.cur == l.end) [[unlikely]] return true;
+    ev->id = l.key_base | l.count << position_bits;
+    *l.cur++ = entry{entry_of(kind::alloc, ev->name, ev->fn, 0), ev->target};
+    ++l.count;
+    return false;
+  }
   void record_allocate(uint32_t reactor, const event* by, event* ev) noexcept {
     on_allocate(reactor, by, ev);
   }
   bool note_call(event* ev) noexcept {
     if (ev->sender == external_sender) [[unlikely]] return true;
-    ev->id |= lanes_[ev->sender]->count;
+    ev->id |= lanes_[ev->sender].count;
     return false;
   }
   void record_call(uint32_t reactor, const event* ev) noexcept { on_call(reactor, ev); }
 
   // The unit recorder (core/hot_path.hpp's has_unit_recorder), on the reactor's lcore.
   void iteration_started(uint32_t reactor, const core::reactor& r) noexcept {
-    lane& l = *lanes_[reactor];
+    lane& l = lanes_[reactor];
     l.time_every_unit = r.has_timers();
     if (!l.want_time)
       l.want_time = l.time_every_unit || !r.active_pollers().empty() || ++l.iterations >= 16;
     l.burst_first = true;
   }
   void event_ran(uint32_t reactor, const event* ev) noexcept {
-    lane& l = *lanes_[reactor];
+    lane& l = lanes_[reactor];
     // The first event of a burst is kind::event_first (the replay keeps the bursts whole).
     static_assert(static_cast<uint8_t>(kind::event_first) == (static_cast<uint8_t>(kind::event) | 8));
     static_assert(static_cast<uint8_t>(kind::check_failed) == 8);
-    append(l, entry_of(kind::event, ev->name, ev->fn, ev->sender) | uint64_t{l.burst_first} << 63,
+    append(l, uint64_t{l.burst_first} << 63 | uint64_t{static_cast<uint8_t>(kind::event)} << 60 |
+                  uint64_t{ev->sender & 0x7FFu} << 48,
            ev->id);
     l.burst_first = false;
     if (l.want_time) [[unlikely]] read_time(reactor, l);
@@ -96,12 +107,23 @@ class lcore_recording final : public core::observer {
   };
   // a: kind (bits 60-63), whether ptr is a name literal (bit 59), a small field (48-58: an
   // event's sender, a failed allocation's reason, a failed check's unit), ptr (0-47: a name
-  // literal or a function). b: by kind — alloc: target; alloc_failed: target; event: the id;
+  // literal or a function; none in an event's entry, whose allocation entry names it). b: by
+  // kind — alloc: target; alloc_failed: target; event: the id;
   // poller, timer: the poller's number; time: ns; stop: rc; shutdown: the id; check_failed: the
   // id of the event or poller.
   struct entry {
     uint64_t a, b;
   };
+  // An event's id while it is recorded: the lane that allocated it (plus one: 0 is no event)
+  // and the position of its allocation entry, then the calling lane's position (event_call).
+  // Positions stay below 2^28 (recording_lane_entries_max).
+  static constexpr uint32_t position_bits = 28;
+  static constexpr uint64_t position_mask = (uint64_t{1} << position_bits) - 1;
+  static_assert(recording_lane_entries_max <= position_mask);
+  // The key of the entry at `pos` of lane `li`: an event's id without its call's position.
+  static constexpr uint64_t key_of(uint64_t li, uint64_t pos) noexcept {
+    return (li + 1) << position_bits | pos;
+  }
   static constexpr uint64_t literal_bit = uint64_t{1} << 59;
   static constexpr uint64_t ptr_mask = (uint64_t{1} << 48) - 1;
   static uint64_t entry_of(kind k, const char* name, const void* fn, uint32_t small) noexcept {
@@ -125,6 +147,7 @@ class lcore_recording final : public core::observer {
     entry* cur = nullptr;
     entry* end = nullptr;
     uint64_t count = 0;  // entries appended (the next one's position)
+    uint64_t key_base = 0;  // key_of(the lane, 0) << position_bits: an id made here, less its position
     bool want_time = true;
     bool burst_first = false;  // the next event is the first of a burst
     bool time_every_unit = false;
@@ -146,7 +169,7 @@ class lcore_recording final : public core::observer {
   void append_on(uint32_t reactor, uint64_t a, uint64_t b, event* keyed = nullptr) noexcept;
   void read_time(uint32_t reactor, lane& l) noexcept;
   lane& lane_of(uint32_t reactor) noexcept {
-    return reactor < lanes_.size() - 1 ? *lanes_[reactor] : *lanes_.back();
+    return reactor < lanes_.size() - 1 ? lanes_[reactor] : lanes_.back();
   }
   // to_trace's pieces (lcore_recording.cpp).
   struct conversion;
@@ -154,6 +177,7 @@ class lcore_recording final : public core::observer {
   static kind kind_of(const entry& e) noexcept;
   static bool first_of_burst(const entry& e) noexcept;
   static uint32_t small_of(const entry& e) noexcept;
+  void name_event(uint64_t key, lcore_trace::raw& r) const noexcept;
   void index_lane(uint32_t li, conversion& c) const;
   std::vector<uint64_t> times_of(uint32_t li) const;
   bool records_of(uint32_t li, uint64_t i, uint64_t time, conversion& c,
@@ -161,7 +185,8 @@ class lcore_recording final : public core::observer {
   void convert_lane(uint32_t li, conversion& c, lcore_trace& out) const;
 
   const core::clock& clk_;
-  std::vector<std::unique_ptr<lane>> lanes_;  // [reactors] is the external lane
+  const uint32_t reactors_;
+  std::vector<lane> lanes_;  // [reactors] is the external lane
   std::mutex external_mutex_;
 };
 

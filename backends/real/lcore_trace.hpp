@@ -49,7 +49,7 @@ class lcore_trace final : public core::observer {
   // on_allocate and on_call as a split observer (core/hot_path.hpp's has_split_observer):
   // nothing to note in line, every call recorded. The hot path then tests only whether a trace
   // exists (off by default) and makes the records out of line.
-  bool note_allocate(event*) noexcept { return true; }
+  bool note_allocate(uint32_t /*reactor*/, event*) noexcept { return true; }
   bool note_call(const event*) noexcept { return true; }
   void record_allocate(uint32_t reactor, const event* by, event* ev) noexcept {
     on_allocate(reactor, by, ev);

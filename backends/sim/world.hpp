@@ -69,7 +69,7 @@ class sim_instruments final : public core::clock, public core::observer {
     recorder.on_call(reactor, ev);
   }
   void on_stop(uint32_t reactor, int rc) noexcept override { recorder.on_stop(reactor, rc); }
-  bool note_allocate(event* ev) noexcept { return recorder.note_allocate(ev); }
+  bool note_allocate(uint32_t /*reactor*/, event* ev) noexcept { return recorder.note_allocate(ev); }
   bool note_call(const event* ev) noexcept { return recorder.note_call(ev); }
   void record_allocate(uint32_t reactor, const event* by, const event* ev) {
     recorder.record_allocate(reactor, by, ev);
