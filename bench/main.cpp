@@ -42,9 +42,10 @@ int usage(const char* why) {
                "       lockstep_bench --sim-events N [--sim-cores C]\n"
                "       lockstep_bench --naive-events N [--sim-cores C]\n"
                "       lockstep_bench --real-local-events N [--record FILE]\n"
+               "       lockstep_bench --real-cross-events N [--record FILE]\n"
                "       lockstep_bench --decompose [--json] [--smoke] [--reps N] [--warmups N]\n"
                "       lockstep_bench --decompose-insns a|b|c|c2|c2r|s|h|transport_local|transport_pair N\n"
-               "(--record FILE: the local workload recorded to FILE for a replay, to count what\n"
+               "(--record FILE: the real workload recorded to FILE for a replay, to count what\n"
                " recording costs; the file is removed after the run)\n",
                why);
   return 2;
@@ -326,6 +327,22 @@ int only_sim(uint64_t events, uint32_t cores, bool naive) {
 
 // Only the real backend's same-core workload, once: for counting instructions per event under
 // callgrind (two N, the difference divided by the difference of N).
+int only_real_cross(uint64_t events, const std::string& record) {
+  std::string why;
+  if (!lb::real_backend_available(&why)) {
+    std::fprintf(stderr, "lockstep_bench: the real backend is not available: %s\n", why.c_str());
+    return 1;
+  }
+  const double per_s = lb::real_cross_events_per_s_per_core(events, cross_core_in_flight, record);
+  if (per_s < 0) {
+    std::fprintf(stderr, "lockstep_bench: the cross-core workload did not run to its count\n");
+    return 1;
+  }
+  std::printf("real_cross events_per_core=%" PRIu64 " in_flight=%u recorded=%s events_per_s_per_core=%g\n",
+              events, cross_core_in_flight, record.empty() ? "no" : "yes", per_s);
+  return 0;
+}
+
 int only_real_local(uint64_t events, const std::string& record) {
   std::string why;
   if (!lb::real_backend_available(&why)) {
@@ -452,7 +469,7 @@ namespace {
 struct bench_args {
   bool json = false, smoke = false;
   uint64_t reps = 5, warmups = 1, sim_events = 0, naive_events = 0, sim_cores = 4;
-  uint64_t real_local_events = 0;
+  uint64_t real_local_events = 0, real_cross_events = 0;
   std::string record;
   bool decompose = false;
   std::string decompose_insns;
@@ -488,6 +505,9 @@ int parse_args(int argc, char** argv, bench_args& a) {
     } else if (arg == "--real-local-events") {
       if (!number(1, UINT64_MAX / 4, &a.real_local_events))
         return usage("--real-local-events needs a number >= 1");
+    } else if (arg == "--real-cross-events") {
+      if (!number(1, UINT64_MAX / 4, &a.real_cross_events))
+        return usage("--real-cross-events needs a number >= 1");
     } else if (arg == "--record") {
       if (i + 1 >= argc || argv[i + 1][0] == '\0') return usage("--record needs a file name");
       a.record = argv[++i];
@@ -518,21 +538,23 @@ int main(int argc, char** argv) {
   if (const int rc = parse_args(argc, argv, a); rc >= 0) return rc;
   // Every argument given is used, or the combination is refused: nothing is silently ignored.
   const int single_modes = (a.sim_events != 0 ? 1 : 0) + (a.naive_events != 0 ? 1 : 0) +
-                           (a.real_local_events != 0 ? 1 : 0) + (a.decompose_insns.empty() ? 0 : 1);
+                           (a.real_local_events != 0 ? 1 : 0) + (a.real_cross_events != 0 ? 1 : 0) +
+                           (a.decompose_insns.empty() ? 0 : 1);
   if (single_modes > 1)
-    return usage("--sim-events, --naive-events, --real-local-events and --decompose-insns "
-                 "exclude each other");
+    return usage("--sim-events, --naive-events, --real-local-events, --real-cross-events and "
+                 "--decompose-insns exclude each other");
   if (a.decompose && single_modes != 0)
     return usage("--decompose runs the two-core comparison; it excludes the single workloads");
   if (single_modes == 1 && (a.json || a.smoke || a.reps_given || a.warmups_given))
     return usage("--json, --smoke, --reps and --warmups apply to the full comparison; a single "
-                 "workload (--sim-events, --naive-events, --real-local-events) prints one line");
+                 "workload (--sim-events, --naive-events, --real-...-events) prints one line");
   if (a.sim_cores_given && a.sim_events == 0 && a.naive_events == 0)
     return usage("--sim-cores applies to --sim-events and --naive-events only");
-  if (!a.record.empty() && a.real_local_events == 0)
-    return usage("--record applies to --real-local-events only");
+  if (!a.record.empty() && a.real_local_events == 0 && a.real_cross_events == 0)
+    return usage("--record applies to --real-local-events and --real-cross-events only");
   const auto cores = static_cast<uint32_t>(a.sim_cores);
   if (a.real_local_events != 0) return only_real_local(a.real_local_events, a.record);
+  if (a.real_cross_events != 0) return only_real_cross(a.real_cross_events, a.record);
   if (!a.decompose_insns.empty())
     return only_decompose_insns(a.decompose_insns, a.decompose_insns_events);
   if (a.sim_events != 0) return only_sim(a.sim_events, cores, false);
