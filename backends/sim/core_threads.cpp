@@ -3,7 +3,7 @@
 namespace lockstep::sim {
 
 core_threads::core_threads(uint32_t cores, std::function<void(uint32_t)> entry) {
-  slots_.resize(max_holders);
+  slots_.resize(holders_max);
   for (uint32_t c = 0; c < cores; ++c) slots_[c] = std::make_unique<slot>();
   // Every slot exists before any thread starts: a thread reads only its own slot until it
   // holds the baton, and then the others through give().

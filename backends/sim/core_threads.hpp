@@ -39,8 +39,8 @@ class core_threads {
   // joining those that were).
   core_threads(uint32_t cores, std::function<void(uint32_t)> entry);
   // Holder indexes: cores and external threads together stay below this.
-  static constexpr uint32_t max_holders = 64;
-  // The holder starts a thread with holder index `id` (no core's; < max_holders) that calls
+  static constexpr uint32_t holders_max = 64;
+  // The holder starts a thread with holder index `id` (no core's; < holders_max) that calls
   // entry() when it first receives the baton (not at all when stopped before). A thread that
   // had this index before must have given the baton away for good (it is joined here). Throws
   // std::system_error when the thread cannot be started.
@@ -91,7 +91,7 @@ class core_threads {
   }
   void sleep(uint32_t me) noexcept { semaphore_of(me).acquire(); }
 
-  // By holder index (max_holders entries, never resized: a new thread reads only its own slot,
+  // By holder index (holders_max entries, never resized: a new thread reads only its own slot,
   // through the pointer it was given); null where no thread was started.
   std::vector<std::unique_ptr<slot>> slots_;
   std::binary_semaphore run_go_{0};

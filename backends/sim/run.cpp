@@ -61,7 +61,7 @@ std::string invalid_options(const options& opts, const std::function<void()>& st
 
 }  // namespace
 
-static_assert(cores_max <= transport_max_cores);
+static_assert(cores_max <= transport_cores_max);
 
 const char* to_string(strategy s) noexcept {
   switch (s) {

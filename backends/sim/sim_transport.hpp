@@ -17,7 +17,7 @@ namespace lockstep::sim {
 // One bit per sender in a 64-bit mask; the last bit is the external sender (start event,
 // shutdown requests), so at most 63 simulated cores. The simulation's external threads
 // (lockstep::external_thread_start) take the bits between the cores' and that one, one each.
-inline constexpr uint32_t transport_max_cores = 63;
+inline constexpr uint32_t transport_cores_max = 63;
 inline constexpr uint32_t external_sender_bit = 63;
 
 class sim_transport final : public core::transport {
@@ -110,9 +110,9 @@ class sim_transport final : public core::transport {
   sim_clock& clock_;
   std::unique_ptr<fifo[]> queues_;  // [target][sender bit]
   // Per target: a bit per sender with queued events. In the object (at most
-  // transport_max_cores targets), so that enqueue and dequeue_burst reach it without loading a
+  // transport_cores_max targets), so that enqueue and dequeue_burst reach it without loading a
   // pointer first.
-  uint64_t senders_[transport_max_cores] = {};
+  uint64_t senders_[transport_cores_max] = {};
   uint64_t pending_targets_ = 0;         // bit t: senders_[t] != 0
 };
 

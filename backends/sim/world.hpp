@@ -195,7 +195,7 @@ class world final : public core::scheduling, public core::external_gate {
   uint64_t external_alive_ = 0;   // bits of the external threads that have not returned
   uint64_t external_started_ = 0;
   uint32_t external_back_ = 0;    // the holder that handed the running external thread the baton
-  std::function<void()> external_body_[core_threads::max_holders];
+  std::function<void()> external_body_[core_threads::holders_max];
   std::function<void()> external_refused_;  // the body of a start refused as misuse
   std::string refusal_;                     // its message
   // The plain loop (loop_as<true>) knows nothing of external threads: the first start ends it

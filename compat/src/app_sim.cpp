@@ -19,7 +19,7 @@ namespace {
 // The simulator's defaults for a whole program: a program runs for seconds of virtual time
 // (event_perf -t 1 on two cores takes about 17 million steps), so the step limit is far above
 // sim::options' default, which is sized for exploring short runs by the thousand.
-constexpr uint64_t app_max_steps = 2'000'000'000;
+constexpr uint64_t app_steps_max = 2'000'000'000;
 
 std::vector<std::pair<std::string, std::string>> split_words(const std::string& line,
                                                              std::string* tag) {
@@ -129,7 +129,7 @@ int run_app_in_sim(const spdk_app_opts& opts, const std::vector<uint32_t>& lcore
                    spdk_msg_fn start_fn, void* ctx) {
   const auto cores = static_cast<uint32_t>(lcores.size());
   sim::options o;
-  o.max_steps = app_max_steps;
+  o.max_steps = app_steps_max;
   if (opts.event_pool_size != 0) o.event_pool_size = opts.event_pool_size;
   o.shutdown_cb = opts.shutdown_cb;
   std::string error;

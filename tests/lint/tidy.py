@@ -10,6 +10,9 @@
    its length, and may not grow past it; a new long function fails. The list only goes down:
    --update lowers or removes entries for functions that shrank (it never adds or raises one;
    an entry is added by hand, in review).
+3. Names of limits: a constant is named unit first, limit last (`cores_max`,
+   `event_batch_max`): a constexpr whose name starts with `max_` or holds `_max_` is refused,
+   except a [[deprecated]] alias kept for programs built against the old name.
 
 A function is a brace block at namespace or class scope whose head (the text since the previous
 ';', '{' or '}') has a parameter list and is not a control statement, a class, an enum or an
@@ -223,6 +226,23 @@ def check_determinism(root, problems):
                                     '(its order is not the schedule\'s to depend on)')
 
 
+# `constexpr [type] name =` (or `{`), the name captured: a limit spelled max-first.
+MAX_FIRST = re.compile(r'\bconstexpr\s+[\w:<>, ]*?\b((?:max_\w+)|(?:\w+_max_\w+))\s*(?:=|\{|\[)')
+
+
+def check_limit_names(root, problems):
+    for rel, path in sources(root, LENGTH_DIRS):
+        with open(path, encoding='utf-8', errors='replace') as f:
+            text = f.read()
+        for no, code in enumerate(strip(text).split('\n'), 1):
+            if 'deprecated' in code:
+                continue
+            m = MAX_FIRST.search(code)
+            if m:
+                problems.append(f'{rel}:{no}: the limit {m.group(1)} is spelled max-first: name it '
+                                'unit first, limit last (as cores_max)')
+
+
 def read_list(path):
     entries = {}
     if not os.path.exists(path):
@@ -270,6 +290,7 @@ def main(argv):
             return 2
     problems = []
     check_determinism(root, problems)
+    check_limit_names(root, problems)
 
     list_path = os.path.join(root, LONG_LIST)
     recorded, header = read_list(list_path)

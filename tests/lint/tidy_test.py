@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Checks tidy.py on hand-made fixtures (testdata/bad): it reports every line marked BAD in the
-deterministic parts and no other line there, a new long function and a grown one, but not a
+deterministic parts (determinism, and limits named max-first) and no other line there, a new long function and a grown one, but not a
 listed one that shrank; and --update lowers a shrunk entry and drops a vanished one, adding none.
 """
 import os
