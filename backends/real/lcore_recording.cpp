@@ -14,6 +14,8 @@ constexpr uint32_t external_field = 0x7FF;  // the sender field of an event no r
 
 }  // namespace
 
+thread_local constinit lcore_recording::lane* lcore_recording::t_lane_ LOCKSTEP_HOT_TLS = nullptr;
+
 lcore_recording::lcore_recording(uint32_t reactors, const core::clock& clk)
     : clk_(clk), reactors_(reactors), lanes_(reactors + 1) {
   // Each reactor's first chunk is made and touched now, before the run.
@@ -82,8 +84,8 @@ void lcore_recording::on_allocate_failed(uint32_t reactor, const event* /*by*/,
 void lcore_recording::on_call(uint32_t reactor, const event* ev) noexcept {
   // The event is the caller's (event_call's argument): its id takes the call's position.
   auto* e = const_cast<event*>(ev);
-  if (e->sender != external_sender) {
-    note_call(e);
+  if (e->sender != external_sender) {  // on the sender's lcore: its lane, by index
+    e->id |= lanes_[e->sender].count;
     return;
   }
   const std::lock_guard<std::mutex> lock(external_mutex_);

@@ -25,6 +25,7 @@
 
 #include "../../core/backend.hpp"
 #include "../../core/reactor.hpp"
+#include "../../core/runtime.hpp"  // LOCKSTEP_HOT_TLS
 
 #include <cstdint>
 #include <memory>
@@ -48,35 +49,44 @@ class lcore_recording final : public core::observer {
   // line when its lane needs a new chunk); a call only adds its lane's position to the event's
   // id, in line. A thread that is not an lcore records both out of line, under the external
   // lane's mutex.
-  bool note_allocate(uint32_t reactor, event* ev) noexcept {
-    if (reactor >= reactors_) [[unlikely]] return true;
-    lane& l = lanes_[reactor];
-    if (l.cur == l.end) [[unlikely]] return true;
-    ev->id = l.key_base | l.count << position_bits;
-    *l.cur++ = entry{entry_of(kind::alloc, ev->name, ev->fn, 0), ev->target};
-    ++l.count;
+  // The reactor's lane is found through the thread (attach), without this object's fields.
+  bool note_allocate(uint32_t /*reactor: the thread's*/, event* ev) noexcept {
+    lane* l = t_lane_;
+    if (l == nullptr || l->cur == l->end) [[unlikely]] return true;
+    ev->id = l->key_base | l->count << position_bits;
+    *l->cur++ = entry{entry_of(kind::alloc, ev->name, ev->fn, 0), ev->target};
+    ++l->count;
     return false;
   }
   void record_allocate(uint32_t reactor, const event* by, event* ev) noexcept {
     on_allocate(reactor, by, ev);
   }
   bool note_call(event* ev) noexcept {
-    if (ev->sender == external_sender) [[unlikely]] return true;
-    ev->id |= lanes_[ev->sender].count;
+    // The sender is the calling thread's reactor (event_call sets it so): its lane.
+    const lane* l = t_lane_;
+    if (l == nullptr) [[unlikely]] return true;
+    ev->id |= l->count;
     return false;
   }
   void record_call(uint32_t reactor, const event* ev) noexcept { on_call(reactor, ev); }
 
-  // The unit recorder (core/hot_path.hpp's has_unit_recorder), on the reactor's lcore.
-  void iteration_started(uint32_t reactor, const core::reactor& r) noexcept {
-    lane& l = lanes_[reactor];
+  // On the lcore of `reactor`, around its loop: the thread's lane, which the split observer's
+  // in-line halves use (a thread without one records out of line, under the external lane's
+  // mutex).
+  void attach(uint32_t reactor) noexcept { t_lane_ = &lanes_[reactor]; }
+  static void detach() noexcept { t_lane_ = nullptr; }
+
+  // The unit recorder (core/hot_path.hpp's has_unit_recorder), on the reactor's lcore, whose
+  // loop attached its lane (t_lane_ is lanes_[reactor] there).
+  void iteration_started(uint32_t /*reactor*/, const core::reactor& r) noexcept {
+    lane& l = *t_lane_;
     l.time_every_unit = r.has_timers();
     if (!l.want_time)
       l.want_time = l.time_every_unit || !r.active_pollers().empty() || ++l.iterations >= 16;
     l.burst_first = true;
   }
   void event_ran(uint32_t reactor, const event* ev) noexcept {
-    lane& l = lanes_[reactor];
+    lane& l = *t_lane_;
     // The first event of a burst is kind::event_first (the replay keeps the bursts whole).
     static_assert(static_cast<uint8_t>(kind::event_first) == (static_cast<uint8_t>(kind::event) | 8));
     static_assert(static_cast<uint8_t>(kind::check_failed) == 8);
@@ -183,6 +193,10 @@ class lcore_recording final : public core::observer {
   bool records_of(uint32_t li, uint64_t i, uint64_t time, conversion& c,
                   std::vector<lcore_trace::raw>* step) const;
   void convert_lane(uint32_t li, conversion& c, lcore_trace& out) const;
+
+  // The calling thread's lane while its reactor runs (attach), else null. Initial-exec TLS, as
+  // core's current reactor: one load on the hot path.
+  static thread_local constinit lane* t_lane_ LOCKSTEP_HOT_TLS;
 
   const core::clock& clk_;
   const uint32_t reactors_;

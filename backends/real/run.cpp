@@ -122,11 +122,13 @@ int lcore_main(void* arg) {
       post_shutdown_request(c, signo);
   };
   if (c->recording) {
+    c->recording->attach(index);
     while (!rt.stop_requested()) {
       if (c->halt.load(std::memory_order_relaxed)) [[unlikely]] park(c);
       reactor.run_iteration_as<recording_types>();
       between();
     }
+    lcore_recording::detach();
   } else if (trace == nullptr) {
     while (!rt.stop_requested()) {
       reactor.run_iteration_as<real_types>();
