@@ -1,15 +1,22 @@
 // A recording of the real backend (real::options::record) replayed in the simulator
 // (sim::replay_recording): a ping-pong between the two lcores with a poller on each and a pool
-// so small that allocations fail, ended by app_stop.
+// so small that allocations fail, ended by app_stop. And a recording with a thread that is not
+// an lcore sending to both, read back as a trace.
 #include "real_test_support.hpp"
 
+#include "../../trace/format.hpp"
+#include "../../trace/reader.hpp"
+
+#include <lockstep/external_thread.h>
 #include <lockstep/recording.hpp>
 #include <lockstep/sim.hpp>
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <cstdint>
 #include <cstdio>
+#include <map>
 #include <string>
 #include <unistd.h>
 
@@ -108,6 +115,101 @@ TEST(RealRecording, APingPongWithPollersAndFailedAllocationsReplaysStepByStep) {
     EXPECT_EQ(again.steps, r.steered.steps);
     EXPECT_EQ(again.alloc_failures, r.steered.alloc_failures);
   }
+}
+
+// A thread that is not an lcore sends `per_core` events to each lcore; each of them, when it
+// runs, sends one event on to the other lcore. The thread stops the application once all have
+// run.
+struct outside_stream {
+  static constexpr uint32_t per_core = 2000;
+  real_test::two_cores cores;
+  std::atomic<uint32_t> executed{0};
+  std::atomic<uint32_t> onward_failed{0};  // onward events whose allocation failed
+
+  static void onward(void* self, void*) {
+    static_cast<outside_stream*>(self)->executed.fetch_add(1, std::memory_order_release);
+  }
+  static void from_outside(void* self, void*) {
+    auto* s = static_cast<outside_stream*>(self);
+    const uint32_t me = s->cores.index_of(lockstep::current_core());
+    lockstep::event* ev =
+        LOCKSTEP_EVENT_ALLOCATE(s->cores.id[1 - me], outside_stream::onward, s, nullptr);
+    if (ev != nullptr) {
+      lockstep::event_call(ev);
+    } else {
+      s->onward_failed.fetch_add(1, std::memory_order_relaxed);
+    }
+    s->executed.fetch_add(ev != nullptr ? 1 : 2, std::memory_order_release);
+  }
+  void body() {
+    for (uint32_t i = 0; i < per_core; ++i) {
+      for (uint32_t t = 0; t < 2; ++t) {
+        lockstep::event* ev;
+        while ((ev = LOCKSTEP_EVENT_ALLOCATE(cores.id[t], outside_stream::from_outside, this,
+                                             nullptr)) == nullptr)
+          lockstep::external_thread_yield();
+        lockstep::event_call(ev);
+      }
+    }
+    while (executed.load(std::memory_order_acquire) != 4 * per_core)
+      lockstep::external_thread_yield();
+    lockstep::app_stop(0);
+  }
+};
+
+// Claim: a recorded run in which a thread that is not an lcore allocates and sends (its lane
+// under the mutex) while the lcores allocate and send in line (their own lanes) is written
+// whole and reads back as a causally ordered trace: each of the thread's events allocated,
+// called and run once (allocation and call on no core, the run on its lcore, sent by no core),
+// each onward event sent by an lcore, and every run named as its allocation (a run entry
+// carries no name: it is taken from the allocation's entry).
+TEST(RealRecording, AThreadThatIsNotAnLcoreIsRecordedOnNoCoreBesideTheLcores) {
+  const std::string path = "recording_outside_" + std::to_string(getpid()) + ".rec";
+  outside_stream s;
+  lockstep::real::options o = real_test::options(1023);
+  o.record = path;
+  lockstep::real::run_stats stats;
+  ASSERT_EQ(lockstep::real::run(o,
+                                [&s] {
+                                  s.cores = real_test::two_cores::of_run();
+                                  lockstep::external_thread_start([&s] { s.body(); });
+                                },
+                                &stats),
+            0);
+  lockstep::trace::trace_log t;
+  std::string error;
+  ASSERT_TRUE(lockstep::trace::read_file(path, &t, &error)) << error;
+  std::remove(path.c_str());
+
+  using lockstep::trace::kind;
+  using lockstep::trace::outside;
+  std::map<uint64_t, std::string> alloc_name;  // by event id
+  uint64_t allocs_outside = 0, calls_outside = 0, runs_from_outside = 0, runs_from_cores = 0;
+  uint64_t misnamed = 0;
+  for (const lockstep::trace::record& r : t.records) {
+    if (r.kind == kind::alloc) {
+      alloc_name[r.id] = t.name_of(r);
+      allocs_outside += r.core == outside;
+    }
+    if (r.kind == kind::call) calls_outside += r.core == outside;
+    if (r.kind != kind::exec) continue;
+    EXPECT_NE(r.core, outside);
+    const auto it = alloc_name.find(r.id);
+    ASSERT_NE(it, alloc_name.end()) << "event " << r.id << " runs before its allocation";
+    misnamed += it->second != t.name_of(r) || t.name_of(r).empty();
+    if (r.sender == outside) {
+      ++runs_from_outside;
+    } else {
+      ++runs_from_cores;
+    }
+  }
+  // The thread's events and the start event (allocated and called by the launching thread).
+  EXPECT_EQ(allocs_outside, 2 * outside_stream::per_core + 1);
+  EXPECT_EQ(calls_outside, 2 * outside_stream::per_core + 1);
+  EXPECT_EQ(runs_from_outside, 2 * outside_stream::per_core + 1);
+  EXPECT_EQ(runs_from_cores, 2 * outside_stream::per_core - s.onward_failed.load());
+  EXPECT_EQ(misnamed, 0u);
+  EXPECT_EQ(stats.events_executed, runs_from_outside + runs_from_cores);
 }
 
 }  // namespace
