@@ -41,6 +41,7 @@ int usage(const char* why) {
                "usage: lockstep_bench [--json] [--smoke] [--reps N] [--warmups N]\n"
                "       lockstep_bench --sim-events N [--sim-cores C]\n"
                "       lockstep_bench --naive-events N [--sim-cores C]\n"
+               "       lockstep_bench --sim-runs N     (whole runs of sim_runs_per_s's scenario)\n"
                "       lockstep_bench --real-local-events N [--record FILE]\n"
                "       lockstep_bench --real-cross-events N [--record FILE]\n"
                "       lockstep_bench --decompose [--json] [--smoke] [--reps N] [--warmups N]\n"
@@ -325,8 +326,29 @@ int only_sim(uint64_t events, uint32_t cores, bool naive) {
   return 0;
 }
 
-// Only the real backend's same-core workload, once: for counting instructions per event under
-// callgrind (two N, the difference divided by the difference of N).
+// Whole runs of the small scenario (sim_runs_per_s's), seeds 1..runs: for counting instructions
+// per run under callgrind (two N, the difference divided by the difference of N).
+int only_sim_runs(uint64_t runs) {
+  lb::forward_config small;
+  small.events = full_sizes.scenario_events;
+  uint64_t hash = 0;
+  for (uint64_t i = 0; i < runs; ++i) {
+    small.seed = i + 1;
+    const lb::sim_outcome o = lb::run_forward_sim(small);
+    if (!o.ok) {
+      std::fprintf(stderr, "lockstep_bench: run %" PRIu64 " did not run as expected\n", i + 1);
+      return 1;
+    }
+    hash ^= o.trace_hash;
+  }
+  std::printf("sim_runs runs=%" PRIu64 " events_per_run=%" PRIu64 " xor_of_trace_hashes=%016" PRIx64
+              "\n",
+              runs, small.events, hash);
+  return 0;
+}
+
+// Only the real backend's cross-core workload, once (a timing: under callgrind its two lcores
+// spin serialized).
 int only_real_cross(uint64_t events, const std::string& record) {
   std::string why;
   if (!lb::real_backend_available(&why)) {
@@ -343,6 +365,8 @@ int only_real_cross(uint64_t events, const std::string& record) {
   return 0;
 }
 
+// Only the real backend's same-core workload, once: for counting instructions per event under
+// callgrind (two N, the difference divided by the difference of N).
 int only_real_local(uint64_t events, const std::string& record) {
   std::string why;
   if (!lb::real_backend_available(&why)) {
@@ -469,7 +493,7 @@ namespace {
 struct bench_args {
   bool json = false, smoke = false;
   uint64_t reps = 5, warmups = 1, sim_events = 0, naive_events = 0, sim_cores = 4;
-  uint64_t real_local_events = 0, real_cross_events = 0;
+  uint64_t real_local_events = 0, real_cross_events = 0, sim_runs = 0;
   std::string record;
   bool decompose = false;
   std::string decompose_insns;
@@ -505,6 +529,8 @@ int parse_args(int argc, char** argv, bench_args& a) {
     } else if (arg == "--real-local-events") {
       if (!number(1, UINT64_MAX / 4, &a.real_local_events))
         return usage("--real-local-events needs a number >= 1");
+    } else if (arg == "--sim-runs") {
+      if (!number(1, UINT64_MAX / 4, &a.sim_runs)) return usage("--sim-runs needs a number >= 1");
     } else if (arg == "--real-cross-events") {
       if (!number(1, UINT64_MAX / 4, &a.real_cross_events))
         return usage("--real-cross-events needs a number >= 1");
@@ -539,10 +565,10 @@ int main(int argc, char** argv) {
   // Every argument given is used, or the combination is refused: nothing is silently ignored.
   const int single_modes = (a.sim_events != 0 ? 1 : 0) + (a.naive_events != 0 ? 1 : 0) +
                            (a.real_local_events != 0 ? 1 : 0) + (a.real_cross_events != 0 ? 1 : 0) +
-                           (a.decompose_insns.empty() ? 0 : 1);
+                           (a.decompose_insns.empty() ? 0 : 1) + (a.sim_runs != 0 ? 1 : 0);
   if (single_modes > 1)
-    return usage("--sim-events, --naive-events, --real-local-events, --real-cross-events and "
-                 "--decompose-insns exclude each other");
+    return usage("--sim-events, --sim-runs, --naive-events, --real-local-events, "
+                 "--real-cross-events and --decompose-insns exclude each other");
   if (a.decompose && single_modes != 0)
     return usage("--decompose runs the two-core comparison; it excludes the single workloads");
   if (single_modes == 1 && (a.json || a.smoke || a.reps_given || a.warmups_given))
@@ -558,6 +584,7 @@ int main(int argc, char** argv) {
   if (!a.decompose_insns.empty())
     return only_decompose_insns(a.decompose_insns, a.decompose_insns_events);
   if (a.sim_events != 0) return only_sim(a.sim_events, cores, false);
+  if (a.sim_runs != 0) return only_sim_runs(a.sim_runs);
   if (a.naive_events != 0) return only_sim(a.naive_events, cores, true);
 
   return compare(a.json, a.smoke, a.decompose, a.smoke && !a.reps_given ? 1 : a.reps,
