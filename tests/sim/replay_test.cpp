@@ -5,6 +5,36 @@
 
 namespace {
 
+// Claim: the line is written as docs/exploration.md shows it (the defaults, seed 24), and with
+// every optional key, the largest numbers and a run-length encoded vector as the format says.
+TEST(SimReplay, TheLineIsWrittenAsTheFormatDocumentsIt) {
+  lockstep::sim::options o;
+  o.seed = 24;
+  EXPECT_EQ(lockstep::sim::format_replay(o),
+            "lockstep-replay/3 cores=4 seed=24 strategy=random pct_depth=3 pct_horizon_steps=1000 "
+            "event_pool_size=4096 alloc_fail_ppm=0 alloc_fail_nth=0 max_steps=10000000 "
+            "shutdown_ppm=0 stall_ppm=0 stall_steps_max=100 timer_jitter_ns=0 swarm=0 trace=0 "
+            "decisions=-");
+  o.cores = 63;
+  o.seed = UINT64_MAX;
+  o.strategy = lockstep::sim::strategy::pct;
+  o.pct_horizon_steps = UINT64_MAX;
+  o.max_steps = UINT64_MAX;
+  o.timer_jitter_ns = UINT64_MAX;
+  o.alloc_fail_nth = UINT32_MAX;
+  o.swarm = true;
+  o.trace = true;
+  o.thread_per_core = true;
+  o.step_cost_span_ns = 1000;
+  o.decisions = std::vector<uint64_t>{0, 0, 0, 3, 0, 0, 0, 0, 1};
+  EXPECT_EQ(lockstep::sim::format_replay(o),
+            "lockstep-replay/3 cores=63 seed=18446744073709551615 strategy=pct pct_depth=3 "
+            "pct_horizon_steps=18446744073709551615 event_pool_size=4096 alloc_fail_ppm=0 "
+            "alloc_fail_nth=4294967295 max_steps=18446744073709551615 shutdown_ppm=0 "
+            "stall_ppm=0 stall_steps_max=100 timer_jitter_ns=18446744073709551615 swarm=1 "
+            "trace=1 thread_per_core=1 step_cost_span_ns=1000 decisions=[0*3,3,0*4,1]");
+}
+
 TEST(SimReplay, FormatThenParseGivesBackEveryOption) {
   lockstep::sim::options o;
   o.cores = 7;
