@@ -3,6 +3,7 @@
 #include "bits.hpp"
 
 #include <bit>
+#include <type_traits>
 
 namespace lockstep::sim {
 
@@ -11,7 +12,11 @@ sim_transport::sim_transport(uint32_t cores, decision_source& decisions,
     : cores_(cores),
       decisions_(decisions),
       clock_(clock),
-      queues_(new fifo[static_cast<size_t>(cores) * 64]) {}
+      queues_(std::make_unique_for_overwrite<fifo[]>(static_cast<size_t>(cores) * 64)) {
+  static_assert(std::is_trivially_default_constructible_v<fifo>);
+  for (uint32_t bit = 0; bit < cores; ++bit) make_column(bit);
+  make_column(external_sender_bit);
+}
 
 uint32_t sim_transport::dequeue_drawn(uint32_t target, event** out, uint32_t max) noexcept {
   uint32_t n = 0;

@@ -51,7 +51,10 @@ class sim_transport final : public core::transport {
   // The sender bit of what is not a core (an enqueue with a sender >= cores): the external
   // thread running now (its own bit, so that each has its FIFO to each core), else
   // external_sender_bit.
-  void set_external_bit(uint32_t bit) noexcept { external_bit_ = bit; }
+  void set_external_bit(uint32_t bit) noexcept {
+    if ((made_bits_ >> bit & 1) == 0) [[unlikely]] make_column(bit);
+    external_bit_ = bit;
+  }
   // Bit t set iff events wait for core t: the simulator's scheduler reads every core's
   // pending() at once from it.
   uint64_t pending_mask() const noexcept { return pending_targets_; }
@@ -70,14 +73,25 @@ class sim_transport final : public core::transport {
 
  private:
   // A queue whose tail is the link to fill next: &head when empty, so that appending needs no
-  // test for emptiness. Queues never move (queues_ is sized once).
+  // test for emptiness. Queues never move (queues_ is sized once). Made empty by make_column,
+  // only for the sender bits in use (a run of 4 cores uses 5 of the 64: its cores and the
+  // outside world), so that a short run does not pay for the others.
   struct fifo {
-    event* head = nullptr;
-    event** tail_link = &head;
+    event* head;
+    event** tail_link;
     fifo() = default;
     fifo(const fifo&) = delete;
     fifo& operator=(const fifo&) = delete;
   };
+  // Every target's queue from sender bit `bit`, made empty.
+  void make_column(uint32_t bit) noexcept {
+    for (uint32_t t = 0; t < cores_; ++t) {
+      fifo& q = pair(bit, t);
+      q.head = nullptr;
+      q.tail_link = &q.head;
+    }
+    made_bits_ |= uint64_t{1} << bit;
+  }
   fifo& pair(uint32_t sender_bit, uint32_t target) noexcept {
     return queues_[static_cast<size_t>(target) * 64 + sender_bit];
   }
@@ -109,6 +123,7 @@ class sim_transport final : public core::transport {
   decision_source& decisions_;
   sim_clock& clock_;
   std::unique_ptr<fifo[]> queues_;  // [target][sender bit]
+  uint64_t made_bits_ = 0;          // the sender bits whose queues make_column made
   // Per target: a bit per sender with queued events. In the object (at most
   // transport_cores_max targets), so that enqueue and dequeue_burst reach it without loading a
   // pointer first.
