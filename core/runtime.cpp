@@ -50,11 +50,26 @@ const char* state_misuse(event_state s) noexcept {
 runtime::runtime(const std::vector<uint32_t>& core_ids, const parts& p)
     : parts_(p), hot_(hot_path_for<generic_backend>()), core_ids_(core_ids) {
   for (uint32_t& slot : index_of_core_) slot = no_core;
-  reactors_.reserve(core_ids.size());
-  for (uint32_t i = 0; i < core_ids.size(); ++i) {
-    index_of_core_[core_ids[i]] = i;
-    reactors_.push_back(std::make_unique<reactor>(*this, i));
+  for (uint32_t i = 0; i < core_ids.size(); ++i) index_of_core_[core_ids[i]] = i;
+  reactors_.make(*this, static_cast<uint32_t>(core_ids.size()));
+}
+
+constexpr std::align_val_t reactor_block_alignment{128};
+
+void reactor_block::make(runtime& rt, uint32_t count) {
+  if (bytes_ != nullptr) rt.fail("reactor_block::make called twice");
+  bytes_ = static_cast<std::byte*>(::operator new(stride * count, reactor_block_alignment));
+  at_.reserve(count);
+  for (uint32_t i = 0; i < count; ++i)
+    at_.push_back(new (bytes_ + size_t{i} * stride) reactor(rt, i));
+}
+
+reactor_block::~reactor_block() {
+  while (!at_.empty()) {
+    at_.back()->~reactor();
+    at_.pop_back();
   }
+  if (bytes_ != nullptr) ::operator delete(bytes_, reactor_block_alignment);
 }
 
 runtime::~runtime() {
@@ -173,7 +188,7 @@ void runtime::stop(int rc) noexcept {
 uint64_t runtime::drop_queued() noexcept {
   parts_.queues->settle();
   uint64_t dropped = 0;
-  for (auto& r : reactors_) dropped += r->drop_queued();
+  for (uint32_t i = 0; i < reactors_.size(); ++i) dropped += reactors_[i]->drop_queued();
   return dropped;
 }
 
