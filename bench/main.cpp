@@ -347,39 +347,32 @@ int only_sim_runs(uint64_t runs) {
   return 0;
 }
 
-// Only the real backend's cross-core workload, once (a timing: under callgrind its two lcores
-// spin serialized).
-int only_real_cross(uint64_t events, const std::string& record) {
+// Only one of the real backend's workloads, once: the same-core one for counting instructions
+// per event under callgrind (two N, the difference divided by the difference of N), the
+// cross-core one as a timing (under callgrind its two lcores spin serialized).
+int only_real(bool cross, uint64_t events, const std::string& record) {
   std::string why;
   if (!lb::real_backend_available(&why)) {
     std::fprintf(stderr, "lockstep_bench: the real backend is not available: %s\n", why.c_str());
     return 1;
   }
-  const double per_s = lb::real_cross_events_per_s_per_core(events, cross_core_in_flight, record);
-  if (per_s < 0) {
-    std::fprintf(stderr, "lockstep_bench: the cross-core workload did not run to its count\n");
+  const double v = cross
+                       ? lb::real_cross_events_per_s_per_core(events, cross_core_in_flight, record)
+                       : lb::real_local_ns_per_event(events, local_in_flight, record);
+  if (v < 0) {
+    std::fprintf(stderr, "lockstep_bench: the %s workload did not run to its count\n",
+                 cross ? "cross-core" : "local");
     return 1;
   }
-  std::printf("real_cross events_per_core=%" PRIu64 " in_flight=%u recorded=%s events_per_s_per_core=%g\n",
-              events, cross_core_in_flight, record.empty() ? "no" : "yes", per_s);
-  return 0;
-}
-
-// Only the real backend's same-core workload, once: for counting instructions per event under
-// callgrind (two N, the difference divided by the difference of N).
-int only_real_local(uint64_t events, const std::string& record) {
-  std::string why;
-  if (!lb::real_backend_available(&why)) {
-    std::fprintf(stderr, "lockstep_bench: the real backend is not available: %s\n", why.c_str());
-    return 1;
+  const char* recorded = record.empty() ? "no" : "yes";
+  if (cross) {
+    std::printf("real_cross events_per_core=%" PRIu64 " in_flight=%u recorded=%s "
+                "events_per_s_per_core=%g\n",
+                events, cross_core_in_flight, recorded, v);
+  } else {
+    std::printf("real_local events=%" PRIu64 " in_flight=%u recorded=%s ns_per_event=%g\n",
+                events, local_in_flight, recorded, v);
   }
-  const double ns = lb::real_local_ns_per_event(events, local_in_flight, record);
-  if (ns < 0) {
-    std::fprintf(stderr, "lockstep_bench: the local workload did not run to its count\n");
-    return 1;
-  }
-  std::printf("real_local events=%" PRIu64 " in_flight=%u recorded=%s ns_per_event=%g\n", events,
-              local_in_flight, record.empty() ? "no" : "yes", ns);
   return 0;
 }
 
@@ -579,8 +572,8 @@ int main(int argc, char** argv) {
   if (!a.record.empty() && a.real_local_events == 0 && a.real_cross_events == 0)
     return usage("--record applies to --real-local-events and --real-cross-events only");
   const auto cores = static_cast<uint32_t>(a.sim_cores);
-  if (a.real_local_events != 0) return only_real_local(a.real_local_events, a.record);
-  if (a.real_cross_events != 0) return only_real_cross(a.real_cross_events, a.record);
+  if (a.real_local_events != 0) return only_real(false, a.real_local_events, a.record);
+  if (a.real_cross_events != 0) return only_real(true, a.real_cross_events, a.record);
   if (!a.decompose_insns.empty())
     return only_decompose_insns(a.decompose_insns, a.decompose_insns_events);
   if (a.sim_events != 0) return only_sim(a.sim_events, cores, false);
