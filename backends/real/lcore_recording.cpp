@@ -17,7 +17,7 @@ constexpr uint32_t external_field = 0x7FF;  // the sender field of an event no r
 thread_local constinit lcore_recording::lane* lcore_recording::t_lane_ LOCKSTEP_HOT_TLS = nullptr;
 
 lcore_recording::lcore_recording(uint32_t reactors, const core::clock& clk)
-    : clk_(clk), reactors_(reactors), lanes_(reactors + 1) {
+    : clk_(clk), lanes_(reactors + 1) {
   // Each reactor's first chunk is made and touched now, before the run.
   for (uint32_t i = 0; i <= reactors; ++i) {
     lanes_[i].key_base = key_of(i, 0) << position_bits;
@@ -413,6 +413,7 @@ void lcore_recording::convert_lane(uint32_t li, conversion& c, lcore_trace& out)
 }
 
 std::unique_ptr<lcore_trace> lcore_recording::to_trace() const {
+  const std::lock_guard<std::mutex> lock(external_mutex_);
   const auto lane_count = static_cast<uint32_t>(lanes_.size());
   auto out = std::make_unique<lcore_trace>(lane_count - 1, clk_);
   conversion c;

@@ -18,7 +18,8 @@
 // A lane holds at most recording_lane_entries_max entries; past that, it stops recording and
 // the merge leaves out what refers to what it lost (and says so).
 // Threading: each lane is written only by its reactor's thread; the external lane (threads that
-// are not lcores, and the launching thread) under a mutex; to_trace() runs after the run.
+// are not lcores, and the launching thread) under a mutex; to_trace() runs after the run (or,
+// after a failed check, once the other lcores are parked; it holds the external lane's mutex).
 #pragma once
 
 #include "lcore_trace.hpp"
@@ -153,7 +154,9 @@ class lcore_recording final : public core::observer {
   struct chunk_free {
     void operator()(entry* e) const noexcept;
   };
-  struct alignas(64) lane {
+  // 128-byte aligned: two lcores' lanes never share a pair of lines that the adjacent-line
+  // prefetch fetches together.
+  struct alignas(128) lane {
     entry* cur = nullptr;
     entry* end = nullptr;
     uint64_t count = 0;  // entries appended (the next one's position)
@@ -199,9 +202,10 @@ class lcore_recording final : public core::observer {
   static thread_local constinit lane* t_lane_ LOCKSTEP_HOT_TLS;
 
   const core::clock& clk_;
-  const uint32_t reactors_;
   std::vector<lane> lanes_;  // [reactors] is the external lane
-  std::mutex external_mutex_;
+  // The external lane's: its appends, and to_trace's reading (a failed check writes the
+  // recording while threads that are not lcores may still send).
+  mutable std::mutex external_mutex_;
 };
 
 }  // namespace lockstep::real

@@ -93,6 +93,11 @@ struct recording_types
     : core::backend_types<mempool_event_pool, pair_transport, tsc_clock, lcore_recording> {
   static constexpr bool observer_always = true;
 };
+// An observer whose in-line halves do not match the concepts would fall back to the virtual
+// path without a word: these say so at compile time.
+static_assert(core::has_split_observer<real_types>);
+static_assert(core::has_split_observer<recording_types>);
+static_assert(core::has_unit_recorder<recording_types>);
 
 // Another lcore's check failed (options::record): this lane is left to it, which aborts the
 // process.

@@ -221,5 +221,8 @@ struct world_types : core::backend_types<sim_pool, sim_transport, sim_instrument
     return static_cast<sim_instruments*>(p.clk);
   }
 };
+// The split observer's halves must match core's concept, or the hot path would take the
+// virtual calls without a word.
+static_assert(core::has_split_observer<world_types>);
 
 }  // namespace lockstep::sim

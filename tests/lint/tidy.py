@@ -227,7 +227,7 @@ def check_determinism(root, problems):
 
 
 # `constexpr [type] name =` (or `{`), the name captured: a limit spelled max-first.
-MAX_FIRST = re.compile(r'\bconstexpr\s+[\w:<>, ]*?\b((?:max_\w+)|(?:\w+_max_\w+))\s*(?:=|\{|\[)')
+MAX_FIRST = re.compile(r'\bconstexpr\s+[\w:<>,*& ]*?\b((?:max_\w+)|(?:\w+_max_\w+))\s*(?:=|\{|\[)')
 
 
 def check_limit_names(root, problems):

@@ -11,6 +11,7 @@ struct holder {
   static constexpr uint32_t slots_max = 4;  // fine: unit first, limit last
 };
 inline constexpr uint32_t widgets_max = 8;  // fine
+inline constexpr const char* max_label = "x";  // BAD: a pointer type too
 [[deprecated("use widgets_max")]] inline constexpr uint32_t max_gadgets = 8;  // fine: an alias
 uint32_t max_seen = 0;  // fine: a variable, not a limit
 // constexpr uint32_t max_in_a_comment = 1;  (fine: a comment)
