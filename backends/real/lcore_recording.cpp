@@ -63,7 +63,7 @@ void lcore_recording::append_on(uint32_t reactor, uint64_t a, uint64_t b, event*
   if (external) lock.lock();
   lane& l = lane_of(reactor);
   if (keyed != nullptr)
-    keyed->id = key_of(external ? lanes_.size() - 1 : reactor, l.count) << position_bits;
+    keyed->id = next_id(l);
   append(l, a, b);
   if (external) read_time(reactor, l);  // the external lane's time: the entry after each
 }
@@ -110,7 +110,7 @@ void lcore_recording::poller_ran(uint32_t reactor, const core::reactor& r) noexc
 
 void lcore_recording::shutdown_request(uint32_t reactor, event* ev) noexcept {
   lane& l = lanes_[reactor];
-  ev->id = key_of(reactor, l.count) << position_bits;
+  ev->id = next_id(l);
   append(l, entry_of(kind::shutdown, ev->name, ev->fn, 0), ev->id);
   l.want_time = true;  // the request's time: the next unit's
 }
@@ -222,9 +222,7 @@ void lcore_recording::index_lane(uint32_t li, conversion& c) const {
     }
     // The shutdown request is called where it is recorded (kind::shutdown), by no lane.
     const uint64_t key = e.b >> position_bits;
-    const uint64_t from = (key >> position_bits) - 1, pos = key & position_mask;
-    if (from < lane_count && pos < lanes_[from].count &&
-        kind_of(at(static_cast<uint32_t>(from), pos)) == kind::shutdown)
+    if (const entry* made = entry_at_key(key); made != nullptr && kind_of(*made) == kind::shutdown)
       continue;
     const uint32_t caller = sender == external_field ? lane_count - 1 : sender;
     c.calls[caller].push_back({e.b & position_mask, key, li, short_lane, short_step});
@@ -282,20 +280,30 @@ std::vector<uint64_t> lcore_recording::times_of(uint32_t li) const {
   return time;
 }
 
-// The name or function of the event whose allocation (or shutdown request) entry has `key`,
-// into r; none when that lane lost the entry (the merge leaves such an event out).
-void lcore_recording::name_event(uint64_t key, lcore_trace::raw& r) const noexcept {
+// The entry whose key (lane and position) is `key`: an event's allocation or shutdown request;
+// null when its lane lost it (or no lane made it).
+const lcore_recording::entry* lcore_recording::entry_at_key(uint64_t key) const noexcept {
   const uint64_t from = (key >> position_bits) - 1, pos = key & position_mask;
-  r.name_literal = nullptr;
-  r.fn = nullptr;
-  if (from >= lanes_.size() || pos >= lanes_[from].count) return;
-  const entry& e = at(static_cast<uint32_t>(from), pos);
+  if (from >= lanes_.size() || pos >= lanes_[from].count) return nullptr;
+  return &at(static_cast<uint32_t>(from), pos);
+}
+
+// The name literal or function an entry carries, into r.
+void lcore_recording::name_from(const entry& e, lcore_trace::raw& r) noexcept {
   const auto ptr = reinterpret_cast<const void*>(e.a & ptr_mask);
   if ((e.a & literal_bit) != 0) {
     r.name_literal = static_cast<const char*>(ptr);
   } else {
     r.fn = ptr;
   }
+}
+
+// The name or function of the event whose allocation (or shutdown request) entry has `key`,
+// into r; none when that lane lost the entry (the merge leaves such an event out).
+void lcore_recording::name_event(uint64_t key, lcore_trace::raw& r) const noexcept {
+  r.name_literal = nullptr;
+  r.fn = nullptr;
+  if (const entry* made = entry_at_key(key)) name_from(*made, r);
 }
 
 // The trace's records of entry i of lane li, appended to `step`: false for a time entry.
@@ -305,12 +313,7 @@ bool lcore_recording::records_of(uint32_t li, uint64_t i, uint64_t time, convers
   lcore_trace::raw r{};
   r.rec.core = li == lanes_.size() - 1 ? trace::outside : li;
   r.rec.start_ns = r.rec.end_ns = time;
-  const auto ptr = reinterpret_cast<const void*>(e.a & ptr_mask);
-  if ((e.a & literal_bit) != 0) {
-    r.name_literal = static_cast<const char*>(ptr);
-  } else {
-    r.fn = ptr;
-  }
+  name_from(e, r);
   switch (kind_of(e)) {
     case kind::time:
     case kind::event_first:  // never: kind_of reads the ..._first kinds as the others

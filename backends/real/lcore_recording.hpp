@@ -54,7 +54,7 @@ class lcore_recording final : public core::observer {
   bool note_allocate(uint32_t /*reactor: the thread's*/, event* ev) noexcept {
     lane* l = t_lane_;
     if (l == nullptr || l->cur == l->end) [[unlikely]] return true;
-    ev->id = l->key_base | l->count << position_bits;
+    ev->id = next_id(*l);
     *l->cur++ = entry{entry_of(kind::alloc, ev->name, ev->fn, 0), ev->target};
     ++l->count;
     return false;
@@ -91,8 +91,7 @@ class lcore_recording final : public core::observer {
     // The first event of a burst is kind::event_first (the replay keeps the bursts whole).
     static_assert(static_cast<uint8_t>(kind::event_first) == (static_cast<uint8_t>(kind::event) | 8));
     static_assert(static_cast<uint8_t>(kind::check_failed) == 8);
-    append(l, uint64_t{l.burst_first} << 63 | uint64_t{static_cast<uint8_t>(kind::event)} << 60 |
-                  uint64_t{ev->sender & 0x7FFu} << 48,
+    append(l, entry_of(kind::event, nullptr, nullptr, ev->sender) | uint64_t{l.burst_first} << 63,
            ev->id);
     l.burst_first = false;
     if (l.want_time) [[unlikely]] read_time(reactor, l);
@@ -169,6 +168,8 @@ class lcore_recording final : public core::observer {
     std::vector<std::unique_ptr<entry[], chunk_free>> chunks;
   };
 
+  // The id of an event whose entry is appended next to l (its call's position not yet in it).
+  static uint64_t next_id(const lane& l) noexcept { return l.key_base | l.count << position_bits; }
   void append(lane& l, uint64_t a, uint64_t b) noexcept {
     if (l.cur == l.end) [[unlikely]] {
       if (!grow(l)) return;
@@ -190,6 +191,8 @@ class lcore_recording final : public core::observer {
   static kind kind_of(const entry& e) noexcept;
   static bool first_of_burst(const entry& e) noexcept;
   static uint32_t small_of(const entry& e) noexcept;
+  const entry* entry_at_key(uint64_t key) const noexcept;
+  static void name_from(const entry& e, lcore_trace::raw& r) noexcept;
   void name_event(uint64_t key, lcore_trace::raw& r) const noexcept;
   void index_lane(uint32_t li, conversion& c) const;
   std::vector<uint64_t> times_of(uint32_t li) const;
